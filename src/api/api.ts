@@ -1,0 +1,106 @@
+import type {
+  AnalyzeListQuery,
+  AnalyzeTask,
+  Asset,
+  AssetListQuery,
+  CompletedChunk,
+  CreateIndexedAssetResponse,
+  CreateUploadRequest,
+  CreateUploadResponse,
+  EmbedListQuery,
+  EmbedTask,
+  EmbedTaskStatus,
+  EmbedV2Task,
+  IncompleteUpload,
+  Index,
+  IndexedAsset,
+  IndexedAssetListQuery,
+  Page,
+  PageQuery,
+  PresignedUrlsResponse,
+  ReportChunksResponse,
+  Task,
+  TaskListQuery,
+  UploadStatus,
+} from './types.js';
+
+/** Per-call options every endpoint accepts. */
+export interface CallOptions {
+  signal?: AbortSignal;
+}
+
+/** Latest rate-limit headers seen (X-Ratelimit-*); reset is epoch seconds. */
+export interface RateLimitState {
+  limit?: number;
+  remaining?: number;
+  used?: number;
+  reset?: number;
+}
+
+/** What the header shows about the connection. */
+export interface ConnectionStats {
+  lastLatencyMs?: number;
+  lastSuccessAt?: number;
+  lastErrorAt?: number;
+  rateLimit: RateLimitState;
+}
+
+/**
+ * Every TwelveLabs call tltop makes. Implemented by TwelveLabsClient (src/api/client.ts);
+ * the store's pollers and the upload engine depend on this interface only.
+ * Every method rejects with ApiError (src/api/errors.ts) and nothing else.
+ */
+export interface TwelveLabsApi {
+  readonly baseUrl: string;
+  stats(): ConnectionStats;
+
+  // multipart uploads
+  createUpload(body: CreateUploadRequest, options?: CallOptions): Promise<CreateUploadResponse>;
+  listIncompleteUploads(query?: PageQuery, options?: CallOptions): Promise<Page<IncompleteUpload>>;
+  getUploadStatus(uploadId: string, query?: PageQuery, options?: CallOptions): Promise<UploadStatus>;
+  reportChunks(
+    uploadId: string,
+    chunks: CompletedChunk[],
+    options?: CallOptions,
+  ): Promise<ReportChunksResponse>;
+  requestPresignedUrls(
+    uploadId: string,
+    start: number,
+    count: number,
+    options?: CallOptions,
+  ): Promise<PresignedUrlsResponse>;
+
+  // assets
+  listAssets(query?: AssetListQuery, options?: CallOptions): Promise<Page<Asset>>;
+  getAsset(assetId: string, options?: CallOptions): Promise<Asset>;
+
+  // video indexing
+  listTasks(query?: TaskListQuery, options?: CallOptions): Promise<Page<Task>>;
+  getTask(taskId: string, options?: CallOptions): Promise<Task>;
+  deleteTask(taskId: string, options?: CallOptions): Promise<void>;
+  listIndexes(query?: PageQuery, options?: CallOptions): Promise<Page<Index>>;
+  getIndex(indexId: string, options?: CallOptions): Promise<Index>;
+  createIndexedAsset(
+    indexId: string,
+    body: { asset_id: string; enable_video_stream?: boolean },
+    options?: CallOptions,
+  ): Promise<CreateIndexedAssetResponse>;
+  listIndexedAssets(
+    indexId: string,
+    query?: IndexedAssetListQuery,
+    options?: CallOptions,
+  ): Promise<Page<IndexedAsset>>;
+  getIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<IndexedAsset>;
+
+  // embeddings
+  listEmbedTasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedTask>>;
+  getEmbedTaskStatus(taskId: string, options?: CallOptions): Promise<EmbedTaskStatus>;
+  getEmbedTask(taskId: string, options?: CallOptions): Promise<EmbedTask>;
+  listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>>;
+  getEmbedV2Task(taskId: string, options?: CallOptions): Promise<EmbedV2Task>;
+
+  // analyze
+  listAnalyzeTasks(query?: AnalyzeListQuery, options?: CallOptions): Promise<Page<AnalyzeTask>>;
+  getAnalyzeTask(taskId: string, options?: CallOptions): Promise<AnalyzeTask>;
+  deleteAnalyzeTask(taskId: string, options?: CallOptions): Promise<void>;
+}
