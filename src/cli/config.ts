@@ -1,0 +1,151 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { UsageError } from './errors.js';
+import { parseHttpUrl } from './parse.js';
+import {
+  type ConfigFile,
+  configPath,
+  loadConfig,
+  PROFILE_NAME,
+  type ProfileSettings,
+  settingsOf,
+} from './profiles.js';
+import { runKeyCommand } from './profiles-key-command.js';
+
+export type { ProfileSettings } from './profiles.js';
+
+export const DEFAULT_BASE_URL = 'https://api.twelvelabs.io/v1.3';
+export const DEFAULT_PROFILE = 'default';
+const API_VERSION = '/v1.3';
+
+/** The flags addConnectionOptions adds (plus the dashboard's --demo). */
+export interface ConnectionFlags {
+  apiKey?: string;
+  baseUrl?: string;
+  profile?: string;
+  demo?: boolean;
+}
+
+export type KeySource = 'flag' | 'env' | 'profile' | 'command' | 'none';
+
+export interface Connection {
+  apiKey?: string;
+  /** Always ends with /v1.3, no trailing slash. */
+  baseUrl: string;
+  profileName: string;
+  /** True when --demo was given or no key is configured anywhere. */
+  demo: boolean;
+  keySource: KeySource;
+  settings: ProfileSettings;
+  configPath: string;
+}
+
+export function parseProfileName(value: string): string {
+  if (!PROFILE_NAME.test(value)) {
+    throw new InvalidArgumentError(`bad profile name "${value}" (letters, digits, . _ - ; up to 64)`);
+  }
+  return value;
+}
+
+function parseBaseUrl(value: string): string {
+  try {
+    return normalizeBaseUrl(parseHttpUrl(value), '--base-url');
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message.replace(/^--base-url: /, '') : '');
+  }
+}
+
+/** Adds --api-key, --base-url and --profile to a command. */
+export function addConnectionOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--api-key <key>', 'TwelveLabs API key (prefer TWELVELABS_API_KEY or a profile)'))
+    .addOption(
+      new Option('--base-url <url>', `API base URL (default ${DEFAULT_BASE_URL})`).argParser(parseBaseUrl),
+    )
+    .addOption(new Option('--profile <name>', 'profile from the config file').argParser(parseProfileName));
+}
+
+/**
+ * Brings a base URL to the form every client uses: `<origin>[/prefix]/v1.3`. A URL without a
+ * version gets /v1.3 appended; another API version is refused (tltop speaks v1.3 only).
+ */
+export function normalizeBaseUrl(value: string, origin: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${origin}: not a URL: "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${origin}: expected an http(s) URL, got "${url.protocol}"`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new UsageError(`${origin}: a base URL cannot carry credentials, a query or a fragment`);
+  }
+  const pathname = url.pathname.replace(/\/+$/, '');
+  const version = /\/v\d+(\.\d+)?$/.exec(pathname)?.[0];
+  if (version && version !== API_VERSION) {
+    throw new UsageError(`${origin}: tltop speaks API ${API_VERSION.slice(1)}, not ${version.slice(1)}`);
+  }
+  return `${url.origin}${pathname}${version ? '' : API_VERSION}`;
+}
+
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function pickProfileName(flags: ConnectionFlags, env: NodeJS.ProcessEnv, config: ConfigFile) {
+  if (flags.profile) return { name: flags.profile, origin: '--profile' };
+  const fromEnv = envValue(env, 'TLTOP_PROFILE');
+  if (fromEnv) {
+    if (!PROFILE_NAME.test(fromEnv)) throw new UsageError(`TLTOP_PROFILE: bad profile name "${fromEnv}"`);
+    return { name: fromEnv, origin: 'TLTOP_PROFILE' };
+  }
+  if (config.current_profile) return { name: config.current_profile, origin: 'current_profile' };
+  return { name: DEFAULT_PROFILE, origin: undefined };
+}
+
+/**
+ * Resolves where to connect and with which key. Precedence: flag > environment > profile >
+ * defaults. Throws UsageError (exit 2) on an unknown profile, an insecure or invalid config
+ * file, a bad base URL or a failing key_command.
+ */
+export async function resolveConnection(
+  flags: ConnectionFlags,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Connection> {
+  const file = configPath(env);
+  const config = await loadConfig(file);
+  const chosen = pickProfileName(flags, env, config);
+  const profile = config.profiles[chosen.name];
+  if (!profile && chosen.origin) {
+    const known = Object.keys(config.profiles);
+    throw new UsageError(
+      `unknown profile "${chosen.name}" (from ${chosen.origin}); ${
+        known.length ? `known: ${known.join(', ')}` : 'none configured, see tltop config'
+      }`,
+    );
+  }
+
+  const baseUrl = flags.baseUrl
+    ? normalizeBaseUrl(flags.baseUrl, '--base-url')
+    : envValue(env, 'TWELVELABS_BASE_URL')
+      ? normalizeBaseUrl(envValue(env, 'TWELVELABS_BASE_URL')!, 'TWELVELABS_BASE_URL')
+      : profile?.base_url
+        ? normalizeBaseUrl(profile.base_url, `profile "${chosen.name}" base_url`)
+        : DEFAULT_BASE_URL;
+
+  const base = { baseUrl, profileName: chosen.name, settings: settingsOf(profile), configPath: file };
+  if (flags.demo) return { ...base, demo: true, keySource: 'none' };
+
+  if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new UsageError('--api-key is empty');
+  const envKey = envValue(env, 'TWELVELABS_API_KEY') ?? envValue(env, 'TWELVE_LABS_API_KEY');
+  if (flags.apiKey) return { ...base, apiKey: flags.apiKey.trim(), demo: false, keySource: 'flag' };
+  if (envKey) return { ...base, apiKey: envKey, demo: false, keySource: 'env' };
+  if (profile?.api_key) return { ...base, apiKey: profile.api_key, demo: false, keySource: 'profile' };
+  if (profile?.key_command) {
+    const apiKey = await runKeyCommand(profile.key_command, chosen.name);
+    return { ...base, apiKey, demo: false, keySource: 'command' };
+  }
+  return { ...base, demo: true, keySource: 'none' };
+}

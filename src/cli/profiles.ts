@@ -1,0 +1,152 @@
+import { constants } from 'node:fs';
+import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import envPaths from 'env-paths';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+/** The views whose pollers a profile may slow down or speed up (seconds between polls). */
+export const POLL_TARGETS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'] as const;
+export type PollTarget = (typeof POLL_TARGETS)[number];
+
+export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+const pollIntervalsSchema = z.strictObject(
+  Object.fromEntries(
+    POLL_TARGETS.map((target) => [target, z.number().min(1).max(3600).optional()]),
+  ) as Record<PollTarget, z.ZodOptional<z.ZodNumber>>,
+);
+
+const profileSchema = z
+  .strictObject({
+    base_url: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).optional(),
+    api_key: z.string().min(1).optional(),
+    key_command: z.union([z.string().trim().min(1), z.tuple([z.string().min(1)], z.string())]).optional(),
+    poll_intervals: pollIntervalsSchema.optional(),
+    default_index: z.string().min(1).optional(),
+    concurrency: z.int().min(1).max(64).optional(),
+    read_only: z.boolean().optional(),
+    notifications: z.boolean().optional(),
+  })
+  .refine((profile) => !(profile.api_key && profile.key_command), {
+    error: 'set api_key or key_command, not both',
+  });
+
+const configSchema = z.strictObject({
+  current_profile: z.string().regex(PROFILE_NAME).optional(),
+  profiles: z.record(z.string().regex(PROFILE_NAME, 'bad profile name'), profileSchema).default({}),
+});
+
+/** One profile as stored in config.json (snake_case, like the file). */
+export type StoredProfile = z.infer<typeof profileSchema>;
+export type ConfigFile = z.infer<typeof configSchema>;
+
+/** The non-connection settings of a profile, as the rest of tltop uses them. */
+export interface ProfileSettings {
+  /** Milliseconds between polls per view, only where the profile overrides the default. */
+  pollIntervalsMs: Partial<Record<PollTarget, number>>;
+  defaultIndex?: string;
+  /** Upload workers per file. */
+  concurrency?: number;
+  /** When true, no action that changes the account (upload, index, delete, cancel). */
+  readOnly: boolean;
+  /** Terminal bell / notification when long work finishes. */
+  notifications: boolean;
+}
+
+export function settingsOf(profile: StoredProfile | undefined): ProfileSettings {
+  const pollIntervalsMs: Partial<Record<PollTarget, number>> = {};
+  for (const target of POLL_TARGETS) {
+    const seconds = profile?.poll_intervals?.[target];
+    if (seconds !== undefined) pollIntervalsMs[target] = Math.round(seconds * 1000);
+  }
+  return {
+    pollIntervalsMs,
+    defaultIndex: profile?.default_index,
+    concurrency: profile?.concurrency,
+    readOnly: profile?.read_only ?? false,
+    notifications: profile?.notifications ?? false,
+  };
+}
+
+/** `TLTOP_CONFIG_DIR`, else the XDG config dir (`~/.config/tltop` on Linux). */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  const override = env.TLTOP_CONFIG_DIR?.trim();
+  if (override) return path.resolve(override);
+  return envPaths('tltop', { suffix: '' }).config;
+}
+
+export function configPath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(configDir(env), 'config.json');
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = issue.path.map(String).join('.');
+  return where ? `${where}: ${issue.message}` : issue.message;
+}
+
+/** Parses config.json text; any problem becomes one UsageError line naming the field. */
+export function parseConfig(text: string, file: string): ConfigFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`${file}: not valid JSON (${error instanceof Error ? error.message : error})`);
+  }
+  const parsed = configSchema.safeParse(json);
+  if (!parsed.success) {
+    const [first] = parsed.error.issues;
+    throw new UsageError(`${file}: ${first ? describeIssue(first) : 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+function holdsKey(config: ConfigFile): boolean {
+  return Object.values(config.profiles).some((profile) => profile.api_key !== undefined);
+}
+
+/**
+ * Reads config.json; a missing file is an empty config. A file that holds an API key and
+ * is readable by group or others is refused (the key may already have leaked).
+ */
+export async function loadConfig(file: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: {} };
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  const config = parseConfig(text, file);
+  if (process.platform !== 'win32' && holdsKey(config)) {
+    const { mode } = await stat(file);
+    if ((mode & 0o077) !== 0) {
+      throw new UsageError(
+        `${file} holds an API key but is readable by others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 '${file}'`,
+      );
+    }
+  }
+  return config;
+}
+
+/** Writes config.json atomically (temp file + rename), mode 0600, in a 0700 directory. */
+export async function saveConfig(file: string, config: ConfigFile): Promise<void> {
+  const valid = configSchema.parse(config);
+  const dir = path.dirname(file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const temp = path.join(dir, `.config.json.${process.pid}.${Date.now()}.tmp`);
+  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(valid, null, 2)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await chmod(temp, 0o600);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
