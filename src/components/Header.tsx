@@ -1,0 +1,74 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { fit, formatDuration, formatRelative } from './format.js';
+import { useTheme } from './theme.js';
+
+export type PollingState = 'live' | 'paused' | 'stale';
+
+export interface HeaderProps {
+  width: number;
+  now: number;
+  profile: string;
+  host: string;
+  /** already masked: tlk_…abcd */
+  maskedKey: string;
+  demo: boolean;
+  latencyMs?: number;
+  lastSuccessAt?: number;
+  /** one sanitised line */
+  lastError?: string;
+  rateRemaining?: number;
+  rateLimit?: number;
+  polling: PollingState;
+  /** epoch ms of the oldest data shown while stale */
+  staleSince?: number;
+}
+
+function clock(now: number): string {
+  return new Date(now).toTimeString().slice(0, 8);
+}
+
+/** Two lines: who and where (profile, host, key, clock), then health (polling, latency, rate limit, error). */
+export const Header = memo(function Header(props: HeaderProps) {
+  const theme = useTheme();
+  const { width, now } = props;
+  const time = clock(now);
+  const identity = `profile ${props.profile}  ${props.host}  key ${props.maskedKey}`;
+  const left = width - time.length - 1;
+  const pollingColor =
+    props.polling === 'live' ? theme.ok : props.polling === 'paused' ? theme.warning : theme.failed;
+  const pollingText =
+    props.polling === 'live'
+      ? '● live'
+      : props.polling === 'paused'
+        ? '‖ paused'
+        : `▲ stale ${props.staleSince ? formatDuration(now - props.staleSince) : ''}`.trimEnd();
+  const latency = props.latencyMs === undefined ? 'API –' : `API ${Math.round(props.latencyMs)} ms`;
+  const success = props.lastSuccessAt ? `ok ${formatRelative(props.lastSuccessAt, now)}` : 'no answer yet';
+  const rate =
+    props.rateRemaining === undefined
+      ? 'rate –'
+      : `rate ${props.rateRemaining}${props.rateLimit === undefined ? '' : `/${props.rateLimit}`} left`;
+  const health = `  ${latency}, ${success}  ${rate}`;
+  const error = props.lastError ? `  ✗ ${props.lastError}` : '';
+  const title = props.demo ? 'tltop DEMO ' : 'tltop ';
+  return (
+    <Box flexDirection="column" width={width} height={2}>
+      <Text wrap="truncate">
+        <Text bold color={props.demo ? theme.demo : theme.accent} inverse={props.demo}>
+          {title}
+        </Text>
+        <Text>{fit(` ${identity}`, Math.max(0, left - title.length))}</Text>
+        <Text> </Text>
+        <Text color={theme.accent}>{time}</Text>
+      </Text>
+      <Text wrap="truncate">
+        <Text color={pollingColor} bold>
+          {pollingText}
+        </Text>
+        <Text color={theme.muted}>{health}</Text>
+        <Text color={theme.failed}>{error}</Text>
+      </Text>
+    </Box>
+  );
+});

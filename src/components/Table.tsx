@@ -1,0 +1,153 @@
+import { Box, Text } from 'ink';
+import { memo, useMemo } from 'react';
+import { fit } from './format.js';
+import { type StatusTone, toneColor } from './status.js';
+import { useTheme } from './theme.js';
+
+/** How one column of a resource table is rendered (k9s-style row renderer). */
+export interface Column<Row> {
+  key: string;
+  title: string;
+  /** fixed width in cells; the `flex` column takes what is left */
+  width: number;
+  flex?: boolean;
+  align?: 'left' | 'right';
+  /** columns with a higher number are dropped first when the terminal is narrow */
+  dropOrder?: number;
+  /** plain, already sanitised text */
+  text: (row: Row, now: number) => string;
+  tone?: (row: Row) => StatusTone | undefined;
+}
+
+export interface SortIndicator {
+  key: string;
+  direction: 'asc' | 'desc';
+}
+
+export interface TableProps<Row> {
+  columns: readonly Column<Row>[];
+  /** rows of the visible window only; undefined = not loaded yet */
+  rows: readonly (Row | undefined)[];
+  rowKey: (row: Row) => string;
+  /** index of rows[0] in the whole (filtered) collection */
+  first: number;
+  total: number;
+  /** index of the selected row in the whole collection */
+  selected: number;
+  width: number;
+  /** rows available for the table body (header row not included) */
+  height: number;
+  now: number;
+  sort?: SortIndicator;
+  emptyText?: string;
+}
+
+interface Layout<Row> {
+  column: Column<Row>;
+  width: number;
+}
+
+/** Fits the columns into the width: drops columns by dropOrder, gives the rest to the flex column. */
+export function layoutColumns<Row>(columns: readonly Column<Row>[], width: number): Layout<Row>[] {
+  let visible = [...columns];
+  const needed = (list: Column<Row>[]) =>
+    list.reduce((sum, column) => sum + column.width, 0) + Math.max(0, list.length - 1);
+  while (needed(visible) > width && visible.some((column) => column.dropOrder !== undefined)) {
+    const drop = visible.reduce<Column<Row> | undefined>(
+      (worst, column) =>
+        column.dropOrder !== undefined && (worst === undefined || column.dropOrder > (worst.dropOrder ?? 0))
+          ? column
+          : worst,
+      undefined,
+    );
+    visible = visible.filter((column) => column !== drop);
+  }
+  const spare = Math.max(0, width - needed(visible));
+  const flex = visible.find((column) => column.flex) ?? visible[visible.length - 1];
+  return visible.map((column) => ({ column, width: column === flex ? column.width + spare : column.width }));
+}
+
+interface RowProps<Row> {
+  row: Row | undefined;
+  layout: Layout<Row>[];
+  selected: boolean;
+  now: number;
+  width: number;
+}
+
+function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>) {
+  const theme = useTheme();
+  if (row === undefined) {
+    return (
+      <Text color={theme.muted} wrap="truncate">
+        {fit('  loading…', width)}
+      </Text>
+    );
+  }
+  const background = selected && !theme.monochrome ? theme.selectedBackground : undefined;
+  const foreground = selected && !theme.monochrome ? theme.selectedForeground : undefined;
+  return (
+    <Text
+      wrap="truncate"
+      backgroundColor={background}
+      color={foreground}
+      inverse={selected && theme.monochrome}
+    >
+      {layout.map(({ column, width: cellWidth }, index) => {
+        const tone = column.tone?.(row);
+        const text = fit(column.text(row, now), cellWidth, column.align);
+        const gap = index === layout.length - 1 ? '' : ' ';
+        return (
+          <Text key={column.key} color={tone && !selected ? toneColor(theme, tone) : undefined}>
+            {text}
+            {gap}
+          </Text>
+        );
+      })}
+    </Text>
+  );
+}
+
+const TableRow = memo(TableRowImpl) as typeof TableRowImpl;
+
+/**
+ * One generic, virtualised table: it renders exactly `height` body lines (rows of the
+ * visible window, then blanks) so the frame never grows past the terminal.
+ */
+export function Table<Row>(props: TableProps<Row>) {
+  const { columns, rows, rowKey, first, total, selected, width, height, now, sort, emptyText } = props;
+  const theme = useTheme();
+  const layout = useMemo(() => layoutColumns(columns, width), [columns, width]);
+  const header = layout
+    .map(({ column, width: cellWidth }) => {
+      const arrow = sort?.key === column.key ? (sort.direction === 'asc' ? '▲' : '▼') : '';
+      return fit(column.title.toUpperCase() + arrow, cellWidth, column.align);
+    })
+    .join(' ');
+  const body = rows.slice(0, Math.max(0, height));
+  const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
+  return (
+    <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
+      <Text bold color={theme.accent} wrap="truncate">
+        {fit(header, width)}
+      </Text>
+      {total === 0 ? (
+        <Text color={theme.muted} wrap="truncate">
+          {fit(`  ${emptyText ?? 'nothing here yet'}`, width)}
+        </Text>
+      ) : null}
+      {body.map((row, index) => (
+        <TableRow
+          // biome-ignore lint/suspicious/noArrayIndexKey: unloaded rows have no id yet
+          key={row ? rowKey(row) : `pending-${first + index}`}
+          row={row}
+          layout={layout}
+          selected={first + index === selected}
+          now={now}
+          width={width}
+        />
+      ))}
+      {blanks > 0 ? <Box height={blanks} /> : null}
+    </Box>
+  );
+}
