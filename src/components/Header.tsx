@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { fit, formatDuration, formatRelative } from './format.js';
+import { cell, formatDuration, formatRelative } from './format.js';
 import { useTheme } from './theme.js';
 
 export type PollingState = 'live' | 'paused' | 'stale';
@@ -58,7 +58,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text bold color={props.demo ? theme.demo : theme.accent} inverse={props.demo}>
           {title}
         </Text>
-        <Text>{fit(` ${identity}`, Math.max(0, left - title.length))}</Text>
+        <Text>{cell(` ${identity}`, Math.max(0, left - title.length))}</Text>
         <Text> </Text>
         <Text color={theme.accent}>{time}</Text>
       </Text>

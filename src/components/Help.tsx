@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { fit } from './format.js';
+import { cell } from './format.js';
 import { type Binding, KEYMAP, type Layer, VIEW_TITLES, type ViewId } from './keymap.js';
 import { useTheme } from './theme.js';
 
@@ -50,7 +50,7 @@ export const Help = memo(function Help({ view, width, height, scroll }: HelpProp
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={theme.accent} wrap="truncate">
-        {fit(`Keys — ${VIEW_TITLES[view]} view${more}`, width)}
+        {cell(`Keys — ${VIEW_TITLES[view]} view${more}`, width)}
       </Text>
       {visible.map((line, index) =>
         line.kind === 'title' ? (
@@ -61,7 +61,7 @@ export const Help = memo(function Help({ view, width, height, scroll }: HelpProp
         ) : (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           <Text key={index} wrap="truncate" dimColor={!line.here}>
-            <Text color={theme.accent}>{fit(`  ${line.binding.label}`, keyWidth)}</Text>
+            <Text color={theme.accent}>{cell(`  ${line.binding.label}`, keyWidth)}</Text>
             {` ${line.binding.description}`}
             {line.binding.views && !line.here
               ? ` (${line.binding.views.map((v) => VIEW_TITLES[v]).join(', ')})`

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { fit } from './format.js';
+import { cell } from './format.js';
 import type { PromptState } from './overlay.js';
 import { useTheme } from './theme.js';
 
@@ -35,7 +35,7 @@ export function Prompt({ prompt, width }: { prompt: PromptState; width: number }
         return (
           <Text key={field.name} wrap="truncate">
             <Text color={focused ? theme.accent : theme.muted}>
-              {fit(`${focused ? '›' : ' '}${field.label}`, labelWidth)}
+              {cell(`${focused ? '›' : ' '}${field.label}`, labelWidth)}
             </Text>
             <Text dimColor={field.value === ''}>{shown}</Text>
             {focused ? <Text inverse> </Text> : null}

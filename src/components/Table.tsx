@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
-import { fit } from './format.js';
+import { cell } from './format.js';
 import { type StatusTone, toneColor } from './status.js';
 import { useTheme } from './theme.js';
 
@@ -80,7 +80,7 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
   if (row === undefined) {
     return (
       <Text color={theme.muted} wrap="truncate">
-        {fit('  loading…', width)}
+        {cell('  loading…', width)}
       </Text>
     );
   }
@@ -95,7 +95,7 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
     >
       {layout.map(({ column, width: cellWidth }, index) => {
         const tone = column.tone?.(row);
-        const text = fit(column.text(row, now), cellWidth, column.align);
+        const text = cell(column.text(row, now), cellWidth, column.align);
         const gap = index === layout.length - 1 ? '' : ' ';
         return (
           <Text key={column.key} color={tone && !selected ? toneColor(theme, tone) : undefined}>
@@ -121,7 +121,7 @@ export function Table<Row>(props: TableProps<Row>) {
   const header = layout
     .map(({ column, width: cellWidth }) => {
       const arrow = sort?.key === column.key ? (sort.direction === 'asc' ? '▲' : '▼') : '';
-      return fit(column.title.toUpperCase() + arrow, cellWidth, column.align);
+      return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
     })
     .join(' ');
   const body = rows.slice(0, Math.max(0, height));
@@ -129,16 +129,15 @@ export function Table<Row>(props: TableProps<Row>) {
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
       <Text bold color={theme.accent} wrap="truncate">
-        {fit(header, width)}
+        {cell(header, width)}
       </Text>
       {total === 0 ? (
         <Text color={theme.muted} wrap="truncate">
-          {fit(`  ${emptyText ?? 'nothing here yet'}`, width)}
+          {cell(`  ${emptyText ?? 'nothing here yet'}`, width)}
         </Text>
       ) : null}
       {body.map((row, index) => (
         <TableRow
-          // biome-ignore lint/suspicious/noArrayIndexKey: unloaded rows have no id yet
           key={row ? rowKey(row) : `pending-${first + index}`}
           row={row}
           layout={layout}

@@ -81,7 +81,7 @@ export function percent(part: number, whole: number): number {
 }
 
 /** Truncates with an ellipsis and pads with spaces to exactly `width` terminal cells. */
-export function fit(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
   const cut = stringWidth(text) > width ? cliTruncate(text, width) : text;
   const pad = ' '.repeat(Math.max(0, width - stringWidth(cut)));
