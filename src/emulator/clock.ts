@@ -1,0 +1,33 @@
+/**
+ * The emulator's clock: real time scaled by `speed`, plus whatever the admin API
+ * advanced it by. Every time-based behaviour (state machines, URL and session
+ * expiry, rate-limit windows) reads this clock, never Date.now() directly.
+ */
+export class EmulatorClock {
+  private readonly realStart = Date.now();
+  private offsetMs = 0;
+
+  constructor(
+    private readonly speed = 1,
+    private readonly startMs = Date.now(),
+  ) {}
+
+  /** Milliseconds since the epoch, emulator time. */
+  now(): number {
+    return this.startMs + (Date.now() - this.realStart) * this.speed + this.offsetMs;
+  }
+
+  advance(seconds: number): number {
+    this.offsetMs += seconds * 1000;
+    return this.now();
+  }
+
+  /** Real milliseconds until `emulatorMs` of emulator time have passed. */
+  realDelay(emulatorMs: number): number {
+    return emulatorMs / this.speed;
+  }
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,155 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Transform, type TransformCallback, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+export type SignatureCheck = 'valid' | 'expired' | 'invalid';
+
+export interface ReceivedChunk {
+  etag: string;
+  size: number;
+}
+
+/**
+ * Where chunk bytes live: one file per chunk in a temp dir (never in memory), and
+ * the HMAC signing of the presigned `/_storage/...` URLs that accept them.
+ */
+export class ChunkStorage {
+  private readonly secret = randomBytes(32);
+
+  private constructor(readonly dir: string) {}
+
+  static async create(): Promise<ChunkStorage> {
+    return new ChunkStorage(await mkdtemp(join(tmpdir(), 'tltop-emulator-')));
+  }
+
+  static chunkPath(uploadId: string, chunkIndex: number): string {
+    return `/_storage/uploads/${uploadId}/chunks/${chunkIndex}`;
+  }
+
+  signedUrl(origin: string, uploadId: string, chunkIndex: number, expiresAtMs: number): string {
+    const path = ChunkStorage.chunkPath(uploadId, chunkIndex);
+    const expires = Math.floor(expiresAtMs / 1000);
+    return `${origin}${path}?X-Expires=${expires}&X-Signature=${this.signature(path, expires)}`;
+  }
+
+  check(path: string, query: URLSearchParams, nowMs: number): SignatureCheck {
+    const expiresText = query.get('X-Expires') ?? '';
+    const given = Buffer.from(query.get('X-Signature') ?? '', 'utf8');
+    if (!/^\d+$/.test(expiresText)) return 'invalid';
+    const expected = Buffer.from(this.signature(path, Number(expiresText)), 'utf8');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';
+    return Number(expiresText) * 1000 <= nowMs ? 'expired' : 'valid';
+  }
+
+  private signature(path: string, expires: number): string {
+    return createHmac('sha256', this.secret).update(`PUT\n${path}\n${expires}`).digest('hex');
+  }
+
+  private file(uploadId: string, chunkIndex: number): string {
+    return join(this.dir, uploadId, String(chunkIndex));
+  }
+
+  /**
+   * Streams a chunk PUT body to disk, computing its MD5 on the way. The file
+   * replaces any earlier copy only once the whole body has arrived.
+   */
+  async receive(
+    uploadId: string,
+    chunkIndex: number,
+    body: IncomingMessage,
+    options: { bytesPerSecond?: number; keep?: boolean; onBytes?: (count: number) => void } = {},
+  ): Promise<ReceivedChunk> {
+    await mkdir(join(this.dir, uploadId), { recursive: true });
+    const partial = `${this.file(uploadId, chunkIndex)}.${randomBytes(4).toString('hex')}.part`;
+    const md5 = createHash('md5');
+    let size = 0;
+    const tap = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        options.onBytes?.(chunk.length);
+        callback(null, chunk);
+      },
+    });
+    const throttle = new Throttle(options.bytesPerSecond ?? Number.POSITIVE_INFINITY);
+    if (options.keep === false) {
+      await pipeline(body, throttle, tap, discard());
+      return { etag: md5.digest('hex'), size };
+    }
+    try {
+      await pipeline(body, throttle, tap, createWriteStream(partial));
+      await rename(partial, this.file(uploadId, chunkIndex));
+    } catch (error) {
+      await unlink(partial).catch(() => undefined);
+      throw error;
+    }
+    return { etag: md5.digest('hex'), size };
+  }
+
+  /** Size and SHA-256 of the assembled file, streamed chunk by chunk. */
+  async digest(uploadId: string, totalChunks: number): Promise<{ size: number; sha256: string }> {
+    const sha256 = createHash('sha256');
+    let size = 0;
+    for (let index = 1; index <= totalChunks; index += 1) {
+      for await (const piece of createReadStream(this.file(uploadId, index))) {
+        sha256.update(piece as Buffer);
+        size += (piece as Buffer).length;
+      }
+    }
+    return { size, sha256: sha256.digest('hex') };
+  }
+
+  /** Streams the assembled file (the `url` a completed upload returns). */
+  async *read(uploadId: string, totalChunks: number): AsyncGenerator<Buffer> {
+    for (let index = 1; index <= totalChunks; index += 1) {
+      for await (const piece of createReadStream(this.file(uploadId, index))) yield piece as Buffer;
+    }
+  }
+
+  async close(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Passes bytes through no faster than `bytesPerSecond` (real time). */
+class Throttle extends Transform {
+  private readonly startedAt = Date.now();
+  private passed = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly bytesPerSecond: number) {
+    super();
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.passed += chunk.length;
+    const due = this.startedAt + (this.passed / this.bytesPerSecond) * 1000;
+    const wait = due - Date.now();
+    if (!(wait > 0)) {
+      callback(null, chunk);
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      callback(null, chunk);
+    }, wait);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.timer) clearTimeout(this.timer);
+    callback(error);
+  }
+}
+
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _encoding, callback) {
+      callback();
+    },
+  });
+}
