@@ -1,0 +1,124 @@
+/** Help, prompts (filter, new upload, index an asset) and confirmations. */
+import type { StoreContext } from '../context.js';
+import { oneLineText } from '../events.js';
+import { selectActiveTable } from '../selectors.js';
+import type { AppActions, Overlay } from '../types.js';
+import { completePath } from './complete-path.js';
+
+type PromptActions = Pick<
+  AppActions,
+  | 'toggleHelp'
+  | 'openFilterPrompt'
+  | 'openUploadPrompt'
+  | 'openIndexPrompt'
+  | 'promptInput'
+  | 'promptBackspace'
+  | 'promptComplete'
+  | 'promptSubmit'
+  | 'closeOverlay'
+>;
+
+type PromptOverlay = Extract<Overlay, { kind: 'prompt' }>;
+
+// what a paste may carry that a one-line prompt must not
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
+
+export interface PromptHandlers {
+  submitUpload(path: string): Promise<void>;
+  submitIndex(indexRef: string): Promise<void>;
+  indexNames(): string[];
+}
+
+export function promptActions(context: StoreContext, handlers: PromptHandlers): PromptActions {
+  const { store, setUi } = context;
+  const prompt = (): PromptOverlay | undefined => {
+    const overlay = store.getState().ui.overlay;
+    return overlay.kind === 'prompt' ? overlay : undefined;
+  };
+  const updatePrompt = (patch: Partial<PromptOverlay>): void => {
+    const current = prompt();
+    if (current) setUi({ overlay: { ...current, ...patch } });
+  };
+  const open = (purpose: PromptOverlay['purpose'], label: string, value: string): void =>
+    setUi({ overlay: { kind: 'prompt', purpose, label, value, completions: [] } });
+
+  return {
+    toggleHelp() {
+      const open = store.getState().ui.overlay.kind === 'help';
+      setUi({ overlay: open ? { kind: 'none' } : { kind: 'help' } });
+    },
+    openFilterPrompt() {
+      const state = store.getState();
+      open('filter', 'Filter', state.ui.filter[selectActiveTable(state)]);
+    },
+    openUploadPrompt() {
+      if (!context.uploads) {
+        context.setStatus('uploads are not available here', 'warn');
+        return;
+      }
+      open('upload', 'File to upload', '');
+    },
+    openIndexPrompt() {
+      const state = store.getState();
+      const current = state.ui.indexId ? state.entities.indexes[state.ui.indexId]?.index_name : undefined;
+      open('index', 'Index into', current ?? '');
+    },
+    promptInput(text) {
+      const current = prompt();
+      const clean = text.replace(CONTROL_CHARACTERS, '');
+      if (current && clean) updatePrompt({ value: current.value + clean, error: undefined });
+    },
+    promptBackspace() {
+      const current = prompt();
+      if (current?.value) updatePrompt({ value: current.value.slice(0, -1), error: undefined });
+    },
+    async promptComplete() {
+      const current = prompt();
+      if (!current) return;
+      const candidates =
+        current.purpose === 'upload'
+          ? await completePath(current.value)
+          : current.purpose === 'index'
+            ? handlers.indexNames().filter((name) => name.startsWith(current.value))
+            : [];
+      const latest = prompt();
+      if (!latest || latest.value !== current.value) return;
+      const common = commonPrefix(candidates);
+      updatePrompt({
+        value: common.length > latest.value.length ? common : latest.value,
+        completions: candidates.length > 1 ? candidates.slice(0, 20) : [],
+      });
+    },
+    async promptSubmit() {
+      const current = prompt();
+      if (!current) return;
+      const value = current.value.trim();
+      try {
+        if (current.purpose === 'filter') {
+          setUi({ overlay: { kind: 'none' } });
+          store.getState().actions.setFilter(value);
+        } else if (current.purpose === 'upload') {
+          await handlers.submitUpload(value);
+          setUi({ overlay: { kind: 'none' } });
+        } else {
+          await handlers.submitIndex(value);
+          setUi({ overlay: { kind: 'none' } });
+        }
+      } catch (error) {
+        updatePrompt({ error: oneLineText(error instanceof Error ? error.message : String(error)) });
+      }
+    },
+    closeOverlay() {
+      if (store.getState().ui.overlay.kind !== 'none') setUi({ overlay: { kind: 'none' } });
+    },
+  };
+}
+
+function commonPrefix(values: readonly string[]): string {
+  if (values.length === 0) return '';
+  let prefix = values[0]!;
+  for (const value of values) {
+    while (!value.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  return prefix;
+}

@@ -1,0 +1,170 @@
+/** Work on the selected row: uploads (retry, pause, cancel), indexing, deleting, quitting. */
+import type { StoreContext } from '../context.js';
+import { oneLineText, shortId } from '../events.js';
+import { hasRunningUploads, selectActiveTable, selectSelectedId } from '../selectors.js';
+import type { AppActions, ConfirmPurpose, ResourceTableId } from '../types.js';
+import type { PromptHandlers } from './prompts.js';
+
+type WorkActions = Pick<
+  AppActions,
+  | 'retrySelected'
+  | 'pauseSelected'
+  | 'cancelSelected'
+  | 'deleteSelected'
+  | 'quit'
+  | 'confirmYes'
+  | 'confirmNo'
+>;
+
+function errorText(error: unknown): string {
+  return oneLineText(error instanceof Error ? error.message : String(error));
+}
+
+export function workActions(context: StoreContext): WorkActions & PromptHandlers {
+  const { store, setUi } = context;
+  const state = () => store.getState();
+
+  const selected = (): { table: ResourceTableId; id: string } | undefined => {
+    const table = selectActiveTable(state());
+    if (table === 'events') return undefined;
+    const detail = state().ui.detail;
+    if (detail && detail.table === table) return detail;
+    const id = selectSelectedId(state(), table);
+    return id === undefined ? undefined : { table, id };
+  };
+
+  /** The engine's id of the selected upload row, when it is one the engine runs. */
+  const selectedLocalUpload = (): string | undefined => {
+    const row = selected();
+    if (row?.table !== 'uploads') return undefined;
+    return state().entities.uploads[row.id]?.local?.id;
+  };
+
+  const confirm = (purpose: ConfirmPurpose, message: string): void =>
+    setUi({ overlay: { kind: 'confirm', purpose, message } });
+
+  /** Runs an engine or API call; failures become a status-bar line and an event, never a throw. */
+  const attempt = async (what: string, run: () => Promise<void>, done?: string): Promise<void> => {
+    try {
+      await run();
+      if (done) context.setStatus(done);
+    } catch (error) {
+      const text = `${what} failed: ${errorText(error)}`;
+      context.setStatus(text, 'error');
+      context.log([{ source: 'action', message: text, level: 'error' }]);
+    }
+  };
+
+  const deleteEntity = async (table: ResourceTableId, id: string): Promise<void> => {
+    if (table === 'tasks') await context.api.deleteTask(id);
+    else if (table === 'analyze') await context.api.deleteAnalyzeTask(id);
+    else throw new Error('this row cannot be deleted');
+    store.setState((current) => {
+      const { [id]: _removed, ...rest } = current.entities[table] as Record<string, unknown>;
+      return {
+        entities: { ...current.entities, [table]: rest },
+        ui: { ...current.ui, detail: current.ui.detail?.id === id ? null : current.ui.detail },
+      };
+    });
+    context.log([{ source: table === 'tasks' ? 'task' : 'analysis', message: `${shortId(id)} deleted` }]);
+    state().actions.refreshNow();
+  };
+
+  const findIndex = (ref: string): string | undefined => {
+    const indexes = state().entities.indexes;
+    if (indexes[ref]) return ref;
+    return Object.values(indexes).find((index) => index.index_name === ref)?._id;
+  };
+
+  return {
+    async retrySelected() {
+      const id = selectedLocalUpload();
+      if (!id || !context.uploads) {
+        context.setStatus('nothing to retry here', 'warn');
+        return;
+      }
+      const uploads = context.uploads;
+      await attempt('retry', () => uploads.retry(id), 'retrying failed chunks');
+    },
+    async pauseSelected() {
+      const id = selectedLocalUpload();
+      const uploads = context.uploads;
+      const snapshot = id ? uploads?.get(id) : undefined;
+      if (!id || !uploads || !snapshot) {
+        context.setStatus('select an upload started here to pause it', 'warn');
+        return;
+      }
+      if (snapshot.phase === 'paused') await attempt('resume', () => uploads.resume(id), 'upload resumed');
+      else await attempt('pause', () => uploads.pause(id), 'upload paused (x resumes)');
+    },
+    cancelSelected() {
+      const id = selectedLocalUpload();
+      if (!id) {
+        context.setStatus('select an upload started here to cancel it', 'warn');
+        return;
+      }
+      confirm({ action: 'cancelUpload', id }, `Cancel upload ${shortId(id)}? It cannot be resumed.`);
+    },
+    deleteSelected() {
+      const row = selected();
+      if (!row || (row.table !== 'tasks' && row.table !== 'analyze')) {
+        context.setStatus('only indexing and analyze tasks can be deleted', 'warn');
+        return;
+      }
+      confirm(
+        { action: 'delete', table: row.table, id: row.id },
+        `Delete ${shortId(row.id)}? This cannot be undone.`,
+      );
+    },
+    quit() {
+      if (hasRunningUploads(state())) {
+        confirm({ action: 'quit' }, 'Uploads are running. Quit and leave them resumable?');
+        return;
+      }
+      setUi({ quitRequested: true });
+    },
+    async confirmYes() {
+      const overlay = state().ui.overlay;
+      if (overlay.kind !== 'confirm') return;
+      setUi({ overlay: { kind: 'none' } });
+      const purpose = overlay.purpose;
+      if (purpose.action === 'quit') setUi({ quitRequested: true });
+      else if (purpose.action === 'delete')
+        await attempt(
+          'delete',
+          () => deleteEntity(purpose.table, purpose.id),
+          `deleted ${shortId(purpose.id)}`,
+        );
+      else {
+        const uploads = context.uploads;
+        if (uploads) await attempt('cancel', () => uploads.cancel(purpose.id), 'upload cancelled');
+      }
+    },
+    confirmNo() {
+      if (state().ui.overlay.kind === 'confirm') setUi({ overlay: { kind: 'none' } });
+    },
+    async submitUpload(path) {
+      if (!path) throw new Error('type a file path');
+      if (!context.uploads) throw new Error('uploads are not available here');
+      const indexId = state().ui.indexId;
+      const id = await context.uploads.start({ path, type: context.uploadType, indexId });
+      setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started`) });
+    },
+    async submitIndex(ref) {
+      const row = selected();
+      const asset = row?.table === 'assets' ? state().entities.assets[row.id] : undefined;
+      if (!asset) throw new Error('select an asset first');
+      if (asset.status !== 'ready')
+        throw new Error(`asset is ${asset.status}; only ready assets can be indexed`);
+      const indexId = findIndex(ref);
+      if (!indexId) throw new Error(`no index named ${ref || '(empty)'}`);
+      const created = await context.api.createIndexedAsset(indexId, { asset_id: asset._id });
+      setUi({
+        indexId,
+        status: context.message(`indexing ${shortId(asset._id)} as ${shortId(created._id)}`),
+      });
+      context.log([{ source: 'asset', message: `${shortId(asset._id)} sent to index ${shortId(indexId)}` }]);
+    },
+    indexNames: () => Object.values(state().entities.indexes).map((index) => index.index_name),
+  };
+}

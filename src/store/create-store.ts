@@ -1,0 +1,42 @@
+import { createStore } from 'zustand/vanilla';
+import { navigationActions } from './actions/navigation.js';
+import { promptActions } from './actions/prompts.js';
+import { workActions } from './actions/work.js';
+import { createContext, type StoreContext } from './context.js';
+import { DEFAULT_PAGE_SIZE, initialState } from './initial-state.js';
+import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
+
+const contexts = new WeakMap<AppStore, StoreContext>();
+
+/**
+ * Creates tltop's store. It holds no timers: `startPollers(store)` keeps it fresh, and
+ * components read it with `useStore(store, selector)` and call `state.actions`.
+ */
+export function createAppStore(deps: AppStoreDeps, pageSize = DEFAULT_PAGE_SIZE): AppStore {
+  const store = createStore<AppState>()(() => ({ ...initialState(pageSize), actions: {} as AppActions }));
+  const context = createContext(store, deps);
+  const work = workActions(context);
+  const actions: AppActions = {
+    ...navigationActions(context),
+    ...promptActions(context, work),
+    retrySelected: work.retrySelected,
+    pauseSelected: work.pauseSelected,
+    cancelSelected: work.cancelSelected,
+    deleteSelected: work.deleteSelected,
+    quit: work.quit,
+    confirmYes: work.confirmYes,
+    confirmNo: work.confirmNo,
+    setStatus: context.setStatus,
+    logEvent: (source, message, level) => context.log([{ source, message, level }]),
+  };
+  store.setState({ actions });
+  contexts.set(store, context);
+  return store;
+}
+
+/** The context a store was created with (pollers share its api, clock and event sequence). */
+export function contextOf(store: AppStore): StoreContext {
+  const context = contexts.get(store);
+  if (!context) throw new Error('not a store made by createAppStore');
+  return context;
+}

@@ -1,0 +1,4 @@
+export { createAppStore } from './create-store.js';
+export * from './selectors.js';
+export { sortOptions, sortSpec, TABLE_LABELS } from './tables.js';
+export * from './types.js';

@@ -1,0 +1,144 @@
+/** What each table is made of: its entities, sort options, filter support and the text rows show. */
+import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
+import type { EntityOf, ResourceTableId, SortSpec, TableId } from './types.js';
+
+const NEWEST_SERVER: SortSpec = { key: 'created_at', direction: 'desc', server: true, label: 'newest' };
+const OLDEST_LOCAL: SortSpec = {
+  key: 'created_at',
+  direction: 'asc',
+  server: false,
+  label: 'oldest (loaded)',
+};
+const STATUS_LOCAL: SortSpec = { key: 'status', direction: 'asc', server: false, label: 'status (loaded)' };
+const NAME_LOCAL: SortSpec = { key: 'name', direction: 'asc', server: false, label: 'name (loaded)' };
+
+/** Tasks and indexed assets can be sorted by the server over the whole collection. */
+const SERVER_SORTED: readonly SortSpec[] = [
+  NEWEST_SERVER,
+  { key: 'created_at', direction: 'asc', server: true, label: 'oldest' },
+  { key: 'updated_at', direction: 'desc', server: true, label: 'recently updated' },
+  { key: 'updated_at', direction: 'asc', server: true, label: 'least recently updated' },
+  STATUS_LOCAL,
+];
+
+const SERVER_ORDERED: readonly SortSpec[] = [NEWEST_SERVER, OLDEST_LOCAL, STATUS_LOCAL, NAME_LOCAL];
+
+const SORTS: Readonly<Record<TableId, readonly SortSpec[]>> = {
+  uploads: [
+    { key: 'created_at', direction: 'desc', server: false, label: 'newest' },
+    { key: 'status', direction: 'asc', server: false, label: 'status' },
+    { key: 'name', direction: 'asc', server: false, label: 'name' },
+  ],
+  assets: SERVER_ORDERED,
+  tasks: SERVER_SORTED,
+  indexedAssets: SERVER_SORTED,
+  embedV2: SERVER_ORDERED,
+  embedV1: SERVER_ORDERED,
+  analyze: SERVER_ORDERED,
+  events: [
+    { key: 'created_at', direction: 'desc', server: false, label: 'newest' },
+    { key: 'created_at', direction: 'asc', server: false, label: 'oldest' },
+  ],
+};
+
+export function sortOptions(table: TableId): readonly SortSpec[] {
+  return SORTS[table];
+}
+
+export function sortSpec(table: TableId, index: number): SortSpec {
+  const options = SORTS[table];
+  return options[index % options.length] ?? options[0]!;
+}
+
+/** Tables whose list endpoint filters by file name over the whole collection. */
+const SERVER_FILTERED: ReadonlySet<TableId> = new Set(['assets', 'tasks', 'indexedAssets']);
+
+export function hasServerFilter(table: TableId): boolean {
+  return SERVER_FILTERED.has(table);
+}
+
+export const TABLE_LABELS: Readonly<Record<TableId, string>> = {
+  uploads: 'Uploads',
+  assets: 'Assets',
+  tasks: 'Indexing tasks',
+  indexedAssets: 'Indexed assets',
+  embedV2: 'Embeddings v2',
+  embedV1: 'Embeddings v1',
+  analyze: 'Analyses',
+  events: 'Events',
+};
+
+/** The singular noun events use, e.g. "task 64f8… queued -> indexing". */
+export const ENTITY_NOUN: Readonly<Record<ResourceTableId, string>> = {
+  uploads: 'upload',
+  assets: 'asset',
+  tasks: 'task',
+  indexedAssets: 'indexed asset',
+  embedV2: 'embed task',
+  embedV1: 'embed task',
+  analyze: 'analysis',
+};
+
+export function idOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  if (table === 'analyze') return (entity as AnalyzeTask).task_id;
+  if (table === 'uploads') return (entity as EntityOf['uploads']).id;
+  return (entity as { _id: string })._id;
+}
+
+export function statusOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  if (table === 'uploads') {
+    const row = entity as EntityOf['uploads'];
+    return row.local?.phase ?? row.session?.status ?? 'unknown';
+  }
+  return (entity as { status: string }).status;
+}
+
+export function createdAtOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  if (table === 'uploads') {
+    const row = entity as EntityOf['uploads'];
+    if (row.local) return new Date(row.local.startedAt).toISOString();
+    return row.session?.created_at ?? '';
+  }
+  return (entity as { created_at?: string }).created_at ?? '';
+}
+
+export function updatedAtOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  const updated = (entity as { updated_at?: string }).updated_at;
+  return updated ?? createdAtOf(table, entity);
+}
+
+/** The human name of a row (file name, index name, custom id), '' when there is none. */
+export function nameOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  switch (table) {
+    case 'uploads': {
+      const row = entity as EntityOf['uploads'];
+      return row.local?.fileName ?? '';
+    }
+    case 'assets':
+      return (entity as Asset).filename ?? '';
+    case 'tasks':
+      return (entity as Task).system_metadata?.filename ?? '';
+    case 'indexedAssets':
+      return (entity as IndexedAsset).system_metadata?.filename ?? '';
+    case 'embedV1': {
+      const metadata = (entity as EmbedTask).video_embedding?.metadata;
+      return String(metadata?.input_filename ?? metadata?.input_url ?? '');
+    }
+    case 'embedV2': {
+      const task = entity as EmbedV2Task;
+      const metadata = task.metadata;
+      return String(task.custom_id ?? metadata?.input_filename ?? metadata?.input_url ?? '');
+    }
+    case 'analyze': {
+      const task = entity as AnalyzeTask;
+      return task.custom_id ?? task.video_source?.url ?? task.video_source?.asset_id ?? '';
+    }
+    default:
+      return '';
+  }
+}
+
+/** What a local filter matches against: id, status and name. */
+export function searchTextOf<T extends ResourceTableId>(table: T, entity: EntityOf[T]): string {
+  return `${idOf(table, entity)} ${statusOf(table, entity)} ${nameOf(table, entity)}`.toLowerCase();
+}

@@ -1,0 +1,350 @@
+/**
+ * The shape of tltop's one store and the actions that are its only writers.
+ * Components read narrow slices with `useStore(store, selector)` and call actions from
+ * `state.actions`; pollers and the upload engine write through the same store.
+ */
+import type { StoreApi } from 'zustand/vanilla';
+import type { RateLimitState, TwelveLabsApi } from '../api/api.js';
+import type {
+  AnalyzeTask,
+  Asset,
+  AssetType,
+  EmbedTask,
+  EmbedV2Task,
+  IncompleteUpload,
+  Index,
+  IndexedAsset,
+  Task,
+} from '../api/types.js';
+import type { UploadManager, UploadSnapshot } from '../upload/types.js';
+
+// ---- views and tables -----------------------------------------------------------
+
+/** The six screens, in key order (`1`..`6`). */
+export const VIEWS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses', 'events'] as const;
+export type ViewId = (typeof VIEWS)[number];
+
+/**
+ * One table per collection. A view shows one of its tables at a time
+ * (indexing: tasks | indexedAssets, embeddings: embedV2 | embedV1).
+ */
+export const TABLES = [
+  'uploads',
+  'assets',
+  'tasks',
+  'indexedAssets',
+  'embedV2',
+  'embedV1',
+  'analyze',
+  'events',
+] as const;
+export type TableId = (typeof TABLES)[number];
+
+export const VIEW_TABLES: Readonly<Record<ViewId, readonly TableId[]>> = {
+  uploads: ['uploads'],
+  assets: ['assets'],
+  indexing: ['tasks', 'indexedAssets'],
+  embeddings: ['embedV2', 'embedV1'],
+  analyses: ['analyze'],
+  events: ['events'],
+};
+
+/** Server-backed tables (everything except the local events log). */
+export type ResourceTableId = Exclude<TableId, 'events'>;
+
+// ---- entities -------------------------------------------------------------------
+
+/** An upload row: the server session and/or the local engine's snapshot, joined by upload id. */
+export interface UploadRow {
+  /** the server upload id, or the engine's local id before the session exists */
+  id: string;
+  session?: IncompleteUpload;
+  local?: UploadSnapshot;
+}
+
+/** Entity tables, normalized by id. Unchanged entities keep their object identity across polls. */
+export interface Entities {
+  uploads: Readonly<Record<string, UploadRow>>;
+  assets: Readonly<Record<string, Asset>>;
+  tasks: Readonly<Record<string, Task>>;
+  indexes: Readonly<Record<string, Index>>;
+  indexedAssets: Readonly<Record<string, IndexedAsset>>;
+  embedV1: Readonly<Record<string, EmbedTask>>;
+  embedV2: Readonly<Record<string, EmbedV2Task>>;
+  /** keyed by task_id */
+  analyze: Readonly<Record<string, AnalyzeTask>>;
+}
+
+export interface EntityOf {
+  uploads: UploadRow;
+  assets: Asset;
+  tasks: Task;
+  indexedAssets: IndexedAsset;
+  embedV2: EmbedV2Task;
+  embedV1: EmbedTask;
+  analyze: AnalyzeTask;
+}
+
+// ---- server collections (paged tables) ------------------------------------------
+
+/**
+ * The rows of one table for its current server query, fetched page by page as the
+ * selection moves. `pages[n]` holds the ids of server page n (1-based).
+ */
+export interface Collection {
+  /** identifies the server query (sort, filter, index) the pages belong to */
+  queryKey: string;
+  pageSize: number;
+  pages: Readonly<Record<number, readonly string[]>>;
+  /** total_results of the current query; undefined until the first page arrives */
+  total?: number;
+  /** total_results of the non-terminal query (active items), when known */
+  activeTotal?: number;
+}
+
+// ---- sorting and filtering ------------------------------------------------------
+
+export interface SortSpec {
+  key: 'created_at' | 'updated_at' | 'status' | 'name';
+  direction: 'asc' | 'desc';
+  /** true: the server orders the whole collection; false: loaded rows are sorted locally */
+  server: boolean;
+  label: string;
+}
+
+// ---- connection -----------------------------------------------------------------
+
+export type PollFamily = 'uploads' | 'assets' | 'tasks' | 'indexes' | 'embeddings' | 'analyze';
+export const POLL_FAMILIES: readonly PollFamily[] = [
+  'uploads',
+  'assets',
+  'tasks',
+  'indexes',
+  'embeddings',
+  'analyze',
+];
+
+/** Freshness of one poller's data. Written only when it changes (not on every poll). */
+export interface FamilyHealth {
+  /** the last poll failed; data shown is the last good data */
+  stale: boolean;
+  /** epoch ms of the last good data (set when it went stale, and at most every heartbeat) */
+  lastSuccessAt?: number;
+  /** one line, sanitised */
+  lastError?: string;
+}
+
+export type Health = 'unknown' | 'ok' | 'degraded' | 'down';
+
+export interface ConnectionState {
+  health: Health;
+  /** rounded; refreshed when it moves noticeably or at the heartbeat */
+  lastLatencyMs?: number;
+  lastSuccessAt?: number;
+  lastErrorAt?: number;
+  /** one line, sanitised */
+  lastError?: string;
+  rateLimit: RateLimitState;
+  /** epoch ms until which polling waits because of a 429 */
+  rateLimitedUntil?: number;
+  families: Readonly<Record<PollFamily, FamilyHealth>>;
+}
+
+// ---- UI -------------------------------------------------------------------------
+
+export type Overlay =
+  | { kind: 'none' }
+  | { kind: 'help' }
+  | {
+      kind: 'prompt';
+      purpose: PromptPurpose;
+      label: string;
+      value: string;
+      /** candidates from the last completion, shown under the prompt */
+      completions: readonly string[];
+      error?: string;
+    }
+  | { kind: 'confirm'; purpose: ConfirmPurpose; message: string };
+
+export type PromptPurpose = 'filter' | 'upload' | 'index';
+export type ConfirmPurpose =
+  | { action: 'quit' }
+  | { action: 'delete'; table: ResourceTableId; id: string }
+  | { action: 'cancelUpload'; id: string };
+
+export interface StatusMessage {
+  text: string;
+  level: 'info' | 'warn' | 'error';
+  at: number;
+}
+
+export interface DetailRef {
+  table: ResourceTableId;
+  id: string;
+}
+
+export interface UiState {
+  view: ViewId;
+  /** which of the view's tables is shown (VIEW_TABLES) */
+  tableOf: Readonly<Record<ViewId, TableId>>;
+  /** selected row index per table, in the table's current (filtered, sorted) order */
+  selection: Readonly<Record<TableId, number>>;
+  filter: Readonly<Record<TableId, string>>;
+  /** index into sortOptions(table) */
+  sort: Readonly<Record<TableId, number>>;
+  /** the index whose indexed assets are listed; the first index by default */
+  indexId?: string;
+  detail: DetailRef | null;
+  pollingPaused: boolean;
+  overlay: Overlay;
+  status: StatusMessage | null;
+  /** rows the table body shows; PgUp/PgDn move by this much (set by the UI on resize) */
+  pageRows: number;
+  /** set by quit(); the app exits when it is true */
+  quitRequested: boolean;
+  /** bumped by refreshNow(); pollers poll at once when it changes */
+  refreshSeq: number;
+}
+
+// ---- events log -----------------------------------------------------------------
+
+export interface LogEvent {
+  /** increasing sequence number, as a string (the events table's row id) */
+  id: string;
+  at: number;
+  level: 'info' | 'warn' | 'error';
+  /** e.g. "task", "upload", "poll" */
+  source: string;
+  /** one line, sanitised */
+  message: string;
+}
+
+// ---- the store ------------------------------------------------------------------
+
+export interface AppState {
+  entities: Entities;
+  collections: Readonly<Record<ResourceTableId, Collection>>;
+  connection: ConnectionState;
+  ui: UiState;
+  /** newest last; bounded (oldest dropped) */
+  events: readonly LogEvent[];
+  actions: AppActions;
+}
+
+/**
+ * The only writers. Every action reads the current state itself, so a key handler calls
+ * e.g. `moveSelection(1)` and never passes values computed at render time.
+ */
+export interface AppActions {
+  // navigation
+  switchView(view: ViewId | number): void;
+  nextView(): void;
+  prevView(): void;
+  /** shows the view's next table (indexing: tasks <-> indexed assets; embeddings: v2 <-> v1) */
+  cycleTable(): void;
+  moveSelection(delta: number): void;
+  pageDown(): void;
+  pageUp(): void;
+  selectFirst(): void;
+  selectLast(): void;
+  setPageRows(rows: number): void;
+  openDetail(): void;
+  /** Esc: closes the overlay, else the detail, else clears the filter */
+  back(): void;
+  closeDetail(): void;
+  // query
+  setFilter(text: string): void;
+  cycleSort(): void;
+  /** chooses the index whose indexed assets are listed (cycles through indexes without an id) */
+  selectIndex(indexId?: string): void;
+  // polling
+  togglePolling(): void;
+  refreshNow(): void;
+  // overlays
+  toggleHelp(): void;
+  openFilterPrompt(): void;
+  openUploadPrompt(): void;
+  openIndexPrompt(): void;
+  promptInput(text: string): void;
+  promptBackspace(): void;
+  /** Tab in the upload prompt: completes the file path */
+  promptComplete(): Promise<void>;
+  promptSubmit(): Promise<void>;
+  closeOverlay(): void;
+  confirmYes(): Promise<void>;
+  confirmNo(): void;
+  // work on the selected row
+  /** `r`: retries failed chunks, or the failed upload */
+  retrySelected(): Promise<void>;
+  /** `x`: pauses a running upload, resumes a paused one */
+  pauseSelected(): Promise<void>;
+  /** asks, then cancels the selected upload */
+  cancelSelected(): void;
+  /** asks, then deletes the selected task / analyze task */
+  deleteSelected(): void;
+  /** `q`: asks first while uploads are running */
+  quit(): void;
+  // writers used by pollers and the upload bridge
+  setStatus(text: string, level?: StatusMessage['level']): void;
+  logEvent(source: string, message: string, level?: LogEvent['level']): void;
+}
+
+export type AppStore = StoreApi<AppState>;
+
+// ---- dependencies ---------------------------------------------------------------
+
+/** Timers and time, injectable so tests and benchmarks can drive them. */
+export interface Clock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** 0 <= x < 1, for jitter */
+  random(): number;
+}
+
+/** Poll intervals in ms; every value can be overridden (tests use tiny ones). */
+export interface PollIntervals {
+  /** active (non-terminal) items of the visible table */
+  active: number;
+  /** active items of hidden tables */
+  activeHidden: number;
+  /** longest the active poll backs off to when nothing changes (visible / hidden) */
+  activeMax: number;
+  activeHiddenMax: number;
+  /** refresh of the loaded pages (discovers new items, total changes) */
+  window: number;
+  windowHidden: number;
+  /** the open detail while it is not terminal */
+  detail: number;
+  /** first retry after an error; doubles up to errorMax */
+  errorBase: number;
+  errorMax: number;
+  /** the connection slice is refreshed at least this often while polls succeed */
+  heartbeat: number;
+  /** jitter fraction, e.g. 0.2 = +-20% */
+  jitter: number;
+}
+
+export interface AppStoreDeps {
+  api: TwelveLabsApi;
+  uploads?: UploadManager;
+  clock?: Partial<Clock>;
+  /** default asset type for `n` (new upload) */
+  uploadType?: AssetType;
+  /** bounded events log size (default 500) */
+  maxEvents?: number;
+}
+
+export interface PollerOptions {
+  intervals?: Partial<PollIntervals>;
+  /** page size for table pages (default 50, the API maximum) */
+  pageSize?: number;
+}
+
+/** What `startPollers` returns. */
+export interface Pollers {
+  /** polls every family now (what `R` does through the store) */
+  refreshNow(): void;
+  /** stops every timer and aborts requests in flight; resolves when all polls have ended */
+  stop(): Promise<void>;
+}
