@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
+import { FaultSpecError, parseFaultSpec } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, UsageError } from '../errors.js';
 import { parseChoice, parseIntegerInRange, parsePositiveNumber } from '../parse.js';
 import type { CommandIo } from '../program.js';
 
@@ -14,6 +15,16 @@ interface EmulatorFlags {
   apiKey?: string;
 }
 
+function parseFaults(value: string): string {
+  try {
+    parseFaultSpec(value);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
+  return value;
+}
+
 export function registerEmulatorCommand(
   program: Command,
   io: CommandIo,
@@ -25,21 +36,39 @@ export function registerEmulatorCommand(
     .option('--port <n>', 'port to listen on (0 picks a free one)', parseIntegerInRange(0, 65535), 0)
     .option('--host <address>', 'address to bind', '127.0.0.1')
     .option('--seed <name>', 'initial data: demo or empty', parseChoice(['demo', 'empty'] as const), 'demo')
-    .option('--faults <spec>', 'fault injection, e.g. put-fail=0.2,api-5xx=0.05,latency=20ms')
+    .option(
+      '--faults <spec>',
+      'fault injection, e.g. put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s',
+      parseFaults,
+    )
     .option('--speed <x>', 'emulator clock speed (1 = real time)', parsePositiveNumber, 1)
-    .option('--chunk-size <bytes>', 'multipart chunk size', parseIntegerInRange(1, 2 ** 40))
+    .option('--chunk-size <bytes>', 'multipart chunk size (default 5 MiB)', parseIntegerInRange(1, 2 ** 40))
     .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
     .action(async (flags: EmulatorFlags) => {
-      const emulator = await startEmulator({
-        host: flags.host,
-        port: flags.port,
-        seed: flags.seed,
-        faults: flags.faults,
-        speed: flags.speed,
-        chunkSize: flags.chunkSize,
-        apiKey: flags.apiKey,
-      });
+      let emulator: Awaited<ReturnType<typeof startEmulator>>;
+      try {
+        emulator = await startEmulator({
+          host: flags.host,
+          port: flags.port,
+          seed: flags.seed,
+          faults: flags.faults,
+          speed: flags.speed,
+          chunkSize: flags.chunkSize,
+          apiKey: flags.apiKey,
+        });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE')
+          throw new UsageError(`port ${flags.port} on ${flags.host} is already in use`);
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+          throw new UsageError(`cannot listen on ${flags.host}: no such local address`);
+        }
+        throw error;
+      }
       io.stdout.write(`listening on ${emulator.origin}\n`);
+      io.stdout.write(
+        `base URL ${emulator.baseUrl} (seed ${flags.seed}, speed ${flags.speed}x, faults ${flags.faults ?? 'none'}); admin API at ${emulator.origin}/_emulator/\n`,
+      );
       await new Promise<void>((resolve) => {
         const stop = () => {
           process.off('SIGINT', stop);
