@@ -1,10 +1,10 @@
 import { Box, Text } from 'ink';
-import type { ConfirmState } from './overlay.js';
+import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
 
 export const CONFIRM_HEIGHT = 4;
 
-export function Confirm({ confirm, width }: { confirm: ConfirmState; width: number }) {
+export function Confirm({ message, width }: { message: string; width: number }) {
   const theme = useTheme();
   return (
     <Box
@@ -17,7 +17,7 @@ export function Confirm({ confirm, width }: { confirm: ConfirmState; width: numb
       flexShrink={0}
     >
       <Text bold wrap="truncate">
-        {confirm.question}
+        {sanitize(message)}
       </Text>
       <Text wrap="truncate">
         <Text bold color={theme.accent} inverse={theme.monochrome}>

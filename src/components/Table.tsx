@@ -7,6 +7,8 @@ import { useTheme } from './theme.js';
 /** How one column of a resource table is rendered (k9s-style row renderer). */
 export interface Column<Row> {
   key: string;
+  /** the store's sort key this column shows (created_at, updated_at, status, name); default: key */
+  sortKey?: string;
   title: string;
   /** fixed width in cells; the `flex` column takes what is left */
   width: number;
@@ -120,7 +122,8 @@ export function Table<Row>(props: TableProps<Row>) {
   const layout = useMemo(() => layoutColumns(columns, width), [columns, width]);
   const header = layout
     .map(({ column, width: cellWidth }) => {
-      const arrow = sort?.key === column.key ? (sort.direction === 'asc' ? '▲' : '▼') : '';
+      const arrow =
+        sort?.key === (column.sortKey ?? column.key) ? (sort.direction === 'asc' ? '▲' : '▼') : '';
       return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
     })
     .join(' ');

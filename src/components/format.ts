@@ -89,3 +89,32 @@ export function cell(text: string, width: number, align: 'left' | 'right' = 'lef
 }
 
 export { stringWidth };
+
+/** Word-wraps one line of plain text to `width` cells; words longer than a line are cut. */
+export function wrapLine(text: string, width: number): string[] {
+  if (width <= 0) return [''];
+  if (stringWidth(text) <= width) return [text];
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.split(' ')) {
+    let rest = word;
+    while (stringWidth(rest) > width) {
+      if (current) {
+        lines.push(current);
+        current = '';
+      }
+      const head = cliTruncate(rest, width, { truncationCharacter: '' });
+      lines.push(head);
+      rest = rest.slice(head.length);
+    }
+    const candidate = current ? `${current} ${rest}` : rest;
+    if (stringWidth(candidate) > width) {
+      lines.push(current);
+      current = rest;
+    } else {
+      current = candidate;
+    }
+  }
+  lines.push(current);
+  return lines;
+}

@@ -1,8 +1,7 @@
 import type { Key } from 'ink';
+import { type AppActions, VIEWS, type ViewId } from '../store/types.js';
 
-/** The six views, in tab order (keys 1..6). */
-export const VIEWS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses', 'events'] as const;
-export type ViewId = (typeof VIEWS)[number];
+export { VIEWS, type ViewId };
 
 export const VIEW_TITLES: Record<ViewId, string> = {
   uploads: 'Uploads',
@@ -21,35 +20,10 @@ export interface KeyContext {
   view: ViewId;
 }
 
-/** Everything a key can do. The App builds this from store actions; keys never touch state directly. */
-export interface Commands {
-  switchView(view: ViewId): void;
-  nextView(step: 1 | -1): void;
-  moveSelection(delta: number): void;
-  movePage(pages: number): void;
-  selectEdge(edge: 'first' | 'last'): void;
-  openDetail(): void;
-  closeDetail(): void;
+/** Everything a key can do: the store's actions plus the scroll positions of the UI. */
+export interface KeyActions extends AppActions {
+  scrollHelp(lines: number): void;
   scrollDetail(lines: number): void;
-  openFilter(): void;
-  cycleSort(): void;
-  cycleIndex(): void;
-  toggleEmbedVersion(): void;
-  newUpload(): void;
-  retry(): void;
-  pauseOrCancel(): void;
-  indexAsset(): void;
-  deleteSelected(): void;
-  togglePolling(): void;
-  refreshNow(): void;
-  toggleHelp(): void;
-  quit(): void;
-  confirmYes(): void;
-  confirmNo(): void;
-  promptSubmit(): void;
-  promptCancel(): void;
-  promptComplete(): void;
-  promptNextField(): void;
 }
 
 /** Named keys as Ink reports them in `Key`. */
@@ -81,17 +55,21 @@ export interface Binding {
   /** shown in the footer (the help overlay shows every binding) */
   footer: boolean;
   /** `text` is the typed character (the digit for the view keys) */
-  run: (commands: Commands, text: string) => void;
+  run: (actions: KeyActions, text: string) => void;
 }
 
 const input = (text: string): KeyMatcher => ({ input: text });
 const named = (name: NamedKey): KeyMatcher => ({ named: name });
+const ctrl = (text: string): KeyMatcher => ({ input: text, ctrl: true });
 const BROWSE: readonly Layer[] = ['view', 'detail'];
+
+type Spec = Omit<Binding, 'footer'> & { footer?: boolean };
+const bind = (spec: Spec): Binding => ({ footer: false, ...spec });
 
 /** THE keymap: it dispatches keys and generates the footer and the help overlay. */
 export const KEYMAP: readonly Binding[] = [
-  // prompt
-  {
+  // prompt (any other key types into it)
+  bind({
     id: 'prompt.submit',
     keys: [named('return')],
     label: 'Enter',
@@ -99,92 +77,209 @@ export const KEYMAP: readonly Binding[] = [
     description: 'accept the prompt',
     layers: ['prompt'],
     footer: true,
-    run: (c) => c.promptSubmit(),
-  },
-  {
+    run: (a) => void a.promptSubmit(),
+  }),
+  bind({
     id: 'prompt.complete',
     keys: [named('tab')],
     label: 'Tab',
     hint: 'complete',
-    description: 'complete the file path / next choice',
+    description: 'complete the file path',
     layers: ['prompt'],
     footer: true,
-    run: (c) => c.promptComplete(),
-  },
-  {
-    id: 'prompt.field',
-    keys: [named('downArrow'), named('upArrow')],
-    label: '↑/↓',
-    hint: 'field',
-    description: 'move between the fields of the prompt',
-    layers: ['prompt'],
-    footer: true,
-    run: (c) => c.promptNextField(),
-  },
-  {
+    run: (a) => void a.promptComplete(),
+  }),
+  bind({
     id: 'prompt.cancel',
     keys: [named('escape')],
     label: 'Esc',
     hint: 'cancel',
-    description: 'close the prompt without doing anything',
+    description: 'close the prompt, change nothing',
     layers: ['prompt'],
     footer: true,
-    run: (c) => c.promptCancel(),
-  },
+    run: (a) => a.closeOverlay(),
+  }),
   // confirm
-  {
+  bind({
     id: 'confirm.yes',
     keys: [input('y'), input('Y'), named('return')],
     label: 'y',
     hint: 'yes',
-    description: 'confirm',
+    description: 'answer yes',
     layers: ['confirm'],
     footer: true,
-    run: (c) => c.confirmYes(),
-  },
-  {
+    run: (a) => void a.confirmYes(),
+  }),
+  bind({
     id: 'confirm.no',
     keys: [input('n'), input('N'), named('escape')],
     label: 'n/Esc',
     hint: 'no',
-    description: 'cancel',
+    description: 'answer no',
     layers: ['confirm'],
     footer: true,
-    run: (c) => c.confirmNo(),
-  },
+    run: (a) => a.confirmNo(),
+  }),
   // help
-  {
+  bind({
     id: 'help.close',
     keys: [input('?'), named('escape'), input('q')],
     label: '?/Esc',
     hint: 'close help',
-    description: 'close this help',
+    description: 'close the help',
     layers: ['help'],
     footer: true,
-    run: (c) => c.toggleHelp(),
-  },
-  // moving around
-  {
-    id: 'nav.down',
+    run: (a) => a.toggleHelp(),
+  }),
+  bind({
+    id: 'help.down',
+    keys: [input('j'), named('downArrow')],
+    label: 'j/k',
+    hint: 'scroll',
+    description: 'scroll the help',
+    layers: ['help'],
+    footer: true,
+    run: (a) => a.scrollHelp(1),
+  }),
+  bind({
+    id: 'help.up',
+    keys: [input('k'), named('upArrow')],
+    label: 'k',
+    hint: 'up',
+    description: 'scroll the help up',
+    layers: ['help'],
+    run: (a) => a.scrollHelp(-1),
+  }),
+  // moving around a table
+  bind({
+    id: 'table.down',
     keys: [input('j'), named('downArrow')],
     label: 'j/k',
     hint: 'move',
-    description: 'move the selection down / up (scrolls in a detail pane)',
+    description: 'move the selection down / up (also arrows)',
     layers: ['view'],
     footer: true,
-    run: (c) => c.moveSelection(1),
-  },
-  {
-    id: 'nav.up',
+    run: (a) => a.moveSelection(1),
+  }),
+  bind({
+    id: 'table.up',
     keys: [input('k'), named('upArrow')],
     label: 'k',
     hint: 'up',
     description: 'move the selection up',
     layers: ['view'],
-    footer: false,
-    run: (c) => c.moveSelection(-1),
-  },
-  {
+    run: (a) => a.moveSelection(-1),
+  }),
+  bind({
+    id: 'table.pageDown',
+    keys: [named('pageDown'), ctrl('f')],
+    label: 'PgDn',
+    hint: 'page',
+    description: 'next page (Ctrl-F)',
+    layers: ['view'],
+    run: (a) => a.pageDown(),
+  }),
+  bind({
+    id: 'table.pageUp',
+    keys: [named('pageUp'), ctrl('b')],
+    label: 'PgUp',
+    hint: 'page up',
+    description: 'previous page (Ctrl-B)',
+    layers: ['view'],
+    run: (a) => a.pageUp(),
+  }),
+  bind({
+    id: 'table.first',
+    keys: [input('g'), named('home')],
+    label: 'g',
+    hint: 'top',
+    description: 'first row (Home)',
+    layers: ['view'],
+    run: (a) => a.selectFirst(),
+  }),
+  bind({
+    id: 'table.last',
+    keys: [input('G'), named('end')],
+    label: 'G',
+    hint: 'end',
+    description: 'last row of the whole collection (End)',
+    layers: ['view'],
+    run: (a) => a.selectLast(),
+  }),
+  bind({
+    id: 'table.detail',
+    keys: [named('return')],
+    label: 'Enter',
+    hint: 'detail',
+    description: 'open the detail pane of the selected row',
+    layers: ['view'],
+    footer: true,
+    run: (a) => a.openDetail(),
+  }),
+  bind({
+    id: 'table.back',
+    keys: [named('escape')],
+    label: 'Esc',
+    hint: 'clear filter',
+    description: 'clear the filter',
+    layers: ['view'],
+    run: (a) => a.back(),
+  }),
+  bind({
+    id: 'table.filter',
+    keys: [input('/')],
+    label: '/',
+    hint: 'filter',
+    description: 'filter the rows (an empty filter clears it)',
+    layers: ['view'],
+    footer: true,
+    run: (a) => a.openFilterPrompt(),
+  }),
+  bind({
+    id: 'table.sort',
+    keys: [input('s')],
+    label: 's',
+    hint: 'sort',
+    description: 'cycle the sort order',
+    layers: ['view'],
+    footer: true,
+    run: (a) => a.cycleSort(),
+  }),
+  bind({
+    id: 'indexing.table',
+    keys: [input('v')],
+    label: 'v',
+    hint: 'tasks/indexed',
+    description: 'switch between indexing tasks and indexed assets',
+    layers: ['view'],
+    views: ['indexing'],
+    footer: true,
+    run: (a) => a.cycleTable(),
+  }),
+  bind({
+    id: 'indexing.index',
+    keys: [input(']')],
+    label: ']',
+    hint: 'next index',
+    description: 'show the next index (indexed assets)',
+    layers: ['view'],
+    views: ['indexing'],
+    footer: true,
+    run: (a) => a.selectIndex(),
+  }),
+  bind({
+    id: 'embeddings.table',
+    keys: [input('v')],
+    label: 'v',
+    hint: 'v2/v1',
+    description: 'switch between embed v2 and v1 tasks',
+    layers: ['view'],
+    views: ['embeddings'],
+    footer: true,
+    run: (a) => a.cycleTable(),
+  }),
+  // detail pane
+  bind({
     id: 'detail.down',
     keys: [input('j'), named('downArrow')],
     label: 'j/k',
@@ -192,89 +287,36 @@ export const KEYMAP: readonly Binding[] = [
     description: 'scroll the detail pane',
     layers: ['detail'],
     footer: true,
-    run: (c) => c.scrollDetail(1),
-  },
-  {
+    run: (a) => a.scrollDetail(1),
+  }),
+  bind({
     id: 'detail.up',
     keys: [input('k'), named('upArrow')],
     label: 'k',
-    hint: 'scroll up',
+    hint: 'up',
     description: 'scroll the detail pane up',
     layers: ['detail'],
-    footer: false,
-    run: (c) => c.scrollDetail(-1),
-  },
-  {
-    id: 'nav.pageDown',
-    keys: [named('pageDown'), { input: 'f', ctrl: true }],
-    label: 'PgDn/PgUp',
-    hint: 'page',
-    description: 'next / previous page',
-    layers: ['view'],
-    footer: false,
-    run: (c) => c.movePage(1),
-  },
-  {
-    id: 'nav.pageUp',
-    keys: [named('pageUp'), { input: 'b', ctrl: true }],
-    label: 'PgUp',
-    hint: 'page up',
-    description: 'previous page',
-    layers: ['view'],
-    footer: false,
-    run: (c) => c.movePage(-1),
-  },
-  {
+    run: (a) => a.scrollDetail(-1),
+  }),
+  bind({
     id: 'detail.pageDown',
     keys: [named('pageDown')],
-    label: 'PgDn/PgUp',
+    label: 'PgDn',
     hint: 'page',
-    description: 'scroll the detail pane by a page',
+    description: 'scroll the detail pane a page down',
     layers: ['detail'],
-    footer: false,
-    run: (c) => c.scrollDetail(10),
-  },
-  {
+    run: (a) => a.scrollDetail(10),
+  }),
+  bind({
     id: 'detail.pageUp',
     keys: [named('pageUp')],
     label: 'PgUp',
     hint: 'page up',
-    description: 'scroll the detail pane up by a page',
+    description: 'scroll the detail pane a page up',
     layers: ['detail'],
-    footer: false,
-    run: (c) => c.scrollDetail(-10),
-  },
-  {
-    id: 'nav.first',
-    keys: [input('g'), named('home')],
-    label: 'g/G',
-    hint: 'top/end',
-    description: 'first / last row',
-    layers: ['view'],
-    footer: false,
-    run: (c) => c.selectEdge('first'),
-  },
-  {
-    id: 'nav.last',
-    keys: [input('G'), named('end')],
-    label: 'G',
-    hint: 'end',
-    description: 'last row',
-    layers: ['view'],
-    footer: false,
-    run: (c) => c.selectEdge('last'),
-  },
-  {
-    id: 'detail.open',
-    keys: [named('return')],
-    label: 'Enter',
-    hint: 'detail',
-    description: 'open the detail pane of the selected row',
-    layers: ['view'],
-    footer: true,
-    run: (c) => c.openDetail(),
-  },
-  {
+    run: (a) => a.scrollDetail(-10),
+  }),
+  bind({
     id: 'detail.close',
     keys: [named('escape')],
     label: 'Esc',
@@ -282,96 +324,65 @@ export const KEYMAP: readonly Binding[] = [
     description: 'close the detail pane',
     layers: ['detail'],
     footer: true,
-    run: (c) => c.closeDetail(),
-  },
-  {
-    id: 'view.filter',
-    keys: [input('/')],
-    label: '/',
-    hint: 'filter',
-    description: 'filter the rows (Esc in the prompt keeps the old filter, empty clears it)',
-    layers: ['view'],
-    footer: true,
-    run: (c) => c.openFilter(),
-  },
-  {
-    id: 'view.sort',
-    keys: [input('s')],
-    label: 's',
-    hint: 'sort',
-    description: 'cycle the sort column and direction',
-    layers: ['view'],
-    footer: true,
-    run: (c) => c.cycleSort(),
-  },
-  {
-    id: 'indexing.index',
-    keys: [input('[')],
-    label: '[',
-    hint: 'index',
-    description: 'choose the index (indexing tasks and indexed assets)',
-    layers: ['view'],
-    views: ['indexing'],
-    footer: true,
-    run: (c) => c.cycleIndex(),
-  },
-  {
-    id: 'embeddings.version',
-    keys: [input('v')],
-    label: 'v',
-    hint: 'v1/v2',
-    description: 'switch between embed v1 and v2 tasks',
-    layers: ['view'],
-    views: ['embeddings'],
-    footer: true,
-    run: (c) => c.toggleEmbedVersion(),
-  },
-  // actions
-  {
+    run: (a) => a.closeDetail(),
+  }),
+  // work
+  bind({
     id: 'upload.new',
     keys: [input('n')],
     label: 'n',
     hint: 'new upload',
-    description: 'start a new upload (file path with Tab completion, type, optional index)',
+    description: 'start an upload: FILE [video|audio|image] [index id]; Tab completes',
     layers: BROWSE,
     views: ['uploads', 'assets'],
     footer: true,
-    run: (c) => c.newUpload(),
-  },
-  {
+    run: (a) => a.openUploadPrompt(),
+  }),
+  bind({
     id: 'upload.retry',
     keys: [input('r')],
     label: 'r',
     hint: 'retry',
-    description: 'retry the failed chunks (or restart the failed upload)',
+    description: 'retry the failed chunks, or restart the failed upload',
     layers: BROWSE,
     views: ['uploads'],
     footer: true,
-    run: (c) => c.retry(),
-  },
-  {
+    run: (a) => void a.retrySelected(),
+  }),
+  bind({
     id: 'upload.pause',
     keys: [input('x')],
     label: 'x',
-    hint: 'pause/cancel',
-    description: 'pause, resume or cancel the upload (asks first)',
+    hint: 'pause',
+    description: 'pause a running upload, resume a paused one',
     layers: BROWSE,
     views: ['uploads'],
     footer: true,
-    run: (c) => c.pauseOrCancel(),
-  },
-  {
+    run: (a) => void a.pauseSelected(),
+  }),
+  bind({
+    id: 'upload.cancel',
+    keys: [input('X')],
+    label: 'X',
+    hint: 'cancel',
+    description: 'cancel the upload (asks first)',
+    layers: BROWSE,
+    views: ['uploads'],
+    footer: true,
+    run: (a) => a.cancelSelected(),
+  }),
+  bind({
     id: 'asset.index',
     keys: [input('i')],
     label: 'i',
     hint: 'index',
-    description: 'index the selected ready asset',
+    description: 'index the selected ready asset (asks for the index)',
     layers: BROWSE,
     views: ['assets', 'uploads'],
     footer: true,
-    run: (c) => c.indexAsset(),
-  },
-  {
+    run: (a) => a.openIndexPrompt(),
+  }),
+  bind({
     id: 'task.delete',
     keys: [input('d')],
     label: 'd',
@@ -380,40 +391,37 @@ export const KEYMAP: readonly Binding[] = [
     layers: BROWSE,
     views: ['indexing', 'analyses'],
     footer: true,
-    run: (c) => c.deleteSelected(),
-  },
-  // global
-  {
-    id: 'app.views',
+    run: (a) => a.deleteSelected(),
+  }),
+  // everywhere
+  bind({
+    id: 'app.view',
     keys: ['1', '2', '3', '4', '5', '6'].map(input),
     label: '1-6',
     hint: 'views',
-    description: 'switch view: 1 Uploads 2 Assets 3 Indexing 4 Embeddings 5 Analyses 6 Events',
+    description: 'views: 1 Uploads 2 Assets 3 Indexing 4 Embeddings 5 Analyses 6 Events',
     layers: BROWSE,
-    footer: false,
-    run: (c, text) => c.switchView(VIEWS[Number(text) - 1] ?? 'uploads'),
-  },
-  {
+    run: (a, text) => a.switchView(VIEWS[Number(text) - 1] ?? 'uploads'),
+  }),
+  bind({
     id: 'app.nextView',
     keys: [named('tab')],
     label: 'Tab',
     hint: 'next view',
     description: 'next view',
     layers: BROWSE,
-    footer: false,
-    run: (c) => c.nextView(1),
-  },
-  {
-    id: 'app.previousView',
+    run: (a) => a.nextView(),
+  }),
+  bind({
+    id: 'app.prevView',
     keys: [{ named: 'tab', shift: true }],
     label: 'S-Tab',
     hint: 'previous view',
     description: 'previous view',
     layers: BROWSE,
-    footer: false,
-    run: (c) => c.nextView(-1),
-  },
-  {
+    run: (a) => a.prevView(),
+  }),
+  bind({
     id: 'app.pause',
     keys: [input('p')],
     label: 'p',
@@ -421,38 +429,37 @@ export const KEYMAP: readonly Binding[] = [
     description: 'pause / resume polling',
     layers: BROWSE,
     footer: true,
-    run: (c) => c.togglePolling(),
-  },
-  {
+    run: (a) => a.togglePolling(),
+  }),
+  bind({
     id: 'app.refresh',
     keys: [input('R')],
     label: 'R',
     hint: 'refresh',
     description: 'refresh now',
     layers: BROWSE,
-    footer: false,
-    run: (c) => c.refreshNow(),
-  },
-  {
+    run: (a) => a.refreshNow(),
+  }),
+  bind({
     id: 'app.help',
     keys: [input('?')],
     label: '?',
     hint: 'help',
-    description: 'show every key',
+    description: 'all keys',
     layers: BROWSE,
     footer: true,
-    run: (c) => c.toggleHelp(),
-  },
-  {
+    run: (a) => a.toggleHelp(),
+  }),
+  bind({
     id: 'app.quit',
-    keys: [input('q'), { input: 'c', ctrl: true }],
+    keys: [input('q'), ctrl('c')],
     label: 'q',
     hint: 'quit',
-    description: 'quit (asks first while uploads are running; they stay resumable)',
+    description: 'quit (asks first while uploads run; they stay resumable)',
     layers: BROWSE,
     footer: true,
-    run: (c) => c.quit(),
-  },
+    run: (a) => a.quit(),
+  }),
 ];
 
 function matches(matcher: KeyMatcher, text: string, key: Key): boolean {
@@ -480,14 +487,19 @@ export function footerBindings(context: KeyContext): Binding[] {
 /**
  * The one key dispatcher. Overlays own the keyboard in priority order
  * (prompt > confirm > help > detail > view); the caller computes the layer.
- * Returns whether a binding handled the key (the prompt then treats the rest as text).
+ * In a prompt, keys no binding takes are typed into it. Returns whether the key was used.
  */
-export function dispatchKey(text: string, key: Key, context: KeyContext, commands: Commands): boolean {
+export function dispatchKey(text: string, key: Key, context: KeyContext, actions: KeyActions): boolean {
   for (const binding of activeBindings(context)) {
     if (binding.keys.some((matcher) => matches(matcher, text, key))) {
-      binding.run(commands, text);
+      binding.run(actions, text);
       return true;
     }
   }
-  return false;
+  if (context.layer !== 'prompt') return false;
+  if (key.backspace || key.delete) actions.promptBackspace();
+  else if (key.ctrl && text === 'c') actions.closeOverlay();
+  else if (!key.ctrl && !key.meta && text !== '') actions.promptInput(text);
+  else return false;
+  return true;
 }

@@ -1,0 +1,178 @@
+import { Box, useApp, useInput, useWindowSize } from 'ink';
+import { useEffect, useMemo } from 'react';
+import { selectStaleAge } from '../store/selectors.js';
+import type { AppState, AppStore } from '../store/types.js';
+import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
+import { StoresContext, useAppState, useScroll, useStores } from './context.js';
+import { DetailView } from './details/DetailView.js';
+import { Footer } from './Footer.js';
+import { Header, type PollingState } from './Header.js';
+import { Help } from './Help.js';
+import { dispatchKey, type KeyActions, type Layer } from './keymap.js';
+import { createScrollStore } from './overlay.js';
+import { PROMPT_HEIGHT, Prompt } from './Prompt.js';
+import { sanitize } from './sanitize.js';
+import { Tabs } from './Tabs.js';
+import { isTooSmall, TooSmall } from './TooSmall.js';
+import { colorTheme, type Theme, ThemeContext } from './theme.js';
+import { useNow } from './use-now.js';
+import { VIEW_COMPONENTS } from './views/index.js';
+
+/** Who the dashboard talks to, for the header. The key arrives already masked. */
+export interface ConnectionInfo {
+  profile: string;
+  host: string;
+  maskedKey: string;
+  demo: boolean;
+}
+
+export interface AppProps {
+  store: AppStore;
+  info: ConnectionInfo;
+  theme?: Theme;
+  /** a fixed terminal size (tests); the real terminal size otherwise */
+  size?: { columns: number; rows: number };
+  /** called once the store asks to quit (after any confirmation) */
+  onQuit?: () => void;
+}
+
+const HEADER_ROWS = 2;
+const TABS_ROWS = 1;
+const FOOTER_ROWS = 1;
+/** a status message stays in the footer this long */
+const STATUS_MS = 4000;
+
+export function layerOf(state: AppState): Layer {
+  const { overlay, detail } = state.ui;
+  if (overlay.kind !== 'none') return overlay.kind;
+  return detail ? 'detail' : 'view';
+}
+
+/** The whole dashboard: exactly the terminal's size, never a row more. */
+export function App({ store, info, theme = colorTheme, size, onQuit }: AppProps) {
+  const scroll = useMemo(createScrollStore, []);
+  const stores = useMemo(() => ({ app: store, scroll }), [store, scroll]);
+  return (
+    <StoresContext.Provider value={stores}>
+      <ThemeContext.Provider value={theme}>
+        <Screen info={info} size={size} onQuit={onQuit} />
+      </ThemeContext.Provider>
+    </StoresContext.Provider>
+  );
+}
+
+function Screen({ info, size, onQuit }: Omit<AppProps, 'store' | 'theme'>) {
+  const live = useWindowSize();
+  const { columns, rows } = size ?? live;
+  const stores = useStores();
+  const { exit } = useApp();
+  const quitRequested = useAppState((state) => state.ui.quitRequested);
+
+  useEffect(() => {
+    if (!quitRequested) return;
+    onQuit?.();
+    exit();
+  }, [quitRequested, onQuit, exit]);
+
+  // a new detail (or none) starts at the top; so does the help
+  useEffect(
+    () =>
+      stores.app.subscribe((state, previous) => {
+        if (state.ui.detail !== previous.ui.detail) stores.scroll.getState().reset();
+        if (state.ui.overlay.kind === 'help' && previous.ui.overlay.kind !== 'help')
+          stores.scroll.getState().reset();
+      }),
+    [stores],
+  );
+
+  useInput((text, key) => {
+    // read the state at key time, never render-time values: several keys may arrive in one tick
+    const state = stores.app.getState();
+    const scrollActions = stores.scroll.getState();
+    const actions: KeyActions = {
+      ...state.actions,
+      scrollHelp: scrollActions.scrollHelp,
+      scrollDetail: scrollActions.scrollDetail,
+    };
+    if (isTooSmall(columns, rows)) {
+      if (text === 'q' || (key.ctrl && text === 'c')) state.actions.quit();
+      return;
+    }
+    dispatchKey(text, key, { layer: layerOf(state), view: state.ui.view }, actions);
+  });
+
+  if (isTooSmall(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
+  return <Dashboard info={info} columns={columns} rows={rows} />;
+}
+
+function Dashboard({ info, columns, rows }: { info: ConnectionInfo; columns: number; rows: number }) {
+  const now = useNow(1000);
+  const view = useAppState((state) => state.ui.view);
+  const layer = useAppState(layerOf);
+  const overlay = useAppState((state) => state.ui.overlay);
+  const status = useAppState((state) => state.ui.status);
+  const hasDetail = useAppState((state) => state.ui.detail !== null);
+  const setPageRows = useAppState((state) => state.actions.setPageRows);
+  const helpScroll = useScroll((state) => state.help);
+
+  const overlayRows =
+    overlay.kind === 'prompt' ? PROMPT_HEIGHT : overlay.kind === 'confirm' ? CONFIRM_HEIGHT : 0;
+  const bodyRows = Math.max(1, rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows);
+  // caption + column header take two rows of the body
+  const tableRows = Math.max(1, bodyRows - 2);
+  useEffect(() => setPageRows(tableRows), [setPageRows, tableRows]);
+
+  const ViewComponent = VIEW_COMPONENTS[view];
+  const flash =
+    status && now - status.at < STATUS_MS
+      ? {
+          text: sanitize(status.text),
+          tone: status.level === 'info' ? ('info' as const) : ('error' as const),
+        }
+      : undefined;
+  return (
+    <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+      <ConnectedHeader info={info} width={columns} now={now} />
+      <Tabs active={view} />
+      <Box height={bodyRows} width={columns} overflow="hidden" flexDirection="column">
+        {layer === 'help' ? (
+          <Help view={view} width={columns} height={bodyRows} scroll={helpScroll} />
+        ) : hasDetail ? (
+          <DetailView width={columns} height={bodyRows} now={now} />
+        ) : (
+          <ViewComponent width={columns} height={bodyRows} now={now} />
+        )}
+      </Box>
+      {overlay.kind === 'prompt' ? <Prompt prompt={overlay} width={columns} /> : null}
+      {overlay.kind === 'confirm' ? <Confirm message={overlay.message} width={columns} /> : null}
+      <Footer layer={layer} view={view} width={columns} flash={flash} />
+    </Box>
+  );
+}
+
+function ConnectedHeader({ info, width, now }: { info: ConnectionInfo; width: number; now: number }) {
+  const connection = useAppState((state) => state.connection);
+  const paused = useAppState((state) => state.ui.pollingPaused);
+  const staleAge = useAppState((state) => {
+    const age = selectStaleAge(state, now);
+    return age === undefined ? undefined : now - age;
+  });
+  const polling: PollingState = paused ? 'paused' : staleAge !== undefined ? 'stale' : 'live';
+  return (
+    <Header
+      width={width}
+      now={now}
+      profile={info.profile}
+      host={info.host}
+      maskedKey={info.maskedKey}
+      demo={info.demo}
+      latencyMs={connection.lastLatencyMs}
+      lastSuccessAt={connection.lastSuccessAt}
+      lastError={connection.health === 'ok' ? undefined : connection.lastError}
+      rateRemaining={connection.rateLimit.remaining}
+      rateLimit={connection.rateLimit.limit}
+      polling={polling}
+      staleSince={staleAge}
+    />
+  );
+}

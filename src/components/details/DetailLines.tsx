@@ -1,0 +1,81 @@
+import { Box, Text } from 'ink';
+import { memo, useMemo } from 'react';
+import { cell, wrapLine } from '../format.js';
+import { type StatusTone, toneColor } from '../status.js';
+import { useTheme } from '../theme.js';
+
+/** One line of a detail pane: "label  value", a section title, or free text. Values are sanitised. */
+export interface DetailLine {
+  label?: string;
+  value: string;
+  tone?: StatusTone;
+  section?: boolean;
+  /** long free text: word-wrapped to the pane instead of truncated */
+  wrap?: boolean;
+}
+
+export const LABEL_WIDTH = 16;
+
+export function field(
+  label: string,
+  value: string | number | undefined | null,
+  tone?: StatusTone,
+): DetailLine[] {
+  if (value === undefined || value === null || value === '') return [];
+  return [{ label, value: String(value), tone }];
+}
+
+export function section(title: string): DetailLine {
+  return { value: title, section: true };
+}
+
+export interface DetailLinesProps {
+  lines: readonly DetailLine[];
+  width: number;
+  height: number;
+  /** first line shown; clamped so the last page stays full */
+  scroll: number;
+}
+
+/** A scrollable list of lines in a fixed box; the last row says how much is hidden. */
+export const DetailLines = memo(function DetailLines({
+  lines: source,
+  width,
+  height,
+  scroll,
+}: DetailLinesProps) {
+  const theme = useTheme();
+  const rows = Math.max(0, height);
+  const lines = useMemo(
+    () =>
+      source.flatMap((line) =>
+        line.wrap ? wrapLine(line.value, width).map((value) => ({ ...line, value, wrap: false })) : [line],
+      ),
+    [source, width],
+  );
+  const overflow = lines.length > rows;
+  const body = overflow ? rows - 1 : rows;
+  const top = Math.max(0, Math.min(scroll, lines.length - body));
+  const visible = lines.slice(top, top + body);
+  return (
+    <Box flexDirection="column" width={width} height={rows} overflow="hidden">
+      {visible.map((line, index) => (
+        <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+          key={top + index}
+          wrap="truncate"
+          bold={line.section}
+          color={line.section ? theme.accent : undefined}
+        >
+          {line.label !== undefined ? <Text color={theme.muted}>{cell(line.label, LABEL_WIDTH)}</Text> : null}
+          <Text color={line.tone ? toneColor(theme, line.tone) : undefined}>{line.value}</Text>
+        </Text>
+      ))}
+      {overflow ? (
+        <Text color={theme.muted} wrap="truncate">
+          {`── lines ${top + 1}-${top + visible.length} of ${lines.length} · j/k PgUp/PgDn scroll`}
+        </Text>
+      ) : null}
+    </Box>
+  );
+});

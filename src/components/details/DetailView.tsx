@@ -1,0 +1,77 @@
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { TABLE_LABELS } from '../../store/tables.js';
+import type { AppState, DetailRef, EntityOf, ResourceTableId, TableId } from '../../store/types.js';
+import { useAppState, useScroll } from '../context.js';
+import { cell } from '../format.js';
+import { useTheme } from '../theme.js';
+import { type DetailLine, DetailLines } from './DetailLines.js';
+import {
+  analyzeLines,
+  assetLines,
+  embedV1Lines,
+  embedV2Lines,
+  indexedAssetLines,
+  taskLines,
+} from './resource-lines.js';
+import { UploadDetail } from './UploadDetail.js';
+
+type LineBuilders = {
+  [T in Exclude<ResourceTableId, 'uploads'>]: (entity: EntityOf[T], now: number) => DetailLine[];
+};
+
+const LINES: LineBuilders = {
+  assets: assetLines,
+  tasks: taskLines,
+  indexedAssets: indexedAssetLines,
+  embedV1: embedV1Lines,
+  embedV2: embedV2Lines,
+  analyze: analyzeLines,
+};
+
+function selectDetailEntity(state: AppState, detail: DetailRef | null): unknown {
+  if (!detail) return undefined;
+  return (state.entities[detail.table] as Readonly<Record<string, unknown>>)[detail.id];
+}
+
+export interface DetailViewProps {
+  width: number;
+  height: number;
+  now: number;
+}
+
+/** The open detail pane: the store's `ui.detail` names the table and id; the entity stays live. */
+export function DetailView({ width, height, now }: DetailViewProps) {
+  const theme = useTheme();
+  const detail = useAppState((state) => state.ui.detail);
+  const entity = useAppState((state) => selectDetailEntity(state, state.ui.detail));
+  const scroll = useScroll((state) => state.detail);
+  const lines = useMemo(() => {
+    if (!detail || entity === undefined || detail.table === 'uploads') return [];
+    const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];
+    return build(entity, now);
+  }, [detail, entity, now]);
+  if (!detail) return null;
+  const title = `${TABLE_LABELS[detail.table as TableId]} › ${detail.id}`;
+  const bodyHeight = Math.max(0, height - 1);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text bold color={theme.accent} wrap="truncate">
+        {cell(`${title}   (Esc back)`, width)}
+      </Text>
+      {entity === undefined ? (
+        <Text color={theme.muted}>loading…</Text>
+      ) : detail.table === 'uploads' ? (
+        <UploadDetail
+          row={entity as EntityOf['uploads']}
+          width={width}
+          height={bodyHeight}
+          scroll={scroll}
+          now={now}
+        />
+      ) : (
+        <DetailLines lines={lines} width={width} height={bodyHeight} scroll={scroll} />
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,87 @@
+import { Box, Text } from 'ink';
+import { selectTableView } from '../../store/selectors.js';
+import { TABLE_LABELS } from '../../store/tables.js';
+import type { TableId } from '../../store/types.js';
+import { useAppState } from '../context.js';
+import { cell, formatPosition } from '../format.js';
+import { sanitize } from '../sanitize.js';
+import { type Column, Table } from '../Table.js';
+import { useTheme } from '../theme.js';
+import { rowFrom, TABLE_SPECS } from './table-specs.js';
+
+export interface ResourceTableProps {
+  table: TableId;
+  width: number;
+  /** rows for caption + column header + body */
+  height: number;
+  now: number;
+  /** text after the table name, e.g. the index shown */
+  context?: string;
+}
+
+/** First row of the window holding `selected`: the table scrolls a page at a time ("41-60 of 1,284"). */
+export function windowStart(selected: number, pageRows: number): number {
+  return pageRows > 0 ? Math.floor(Math.max(0, selected) / pageRows) * pageRows : 0;
+}
+
+/** Caption line (name, position, sort, filter) and the virtualised table of one store table. */
+export function ResourceTable({ table, width, height, now, context }: ResourceTableProps) {
+  const theme = useTheme();
+  const spec = TABLE_SPECS[table];
+  const view = useAppState((state) => selectTableView(state, table));
+  const selected = useAppState((state) => state.ui.selection[table]);
+  const source = useAppState(spec.source);
+  const bodyRows = Math.max(0, height - 2);
+  const first = windowStart(selected, bodyRows);
+  const rows = view.ids
+    .slice(first, first + bodyRows)
+    .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
+  const position = view.loading ? 'loading…' : formatPosition(first, rows.length, view.total);
+  const extras = [
+    context ? sanitize(context) : '',
+    position,
+    `sort ${view.sort.label}`,
+    view.filter ? `filter “${sanitize(view.filter)}”` : '',
+    view.partial ? 'loaded rows only' : '',
+  ].filter(Boolean);
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      <Text wrap="truncate">
+        <Text bold>{TABLE_LABELS[table]}</Text>
+        <Text color={theme.muted}>
+          {cell(`  ${extras.join('  ·  ')}`, Math.max(0, width - TABLE_LABELS[table].length))}
+        </Text>
+      </Text>
+      <Table<unknown>
+        columns={spec.columns as readonly Column<unknown>[]}
+        rows={rows}
+        rowKey={rowKeyOf(table)}
+        first={first}
+        total={view.loading ? rows.length : view.total}
+        selected={selected}
+        width={width}
+        height={bodyRows}
+        now={now}
+        sort={view.sort}
+        emptyText={
+          view.loading ? 'loading…' : view.filter ? `nothing matches “${sanitize(view.filter)}”` : spec.empty
+        }
+      />
+    </Box>
+  );
+}
+
+const ROW_KEYS: Record<TableId, (row: unknown) => string> = {
+  uploads: (row) => (row as { id: string }).id,
+  events: (row) => (row as { id: string }).id,
+  analyze: (row) => (row as { task_id: string }).task_id,
+  assets: (row) => (row as { _id: string })._id,
+  tasks: (row) => (row as { _id: string })._id,
+  indexedAssets: (row) => (row as { _id: string })._id,
+  embedV1: (row) => (row as { _id: string })._id,
+  embedV2: (row) => (row as { _id: string })._id,
+};
+
+function rowKeyOf(table: TableId): (row: unknown) => string {
+  return ROW_KEYS[table];
+}

@@ -1,0 +1,59 @@
+import type { AppState, LogEvent, TableId } from '../../store/types.js';
+import {
+  ANALYZE_COLUMNS,
+  ASSET_COLUMNS,
+  EMBED_COLUMNS,
+  EMBED_V2_COLUMNS,
+  EVENT_COLUMNS,
+  INDEXED_ASSET_COLUMNS,
+  TASK_COLUMNS,
+  UPLOAD_COLUMNS,
+} from '../columns.js';
+import type { Column } from '../Table.js';
+
+/** The rows a table is drawn from: an id -> row record (events are a list, indexed by id on demand). */
+export type RowSource = Readonly<Record<string, unknown>> | readonly LogEvent[];
+
+export interface TableSpec {
+  columns: readonly Column<never>[];
+  /** the store slice holding the rows (stable reference while no row changed) */
+  source: (state: AppState) => RowSource;
+  empty: string;
+}
+
+export const TABLE_SPECS: Readonly<Record<TableId, TableSpec>> = {
+  uploads: {
+    columns: UPLOAD_COLUMNS,
+    source: (state) => state.entities.uploads,
+    empty: 'no uploads — press n to start one',
+  },
+  assets: { columns: ASSET_COLUMNS, source: (state) => state.entities.assets, empty: 'no assets' },
+  tasks: { columns: TASK_COLUMNS, source: (state) => state.entities.tasks, empty: 'no indexing tasks' },
+  indexedAssets: {
+    columns: INDEXED_ASSET_COLUMNS,
+    source: (state) => state.entities.indexedAssets,
+    empty: 'no indexed assets in this index',
+  },
+  embedV2: {
+    columns: EMBED_V2_COLUMNS,
+    source: (state) => state.entities.embedV2,
+    empty: 'no embed v2 tasks',
+  },
+  embedV1: { columns: EMBED_COLUMNS, source: (state) => state.entities.embedV1, empty: 'no embed v1 tasks' },
+  analyze: { columns: ANALYZE_COLUMNS, source: (state) => state.entities.analyze, empty: 'no analyze tasks' },
+  events: { columns: EVENT_COLUMNS, source: (state) => state.events, empty: 'nothing has happened yet' },
+};
+
+const eventIndexes = new WeakMap<readonly LogEvent[], Map<string, LogEvent>>();
+
+/** Looks a row up by id in its source. */
+export function rowFrom(source: RowSource, id: string): unknown {
+  if (!Array.isArray(source)) return (source as Readonly<Record<string, unknown>>)[id];
+  const events = source as readonly LogEvent[];
+  let index = eventIndexes.get(events);
+  if (!index) {
+    index = new Map(events.map((event) => [event.id, event]));
+    eventIndexes.set(events, index);
+  }
+  return index.get(id);
+}
