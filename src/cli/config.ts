@@ -46,7 +46,8 @@ export function parseProfileName(value: string): string {
   return value;
 }
 
-function parseBaseUrl(value: string): string {
+/** Commander parser for --base-url: an http(s) URL, normalised to end with /v1.3. */
+export function parseBaseUrl(value: string): string {
   try {
     return normalizeBaseUrl(parseHttpUrl(value), '--base-url');
   } catch (error) {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { registerConfigCommand } from './commands/config.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
 import { ExitCode, oneLine, UsageError } from './errors.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(io: CommandIo, setExitCode: (code: number) => void)
     .exitOverride();
 
   registerEmulatorCommand(program, io, setExitCode);
+  registerConfigCommand(program, io, setExitCode);
   return program;
 }
 

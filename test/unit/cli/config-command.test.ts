@@ -1,0 +1,148 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveConnection } from '../../../src/cli/config.js';
+import { run } from '../../../src/cli/program.js';
+
+let dir: string;
+let savedDir: string | undefined;
+const file = () => path.join(dir, 'config.json');
+
+async function tltop(...argv: string[]) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  let out = '';
+  let err = '';
+  stdout.on('data', (chunk) => {
+    out += chunk;
+  });
+  stderr.on('data', (chunk) => {
+    err += chunk;
+  });
+  const code = await run(argv, { stdout, stderr });
+  return { code, out, err };
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'tltop-config-cmd-'));
+  savedDir = process.env.TLTOP_CONFIG_DIR;
+  process.env.TLTOP_CONFIG_DIR = dir;
+});
+afterEach(async () => {
+  if (savedDir === undefined) delete process.env.TLTOP_CONFIG_DIR;
+  else process.env.TLTOP_CONFIG_DIR = savedDir;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tltop config', () => {
+  it('set-profile creates a 0600 file; the first profile becomes current', async () => {
+    const result = await tltop(
+      'config',
+      'set-profile',
+      'prod',
+      '--base-url',
+      'https://api.twelvelabs.io',
+      '--api-key',
+      'tlk_abcdefghijklmnop1234',
+      '--concurrency',
+      '6',
+      '--poll',
+      'indexing=3',
+      '--poll',
+      'uploads=1.5',
+      '--read-only',
+    );
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toContain('saved profile "prod"');
+    expect(result.out).not.toContain('tlk_abcdefghijklmnop1234');
+    expect((await stat(file())).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({
+      current_profile: 'prod',
+      profiles: {
+        prod: {
+          base_url: 'https://api.twelvelabs.io/v1.3',
+          api_key: 'tlk_abcdefghijklmnop1234',
+          concurrency: 6,
+          poll_intervals: { indexing: 3, uploads: 1.5 },
+          read_only: true,
+        },
+      },
+    });
+  });
+
+  it('updates only the given fields and swaps a key for a key command', async () => {
+    await tltop(
+      'config',
+      'set-profile',
+      'prod',
+      '--api-key',
+      'tlk_abcdefghijklmnop1234',
+      '--default-index',
+      'i1',
+    );
+    await tltop(
+      'config',
+      'set-profile',
+      'prod',
+      '--key-command',
+      'pass show twelvelabs/prod',
+      '--no-read-only',
+    );
+    const stored = JSON.parse(await readFile(file(), 'utf8')).profiles.prod;
+    expect(stored).toEqual({
+      key_command: 'pass show twelvelabs/prod',
+      default_index: 'i1',
+      read_only: false,
+    });
+  });
+
+  it('list masks keys, shows key commands and marks the current profile', async () => {
+    await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_abcdefghijklmnop1234');
+    await tltop(
+      'config',
+      'set-profile',
+      'staging',
+      '--key-command',
+      'pass show tl',
+      '--base-url',
+      'http://127.0.0.1:4000',
+    );
+    const { code, out } = await tltop('config', 'list');
+    expect(code).toBe(0);
+    expect(out).not.toContain('abcdefghijklmnop');
+    const lines = out.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^\s+PROFILE\s+BASE URL\s+KEY\s+OPTIONS$/);
+    expect(lines[1]).toMatch(/^\*\s+prod\s+https:\/\/api\.twelvelabs\.io\/v1\.3\s+tlk_…1234\s+-$/);
+    expect(lines[2]).toMatch(/^\s+staging\s+http:\/\/127\.0\.0\.1:4000\/v1\.3\s+command: pass show tl/);
+
+    const json = JSON.parse((await tltop('config', 'list', '--json')).out);
+    expect(json.current_profile).toBe('prod');
+    expect(json.profiles.map((profile: { key: string | null }) => profile.key)).toEqual(['tlk_…1234', null]);
+  });
+
+  it('use switches the profile resolveConnection picks', async () => {
+    await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
+    await tltop('config', 'set-profile', 'staging', '--api-key', 'tlk_stagingstaging0002');
+    expect((await resolveConnection({}, { TLTOP_CONFIG_DIR: dir })).profileName).toBe('prod');
+    expect(await tltop('config', 'use', 'staging')).toMatchObject({
+      code: 0,
+      out: 'using profile "staging"\n',
+    });
+    const connection = await resolveConnection({}, { TLTOP_CONFIG_DIR: dir });
+    expect(connection).toMatchObject({ profileName: 'staging', apiKey: 'tlk_stagingstaging0002' });
+    expect((await stat(file())).mode & 0o777).toBe(0o600);
+  });
+
+  it('remove deletes a profile and clears it as current', async () => {
+    await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
+    expect((await tltop('config', 'remove', 'prod')).code).toBe(0);
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({ profiles: {} });
+    expect((await tltop('config', 'remove', 'prod')).code).toBe(2);
+  });
+
+  it('path prints where the file lives', async () => {
+    expect((await tltop('config', 'path')).out).toBe(`${file()}\n`);
+  });
+});
