@@ -1,0 +1,102 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BIN, NODE } from './run-cli.js';
+
+const exec = promisify(execFile);
+const KEY = 'tlk_hiddenhiddenhidden9999';
+
+/** The real binary on a real terminal (tmux), on a private tmux server. */
+class Terminal {
+  private readonly socket = `tltop-config-${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  async start(command: string) {
+    await exec('tmux', ['-L', this.socket, 'new-session', '-d', '-x', '120', '-y', '30', command]);
+  }
+
+  async screen(): Promise<string> {
+    return (await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-S', '-100'])).stdout;
+  }
+
+  async waitFor(text: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const screen = await this.screen();
+      if (screen.includes(text)) return screen;
+      if (Date.now() > deadline) throw new Error(`"${text}" never appeared; screen:\n${screen}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async type(text: string) {
+    await exec('tmux', ['-L', this.socket, 'send-keys', '-l', text]);
+    await exec('tmux', ['-L', this.socket, 'send-keys', 'Enter']);
+  }
+
+  async keys(...keys: string[]) {
+    await exec('tmux', ['-L', this.socket, 'send-keys', ...keys]);
+  }
+
+  async kill() {
+    await exec('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
+  }
+}
+
+describe('tltop config on a terminal', () => {
+  let dir: string;
+  let terminal: Terminal;
+  const file = () => path.join(dir, 'config.json');
+  const command = () =>
+    `env -i PATH="${process.env.PATH}" HOME="${dir}" TLTOP_CONFIG_DIR="${dir}" CI=false ` +
+    `"${NODE}" "${BIN}" config; echo "EXIT=$?"; sleep 30`;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tltop-config-tty-'));
+    terminal = new Terminal();
+  });
+  afterEach(async () => {
+    await terminal.kill();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('adds a profile with the key typed but never shown', async () => {
+    await terminal.start(command());
+    await terminal.waitFor('Profile name [default]:');
+    await terminal.type('prod');
+    await terminal.waitFor('Base URL [https://api.twelvelabs.io/v1.3]:');
+    await terminal.type('ftp://nope');
+    await terminal.waitFor('expected an http(s) URL');
+    await terminal.type('http://127.0.0.1:4000');
+    await terminal.waitFor('API key (input hidden');
+    await terminal.type(KEY);
+    await terminal.waitFor('Default index id [none]:');
+    await terminal.type('idx_42');
+    const screen = await terminal.waitFor('EXIT=');
+    expect(screen).toContain('saved profile "prod"');
+    expect(screen).toContain('EXIT=0');
+    expect(screen).not.toContain('hiddenhidden');
+
+    expect((await stat(file())).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({
+      current_profile: 'prod',
+      profiles: { prod: { base_url: 'http://127.0.0.1:4000/v1.3', api_key: KEY, default_index: 'idx_42' } },
+    });
+  });
+
+  it('Ctrl-C at a prompt saves nothing and exits 130', async () => {
+    await terminal.start(command());
+    await terminal.waitFor('Profile name [default]:');
+    await terminal.type('prod');
+    await terminal.waitFor('Base URL');
+    await terminal.type('');
+    await terminal.waitFor('API key (input hidden');
+    await terminal.keys('C-c');
+    const screen = await terminal.waitFor('EXIT=');
+    expect(screen).toContain('interrupted, nothing saved');
+    expect(screen).toContain('EXIT=130');
+    await expect(stat(file())).rejects.toThrow(/ENOENT/);
+  });
+});
