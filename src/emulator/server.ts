@@ -41,6 +41,8 @@ export interface RunningEmulator {
   origin: string;
   /** origin + '/v1.3', what TWELVELABS_BASE_URL holds */
   baseUrl: string;
+  /** The temp dir holding chunk bytes (removed on close). */
+  storageDir: string;
   /** Moves the emulator clock forward; returns the new emulator time (ISO-8601). */
   advanceClock(seconds: number): string;
   /** Current emulator time (ISO-8601). */
@@ -110,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     origin: state.origin,
     baseUrl: `${state.origin}/v1.3`,
+    storageDir: storage.dir,
     advanceClock: (seconds) => iso(state.clock.advance(seconds)),
     now: () => iso(state.now()),
     setFaults: (input) => {
