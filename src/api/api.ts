@@ -52,7 +52,10 @@ export interface ConnectionStats {
  */
 export interface TwelveLabsApi {
   readonly baseUrl: string;
+  /** The same object until something changes, so it can go into the store as is. */
   stats(): ConnectionStats;
+  /** Calls `listener` with the new stats after every request attempt; returns the unsubscribe. */
+  onStats(listener: (stats: ConnectionStats) => void): () => void;
 
   // multipart uploads
   createUpload(body: CreateUploadRequest, options?: CallOptions): Promise<CreateUploadResponse>;
