@@ -1,45 +1,57 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { footerBindings, type KeyContext } from './keymap.js';
+import { type Binding, footerBindings, type KeyContext } from './keymap.js';
 import { useTheme } from './theme.js';
 
 export interface FooterProps extends KeyContext {
   width: number;
-  /** right-aligned text such as "41-60 of 1,284" */
-  position?: string;
+  /** a status message replaces the keys for a few seconds */
   flash?: { text: string; tone: 'info' | 'error' };
 }
 
-/** The keys that work right now, generated from the keymap; a flash message replaces them briefly. */
-export const Footer = memo(function Footer({ layer, view, width, position, flash }: FooterProps) {
+/** Always kept, whatever the width: the way to more keys and the way out. */
+const ESSENTIAL = new Set(['app.help', 'app.quit', 'help.close', 'prompt.cancel', 'confirm.no']);
+
+function entryWidth(binding: Binding): number {
+  return binding.label.length + 1 + binding.hint.length + 2;
+}
+
+/** The footer's bindings that fit in `width`: essentials first reserved, the rest in keymap order. */
+export function fitFooter(bindings: readonly Binding[], width: number): Binding[] {
+  let room = width - bindings.filter((b) => ESSENTIAL.has(b.id)).reduce((sum, b) => sum + entryWidth(b), 0);
+  return bindings.filter((binding) => {
+    if (ESSENTIAL.has(binding.id)) return true;
+    if (entryWidth(binding) > room) return false;
+    room -= entryWidth(binding);
+    return true;
+  });
+}
+
+/** The keys that work right now, generated from the keymap. */
+export const Footer = memo(function Footer({ layer, view, width, flash }: FooterProps) {
   const theme = useTheme();
-  const right = position ? ` ${position}` : '';
-  const bindings = footerBindings({ layer, view });
-  return (
-    <Box width={width} height={1}>
-      <Box flexGrow={1} flexShrink={1} overflow="hidden">
-        {flash ? (
-          <Text wrap="truncate" color={flash.tone === 'error' ? theme.failed : theme.ok}>
-            {flash.text}
-          </Text>
-        ) : (
-          <Text wrap="truncate">
-            {bindings.map((binding) => (
-              <Text key={binding.id}>
-                <Text bold color={theme.accent} inverse={theme.monochrome}>
-                  {binding.label}
-                </Text>
-                {` ${binding.hint}  `}
-              </Text>
-            ))}
-          </Text>
-        )}
-      </Box>
-      <Box flexShrink={0}>
-        <Text color={theme.muted} wrap="truncate">
-          {right}
+  if (flash) {
+    return (
+      <Box width={width} height={1}>
+        <Text wrap="truncate" color={flash.tone === 'error' ? theme.failed : theme.ok}>
+          {flash.text}
         </Text>
       </Box>
+    );
+  }
+  const bindings = fitFooter(footerBindings({ layer, view }), width);
+  return (
+    <Box width={width} height={1}>
+      <Text wrap="truncate">
+        {bindings.map((binding) => (
+          <Text key={binding.id}>
+            <Text bold color={theme.accent} inverse={theme.monochrome}>
+              {binding.label}
+            </Text>
+            {` ${binding.hint}  `}
+          </Text>
+        ))}
+      </Text>
     </Box>
   );
 });

@@ -21,7 +21,7 @@ export function helpLines(view: ViewId): Line[] {
   for (const section of SECTIONS) {
     lines.push({ kind: 'title', text: section.title });
     for (const binding of KEYMAP) {
-      if (!binding.layers.includes(section.layer)) continue;
+      if (!binding.layers.includes(section.layer) || binding.helpHidden) continue;
       const id = `${section.layer}:${binding.label}:${binding.description}`;
       if (seen.has(id)) continue;
       seen.add(id);

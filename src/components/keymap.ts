@@ -52,8 +52,10 @@ export interface Binding {
   layers: readonly Layer[];
   /** views where the binding works; all views when absent */
   views?: readonly ViewId[];
-  /** shown in the footer (the help overlay shows every binding) */
+  /** shown in the footer */
   footer: boolean;
+  /** the second half of a pair (k of j/k) that the first binding's help line already covers */
+  helpHidden?: boolean;
   /** `text` is the typed character (the digit for the view keys) */
   run: (actions: KeyActions, text: string) => void;
 }
@@ -136,7 +138,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: [input('j'), named('downArrow')],
     label: 'j/k',
     hint: 'scroll',
-    description: 'scroll the help',
+    description: 'scroll the help (also arrows)',
     layers: ['help'],
     footer: true,
     run: (a) => a.scrollHelp(1),
@@ -148,6 +150,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'up',
     description: 'scroll the help up',
     layers: ['help'],
+    helpHidden: true,
     run: (a) => a.scrollHelp(-1),
   }),
   // moving around a table
@@ -168,6 +171,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'up',
     description: 'move the selection up',
     layers: ['view'],
+    helpHidden: true,
     run: (a) => a.moveSelection(-1),
   }),
   bind({
@@ -186,6 +190,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'page up',
     description: 'previous page (Ctrl-B)',
     layers: ['view'],
+    helpHidden: true,
     run: (a) => a.pageUp(),
   }),
   bind({
@@ -204,6 +209,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'end',
     description: 'last row of the whole collection (End)',
     layers: ['view'],
+    helpHidden: true,
     run: (a) => a.selectLast(),
   }),
   bind({
@@ -284,7 +290,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: [input('j'), named('downArrow')],
     label: 'j/k',
     hint: 'scroll',
-    description: 'scroll the detail pane',
+    description: 'scroll the detail pane (also arrows)',
     layers: ['detail'],
     footer: true,
     run: (a) => a.scrollDetail(1),
@@ -296,6 +302,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'up',
     description: 'scroll the detail pane up',
     layers: ['detail'],
+    helpHidden: true,
     run: (a) => a.scrollDetail(-1),
   }),
   bind({
@@ -314,6 +321,7 @@ export const KEYMAP: readonly Binding[] = [
     hint: 'page up',
     description: 'scroll the detail pane a page up',
     layers: ['detail'],
+    helpHidden: true,
     run: (a) => a.scrollDetail(-10),
   }),
   bind({
