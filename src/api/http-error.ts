@@ -34,7 +34,9 @@ export function parseErrorBody(text: string): ServerError {
     const parsed = schema.safeParse(json);
     if (!parsed.success) continue;
     const value = parsed.data;
-    return 'error' in value ? { ...value.error } : value;
+    if ('error' in value) return { ...value.error };
+    if ('error_code' in value) return { code: value.error_code, message: value.message };
+    return value;
   }
   return {};
 }

@@ -41,7 +41,7 @@ export function readRetryAfterMs(
   if (retryAfter) {
     const seconds = nonNegativeNumber(retryAfter);
     if (seconds !== undefined) return Math.round(seconds * 1000);
-    const date = Date.parse(retryAfter);
+    const date = /[a-z]/i.test(retryAfter) ? Date.parse(retryAfter) : Number.NaN;
     if (!Number.isNaN(date)) return Math.max(0, date - now);
   }
 
