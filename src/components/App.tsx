@@ -5,6 +5,7 @@ import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
 import { StoresContext, useAppState, useScroll, useStores } from './context.js';
 import { DetailView } from './details/DetailView.js';
+import { ErrorBoundary } from './ErrorBoundary.js';
 import { Footer } from './Footer.js';
 import { Header, type PollingState } from './Header.js';
 import { Help } from './Help.js';
@@ -34,6 +35,11 @@ export interface AppProps {
   size?: { columns: number; rows: number };
   /** called once the store asks to quit (after any confirmation) */
   onQuit?: () => void;
+  /**
+   * The server's clock, for relative times of server timestamps ("3m ago"). The demo
+   * emulator runs its clock faster than real time; the wall clock otherwise.
+   */
+  serverNow?: () => number;
 }
 
 const HEADER_ROWS = 2;
@@ -49,19 +55,19 @@ export function layerOf(state: AppState): Layer {
 }
 
 /** The whole dashboard: exactly the terminal's size, never a row more. */
-export function App({ store, info, theme = colorTheme, size, onQuit }: AppProps) {
+export function App({ store, info, theme = colorTheme, size, onQuit, serverNow }: AppProps) {
   const scroll = useMemo(createScrollStore, []);
   const stores = useMemo(() => ({ app: store, scroll }), [store, scroll]);
   return (
     <StoresContext.Provider value={stores}>
       <ThemeContext.Provider value={theme}>
-        <Screen info={info} size={size} onQuit={onQuit} />
+        <Screen info={info} size={size} onQuit={onQuit} serverNow={serverNow} />
       </ThemeContext.Provider>
     </StoresContext.Provider>
   );
 }
 
-function Screen({ info, size, onQuit }: Omit<AppProps, 'store' | 'theme'>) {
+function Screen({ info, size, onQuit, serverNow }: Omit<AppProps, 'store' | 'theme'>) {
   const live = useWindowSize();
   const { columns, rows } = size ?? live;
   const stores = useStores();
@@ -102,11 +108,20 @@ function Screen({ info, size, onQuit }: Omit<AppProps, 'store' | 'theme'>) {
   });
 
   if (isTooSmall(columns, rows)) return <TooSmall columns={columns} rows={rows} />;
-  return <Dashboard info={info} columns={columns} rows={rows} />;
+  return <Dashboard info={info} columns={columns} rows={rows} serverNow={serverNow} />;
 }
 
-function Dashboard({ info, columns, rows }: { info: ConnectionInfo; columns: number; rows: number }) {
+interface DashboardProps {
+  info: ConnectionInfo;
+  columns: number;
+  rows: number;
+  serverNow?: () => number;
+}
+
+function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   const now = useNow(1000);
+  // server timestamps are compared with the server's clock, read once per tick
+  const dataNow = useMemo(() => serverNow?.() ?? now, [serverNow, now]);
   const view = useAppState((state) => state.ui.view);
   const layer = useAppState(layerOf);
   const overlay = useAppState((state) => state.ui.overlay);
@@ -135,13 +150,15 @@ function Dashboard({ info, columns, rows }: { info: ConnectionInfo; columns: num
       <ConnectedHeader info={info} width={columns} now={now} />
       <Tabs active={view} />
       <Box height={bodyRows} width={columns} overflow="hidden" flexDirection="column">
-        {layer === 'help' ? (
-          <Help view={view} width={columns} height={bodyRows} scroll={helpScroll} />
-        ) : hasDetail ? (
-          <DetailView width={columns} height={bodyRows} now={now} />
-        ) : (
-          <ViewComponent width={columns} height={bodyRows} now={now} />
-        )}
+        <ErrorBoundary resetKey={`${view}:${layer}`}>
+          {layer === 'help' ? (
+            <Help view={view} width={columns} height={bodyRows} scroll={helpScroll} />
+          ) : hasDetail ? (
+            <DetailView width={columns} height={bodyRows} now={dataNow} />
+          ) : (
+            <ViewComponent width={columns} height={bodyRows} now={dataNow} />
+          )}
+        </ErrorBoundary>
       </Box>
       {overlay.kind === 'prompt' ? <Prompt prompt={overlay} width={columns} /> : null}
       {overlay.kind === 'confirm' ? <Confirm message={overlay.message} width={columns} /> : null}

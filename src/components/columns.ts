@@ -254,12 +254,18 @@ export const UPLOAD_COLUMNS: readonly Column<UploadRow>[] = [
     dropOrder: 5,
     text: (row) => (row.local?.etaSeconds === undefined ? '' : formatDuration(row.local.etaSeconds * 1000)),
   },
-  timeColumn(
-    'created_at',
-    'Started',
-    (row) => (row.local ? new Date(row.local.startedAt).toISOString() : row.session?.created_at),
-    1,
-  ),
+  {
+    key: 'created_at',
+    title: 'Started',
+    width: 9,
+    align: 'right',
+    dropOrder: 1,
+    // a local upload's start is on this machine's clock, a session's on the server's
+    text: (row, now) =>
+      row.local
+        ? formatRelative(row.local.startedAt, Date.now())
+        : formatRelative(row.session?.created_at, now),
+  },
 ];
 
 export const EVENT_COLUMNS: readonly Column<LogEvent>[] = [

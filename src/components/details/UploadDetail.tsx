@@ -49,7 +49,7 @@ function summaryLines(row: UploadRow, now: number): DetailLine[] {
     ),
     ...field('session expires', expiry(local?.sessionExpiresAt ?? session?.expires_at, now)),
     ...field('URLs expire', expiry(local?.urlExpiresAt, now)),
-    ...field('started', local ? formatRelative(local.startedAt, now) : sanitize(session?.created_at)),
+    ...field('started', local ? formatRelative(local.startedAt, Date.now()) : sanitize(session?.created_at)),
     ...field(
       'concurrency',
       local

@@ -1,0 +1,103 @@
+import type { Command } from 'commander';
+import { render } from 'ink';
+import { createElement } from 'react';
+import { TwelveLabsClient } from '../../api/client.js';
+import { maskKey } from '../../api/redact.js';
+import { App, type ConnectionInfo } from '../../components/App.js';
+import { monochromeTheme, themeFromEnv } from '../../components/theme.js';
+import { type RunningEmulator, startEmulator } from '../../emulator/server.js';
+import { createAppStore } from '../../store/index.js';
+import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
+import { ExitCode, oneLine } from '../errors.js';
+import type { CommandIo } from '../program.js';
+
+interface DashboardFlags extends ConnectionFlags {
+  monochrome?: boolean;
+  incremental: boolean;
+}
+
+/** The demo emulator's clock runs this much faster than real time, so its tasks visibly move. */
+const DEMO_SPEED = 10;
+/** Any key works against the emulator; this one is not a secret. */
+const DEMO_KEY = 'tlk_demo_key_not_a_secret_0000';
+
+export function registerTuiCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
+  const command = program
+    .command('dashboard', { isDefault: true })
+    .alias('tui')
+    .description('the full-screen dashboard (the default command)')
+    .option('--demo', 'run against a built-in emulator with demo data (no key needed)')
+    .option('--monochrome', 'no colours (also when NO_COLOR is set)')
+    .option('--no-incremental', 'redraw whole frames (for terminals that show stale rows)');
+  addConnectionOptions(command).action(async (flags: DashboardFlags) => {
+    setExitCode(await runDashboard(flags, io));
+  });
+}
+
+/** Runs the dashboard until the user quits; returns the exit code. */
+export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promise<number> {
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    io.stderr.write(
+      'tltop: the dashboard needs a terminal; in scripts use `tltop status` (or `tltop status --json`)\n',
+    );
+    return ExitCode.usage;
+  }
+  const connection = await resolveConnection(flags, process.env);
+  let emulator: RunningEmulator | undefined;
+  let apiKey = connection.apiKey ?? DEMO_KEY;
+  let baseUrl = connection.baseUrl;
+  if (connection.demo) {
+    emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: 'demo', speed: DEMO_SPEED });
+    baseUrl = emulator.baseUrl;
+    apiKey = DEMO_KEY;
+  }
+  const api = new TwelveLabsClient({ apiKey, baseUrl });
+  const store = createAppStore({ api });
+  const info: ConnectionInfo = {
+    profile: connection.demo ? 'demo' : connection.profileName,
+    host: new URL(baseUrl).host,
+    maskedKey: maskKey(apiKey),
+    demo: connection.demo,
+  };
+  const serverNow = emulator ? () => Date.parse(emulator.now()) : undefined;
+  const theme = flags.monochrome ? monochromeTheme : themeFromEnv(process.env);
+
+  const instance = render(createElement(App, { store, info, theme, serverNow }), {
+    alternateScreen: true,
+    incrementalRendering: flags.incremental,
+    maxFps: 15,
+    exitOnCtrlC: false,
+    patchConsole: true,
+  });
+
+  let exitCode: number = ExitCode.ok;
+  let crash: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+    instance.unmount();
+  };
+  const onCrash = (error: unknown) => {
+    crash = oneLine(error);
+    exitCode = ExitCode.failed;
+    instance.unmount();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  try {
+    await instance.waitUntilExit();
+  } catch (error) {
+    crash ??= oneLine(error);
+    exitCode = ExitCode.failed;
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    await api.close();
+    await emulator?.close();
+  }
+  // written after unmount, so it lands on the normal screen the user returns to
+  if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
+  return exitCode;
+}
