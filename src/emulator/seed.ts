@@ -184,12 +184,13 @@ function seedTasks(state: EmulatorState, rng: Random, now: number, indexIds: str
         [rng.between(2, 4) * MINUTE, validating, pending, queued, rng.between(5, 10) * MINUTE],
       );
     } else if (roll < 0.2) {
-      // Running now, somewhere between validating and indexing.
-      const stepsDone = rng.int(0, 3);
-      createdAt = now - rng.between(5_000, 20_000) - stepsDone * 20_000;
-      const durations = [validating, pending, queued, rng.between(3, 12) * MINUTE].map((ms, index) =>
-        index < stepsDone ? 20_000 : ms,
+      // Running now, part-way through one step; every step takes minutes.
+      const current = rng.int(0, 3);
+      const durations = [rng.between(1, 3), rng.between(1, 2), rng.between(1, 3), rng.between(3, 12)].map(
+        (minutes) => minutes * MINUTE,
       );
+      const elapsed = durations.slice(0, current).reduce((sum, ms) => sum + ms, 0);
+      createdAt = now - elapsed - durations[current]! * rng.between(0.1, 0.8);
       const final: TaskStatus = rng.next() < 0.85 ? 'ready' : 'failed';
       if (final === 'failed') errorReason = rng.pick(TASK_FAILURES);
       timeline = schedule(createdAt, [...steps, final], durations);
@@ -362,8 +363,8 @@ function seedIndexedAssets(
 function seedEmbeddings(state: EmulatorState, rng: Random, now: number, assetIds: string[]): void {
   for (let i = 0; i < 70; i += 1) {
     const version = i % 2 === 0 ? 'v1' : 'v2';
-    const running = rng.next() < 0.2;
-    const failed = !running && rng.next() < 0.12;
+    const running = i % 5 === 0 || i % 5 === 1;
+    const failed = i % 8 === 3 || i % 8 === 6;
     const asset = version === 'v2' && rng.next() < 0.5 ? state.assets.get(rng.pick(assetIds)) : undefined;
     const filename = `${rng.pick(VIDEO_NAMES)}-${i}.mp4`;
     addEmbedTask(state, {
@@ -388,8 +389,8 @@ function seedEmbeddings(state: EmulatorState, rng: Random, now: number, assetIds
 
 function seedAnalyses(state: EmulatorState, rng: Random, now: number, assetIds: string[]): void {
   for (let i = 0; i < 45; i += 1) {
-    const running = rng.next() < 0.2;
-    const failed = !running && rng.next() < 0.12;
+    const running = i % 5 === 0;
+    const failed = i % 7 === 3;
     const viaAsset = rng.next() < 0.6;
     const maxTokens = rng.pick([512, 2048, 4096]);
     const outputTokens = rng.int(120, 700);
