@@ -287,7 +287,14 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
   const config = program
     .command('config')
     .description('add or change connection profiles (interactive without a subcommand)')
-    .action(async () => {
+    .allowExcessArguments()
+    .action(async (_flags: object, command: Command) => {
+      const [unknown] = command.args;
+      if (unknown !== undefined) {
+        throw new UsageError(
+          `unknown config command '${unknown}' (set-profile, list, use, remove, path; none for prompts)`,
+        );
+      }
       try {
         await interactive(io);
       } catch (error) {

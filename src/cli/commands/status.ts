@@ -1,0 +1,154 @@
+import type { Command } from 'commander';
+import { TwelveLabsClient } from '../../api/client.js';
+import { ApiError } from '../../api/errors.js';
+import { formatBytes, formatRelative } from '../../components/format.js';
+import { defaultStateDir, JournalStore } from '../../upload/journal.js';
+import { addConnectionOptions, type Connection, type ConnectionFlags, resolveConnection } from '../config.js';
+import { ExitCode, oneLine, UsageError } from '../errors.js';
+import type { CommandIo } from '../program.js';
+import type { StatusDocument } from './status-schema.js';
+import { type LocalJournals, takeStatusSnapshot } from './status-snapshot.js';
+
+interface StatusFlags extends ConnectionFlags {
+  json?: boolean;
+}
+
+const KEY_ORIGIN: Record<Connection['keySource'], string> = {
+  flag: '--api-key',
+  env: 'the TWELVELABS_API_KEY environment variable',
+  profile: 'the profile',
+  command: "the profile's key_command",
+  none: 'nowhere',
+};
+
+function isAuthError(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
+}
+
+function isUnreachable(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.kind === 'network' || error.kind === 'timeout');
+}
+
+/** A wrong key or an unreachable host ends the snapshot: every family would fail the same way. */
+function isFatal(error: unknown): boolean {
+  return isAuthError(error) || isUnreachable(error);
+}
+
+function describeFatal(error: unknown, connection: Connection): string {
+  const host = new URL(connection.baseUrl).host;
+  if (isAuthError(error)) {
+    return `${host} rejected the API key from ${KEY_ORIGIN[connection.keySource]} (${error.status} ${error.code}); check the key or run tltop config`;
+  }
+  if (isUnreachable(error)) {
+    return `cannot reach the API: ${error.message}; check the base URL (${connection.baseUrl}) and your network`;
+  }
+  return oneLine(error);
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  return rows
+    .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())
+    .join('\n');
+}
+
+export function renderStatusTable(document: StatusDocument): string {
+  const now = Date.parse(document.generated_at);
+  const lines = [
+    `profile ${document.profile}  ${new URL(document.base_url).host}  at ${document.generated_at}`,
+    `UPLOADS (${document.uploads.length})`,
+  ];
+  if (document.uploads.length) {
+    lines.push(
+      table([
+        ['UPLOAD ID', 'STATUS', 'CHUNKS', 'SIZE', 'SOURCE', 'FILE'],
+        ...document.uploads.map((upload) => [
+          upload.upload_id,
+          upload.status,
+          `${upload.chunks_completed ?? '?'}/${upload.total_chunks}`,
+          formatBytes(upload.total_size),
+          upload.source,
+          upload.file ?? '-',
+        ]),
+      ]),
+    );
+  }
+  lines.push(`TASKS (${document.tasks.length})`);
+  if (document.tasks.length) {
+    lines.push(
+      table([
+        ['FAMILY', 'ID', 'STATUS', 'INDEX', 'NAME', 'CREATED'],
+        ...document.tasks.map((task) => [
+          task.family,
+          task.id,
+          task.status,
+          task.index_id ?? '-',
+          task.name ?? '-',
+          formatRelative(task.created_at, now) || '-',
+        ]),
+      ]),
+    );
+  }
+  for (const family of document.truncated) lines.push(`note: ${family} has more items than shown`);
+  for (const error of document.errors) lines.push(`error: ${error.family}: ${error.message}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Unfinished uploads journaled on this machine; unreadable journals become snapshot errors. */
+async function readJournals(env: NodeJS.ProcessEnv): Promise<LocalJournals> {
+  const { records, problems } = await new JournalStore(defaultStateDir(env)).list();
+  return {
+    uploads: records.map((record) => ({
+      uploadId: record.uploadId,
+      assetId: record.assetId,
+      filePath: record.file.path,
+      size: record.file.size,
+      chunksConfirmed: Object.keys(record.etags).length,
+      totalChunks: record.totalChunks,
+      sessionExpiresAt: record.sessionExpiresAt,
+      sessionCompleted: record.sessionCompleted,
+    })),
+    problems,
+  };
+}
+
+export function registerStatusCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
+  const status = program
+    .command('status')
+    .description('one snapshot of active uploads and unfinished tasks, for scripts and non-TTY use')
+    .option('--json', 'print one JSON document (shape: README "tltop status --json")');
+  addConnectionOptions(status).action(async (_flags: StatusFlags, command: Command) => {
+    const flags = command.optsWithGlobals<StatusFlags>();
+    const env = process.env;
+    const connection = await resolveConnection({ ...flags, demo: false }, env);
+    if (!connection.apiKey) {
+      throw new UsageError(
+        'no API key: set TWELVELABS_API_KEY, pass --api-key, or add a profile with tltop config',
+      );
+    }
+    let api: TwelveLabsClient;
+    try {
+      api = new TwelveLabsClient({ apiKey: connection.apiKey, baseUrl: connection.baseUrl });
+    } catch (error) {
+      throw new UsageError(oneLine(error));
+    }
+    let document: StatusDocument;
+    try {
+      document = await takeStatusSnapshot({
+        api,
+        profile: connection.profileName,
+        journals: await readJournals(env),
+        isFatal,
+        describeError: oneLine,
+      });
+    } catch (error) {
+      io.stderr.write(`tltop: ${describeFatal(error, connection)}\n`);
+      setExitCode(ExitCode.failed);
+      return;
+    } finally {
+      await api.close();
+    }
+    io.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : renderStatusTable(document));
+    setExitCode(document.errors.length ? ExitCode.failed : ExitCode.ok);
+  });
+}
