@@ -1,0 +1,90 @@
+/**
+ * The connection slice, kept coarse on purpose: it is written when health, the error,
+ * the rate-limit bucket or a 429 wait changes, and otherwise at most once per heartbeat,
+ * so polls that change nothing cause no store notification.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { RateLimitState, TwelveLabsApi } from '../../api/api.js';
+import type { ConnectionState, Health } from '../types.js';
+import type { Draft } from './step.js';
+
+/** Latency shown in steps that do not move on every request's noise. */
+function roundLatency(ms: number | undefined): number | undefined {
+  if (ms === undefined) return undefined;
+  if (ms < 100) return Math.round(ms / 10) * 10;
+  if (ms < 1000) return Math.round(ms / 50) * 50;
+  return Math.round(ms / 500) * 500;
+}
+
+/** 0..10: tenths of the rate-limit budget left (11 = unknown). */
+function rateBucket(rate: RateLimitState): number {
+  if (rate.limit === undefined || rate.remaining === undefined || rate.limit <= 0) return 11;
+  return Math.ceil((10 * rate.remaining) / rate.limit);
+}
+
+/** Whether a latency moved enough to be worth a store write. */
+function latencyMoved(shown: number | undefined, measured: number | undefined): boolean {
+  if (measured === undefined) return false;
+  if (shown === undefined) return true;
+  return Math.abs(measured - shown) > Math.max(25, shown / 2);
+}
+
+export type PollOutcome = 'ok' | 'failed' | 'unreachable';
+
+export interface Observation {
+  family: string;
+  now: number;
+  outcome: PollOutcome;
+  /** one sanitised line when the poll failed */
+  error?: string;
+  rateLimitedUntil?: number;
+}
+
+export class ConnectionTracker {
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private readonly outcomes = new Map<string, PollOutcome>();
+
+  constructor(
+    private readonly api: TwelveLabsApi,
+    private readonly heartbeatMs: number,
+  ) {}
+
+  observe(draft: Draft, observation: Observation): void {
+    const current = draft.state.connection;
+    const stats = this.api.stats();
+    const failed = observation.error !== undefined;
+    this.outcomes.set(observation.family, observation.outcome);
+    const coarse: ConnectionState = {
+      ...current,
+      health: this.health(),
+      lastError: failed ? observation.error : current.lastError,
+      lastErrorAt: failed && observation.error !== current.lastError ? observation.now : current.lastErrorAt,
+      rateLimitedUntil: observation.rateLimitedUntil,
+    };
+    const significant =
+      coarse.health !== current.health ||
+      coarse.lastError !== current.lastError ||
+      coarse.rateLimitedUntil !== current.rateLimitedUntil ||
+      rateBucket(stats.rateLimit) !== rateBucket(current.rateLimit) ||
+      latencyMoved(current.lastLatencyMs, stats.lastLatencyMs);
+    if (!significant && observation.now - this.lastWriteAt < this.heartbeatMs) return;
+    const next: ConnectionState = {
+      ...coarse,
+      lastLatencyMs: roundLatency(stats.lastLatencyMs),
+      lastSuccessAt: stats.lastSuccessAt ?? current.lastSuccessAt,
+      rateLimit: isDeepStrictEqual(stats.rateLimit, current.rateLimit)
+        ? current.rateLimit
+        : { ...stats.rateLimit },
+    };
+    this.lastWriteAt = observation.now;
+    if (isDeepStrictEqual(next, current)) return;
+    draft.state = { ...draft.state, connection: next };
+  }
+
+  private health(): Health {
+    const outcomes = [...this.outcomes.values()];
+    if (outcomes.every((outcome) => outcome === 'ok')) return 'ok';
+    if (outcomes.every((outcome) => outcome === 'unreachable')) return 'down';
+    return 'degraded';
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * How each server collection is listed, narrowed to what can still change, and fetched
+ * one by one. The collection poller (collection.ts) turns these into a polling policy.
+ */
+import type { TwelveLabsApi } from '../../api/api.js';
+import type { AnalyzeStatus, EmbedTask, Page, TaskStatus } from '../../api/types.js';
+import { hasServerFilter, sortSpec } from '../tables.js';
+import type { AppState, EntityOf, ResourceTableId } from '../types.js';
+
+export type CollectionTable = Exclude<ResourceTableId, 'uploads'>;
+
+export type ListPage<T> = (page: number, pageLimit: number, signal: AbortSignal) => Promise<Page<T>>;
+
+export interface ServerQuery<T> {
+  /** identifies the query; pages of another key are dropped */
+  key: string;
+  list: ListPage<T>;
+}
+
+export interface CollectionSource<T extends CollectionTable> {
+  table: T;
+  /** the table's current server query, undefined while it cannot be listed (no index yet) */
+  query(state: AppState): ServerQuery<EntityOf[T]> | undefined;
+  /** list calls that return only non-terminal items; undefined: poll known active items one by one */
+  active?(state: AppState): ListPage<EntityOf[T]>[] | undefined;
+  /** one item, complete; may merge over the stored record */
+  get(state: AppState, id: string, signal: AbortSignal): Promise<EntityOf[T]>;
+}
+
+const ACTIVE_TASK_STATUSES: TaskStatus[] = ['uploading', 'validating', 'pending', 'queued', 'indexing'];
+const ACTIVE_INDEXED_STATUSES = ['pending', 'queued', 'indexing'];
+const ACTIVE_ANALYZE_STATUSES: AnalyzeStatus[] = ['queued', 'pending', 'processing'];
+
+/** The sort and file-name filter a table sends to the server. */
+function serverParams(state: AppState, table: CollectionTable) {
+  const spec = sortSpec(table, state.ui.sort[table]);
+  const filter = hasServerFilter(table) ? state.ui.filter[table].trim() : '';
+  const sort =
+    spec.server && (spec.key === 'created_at' || spec.key === 'updated_at')
+      ? { sort_by: spec.key, sort_option: spec.direction }
+      : {};
+  return { sort, filename: filter || undefined, key: `${JSON.stringify(sort)}|${filter}` };
+}
+
+export function taskSource(api: TwelveLabsApi): CollectionSource<'tasks'> {
+  return {
+    table: 'tasks',
+    query(state) {
+      const { sort, filename, key } = serverParams(state, 'tasks');
+      return {
+        key,
+        list: (page, page_limit, signal) =>
+          api.listTasks({ page, page_limit, ...sort, filename }, { signal }),
+      };
+    },
+    active: () => [
+      (page, page_limit, signal) =>
+        api.listTasks({ page, page_limit, status: ACTIVE_TASK_STATUSES }, { signal }),
+    ],
+    get: (_state, id, signal) => api.getTask(id, { signal }),
+  };
+}
+
+export function assetSource(api: TwelveLabsApi): CollectionSource<'assets'> {
+  return {
+    table: 'assets',
+    query(state) {
+      const { filename, key } = serverParams(state, 'assets');
+      return {
+        key,
+        list: (page, page_limit, signal) => api.listAssets({ page, page_limit, filename }, { signal }),
+      };
+    },
+    // the assets list has no status filter: processing assets are polled one by one
+    get: (_state, id, signal) => api.getAsset(id, { signal }),
+  };
+}
+
+export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexedAssets'> {
+  return {
+    table: 'indexedAssets',
+    query(state) {
+      const indexId = state.ui.indexId;
+      if (!indexId) return undefined;
+      const { sort, filename, key } = serverParams(state, 'indexedAssets');
+      return {
+        key: `${indexId}|${key}`,
+        list: (page, page_limit, signal) =>
+          api.listIndexedAssets(indexId, { page, page_limit, ...sort, filename }, { signal }),
+      };
+    },
+    active(state) {
+      const indexId = state.ui.indexId;
+      if (!indexId) return undefined;
+      return [
+        (page, page_limit, signal) =>
+          api.listIndexedAssets(indexId, { page, page_limit, status: ACTIVE_INDEXED_STATUSES }, { signal }),
+      ];
+    },
+    get(state, id, signal) {
+      const indexId = state.entities.indexedAssets[id]?.index_id ?? state.ui.indexId ?? '';
+      return api.getIndexedAsset(indexId, id, { signal });
+    },
+  };
+}
+
+export function embedV2Source(api: TwelveLabsApi): CollectionSource<'embedV2'> {
+  return {
+    table: 'embedV2',
+    query: () => ({
+      key: '',
+      list: (page, page_limit, signal) => api.listEmbedV2Tasks({ page, page_limit }, { signal }),
+    }),
+    active: () => [
+      (page, page_limit, signal) =>
+        api.listEmbedV2Tasks({ page, page_limit, status: 'processing' }, { signal }),
+    ],
+    get: (_state, id, signal) => api.getEmbedV2Task(id, { signal }),
+  };
+}
+
+export function embedV1Source(api: TwelveLabsApi): CollectionSource<'embedV1'> {
+  return {
+    table: 'embedV1',
+    query: () => ({
+      key: '',
+      list: (page, page_limit, signal) => api.listEmbedTasks({ page, page_limit }, { signal }),
+    }),
+    active: () => [
+      (page, page_limit, signal) =>
+        api.listEmbedTasks({ page, page_limit, status: 'processing' }, { signal }),
+    ],
+    // the status call is light (no embeddings); it is merged over what the list gave
+    async get(state, id, signal) {
+      const status = await api.getEmbedTaskStatus(id, { signal });
+      const stored = state.entities.embedV1[id];
+      const merged: EmbedTask = { ...stored, ...status };
+      return merged;
+    },
+  };
+}
+
+export function analyzeSource(api: TwelveLabsApi): CollectionSource<'analyze'> {
+  return {
+    table: 'analyze',
+    query: () => ({
+      key: '',
+      list: (page, page_limit, signal) => api.listAnalyzeTasks({ page, page_limit }, { signal }),
+    }),
+    // the list filters on one status at a time
+    active: () =>
+      ACTIVE_ANALYZE_STATUSES.map(
+        (status) => (page: number, page_limit: number, signal: AbortSignal) =>
+          api.listAnalyzeTasks({ page, page_limit, status }, { signal }),
+      ),
+    get: (_state, id, signal) => api.getAnalyzeTask(id, { signal }),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Server upload sessions: the incomplete list is polled; a session that leaves it is
+ * fetched once for its final status and then left alone.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import type { TwelveLabsApi } from '../../api/api.js';
+import { isApiError } from '../../api/errors.js';
+import type { IncompleteUpload } from '../../api/types.js';
+import { shortId } from '../events.js';
+import type { UploadRow } from '../types.js';
+import type { PollContext, PollStep, Write } from './step.js';
+
+const MAX_PAGES = 10;
+const MAX_SINGLE_GETS = 20;
+
+export class UploadSessionsPoller implements PollStep {
+  private dueAt = 0;
+  private interval: number | undefined;
+  private listed = new Set<string>();
+
+  constructor(private readonly api: TwelveLabsApi) {}
+
+  nextDueAt(): number {
+    return this.dueAt;
+  }
+
+  async poll(context: PollContext, out: Write[]): Promise<void> {
+    const { state, now, force, intervals, signal } = context;
+    if (!force && now < this.dueAt) return;
+    const sessions: IncompleteUpload[] = [];
+    let total = 0;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const result = await this.api.listIncompleteUploads({ page, page_limit: context.pageSize }, { signal });
+      sessions.push(...result.data);
+      total = result.page_info.total_results;
+      if (page >= result.page_info.total_page || result.data.length === 0) break;
+    }
+    const listed = new Set(sessions.map((session) => session.upload_id));
+    const gone = [...this.listed].filter((id) => !listed.has(id)).slice(0, MAX_SINGLE_GETS);
+    const removed: string[] = [];
+    for (const id of gone) {
+      const stored = state.entities.uploads[id]?.session;
+      try {
+        const status = await this.api.getUploadStatus(id, { page: 1, page_limit: 1 }, { signal });
+        if (stored) sessions.push({ ...stored, status: status.status });
+      } catch (error) {
+        if (!isApiError(error) || error.status !== 404) throw error;
+        removed.push(id);
+      }
+    }
+    this.listed = listed;
+    const changed = sessions.some(
+      (session) => !isDeepStrictEqual(state.entities.uploads[session.upload_id]?.session, session),
+    );
+    const visible = state.ui.view === 'uploads';
+    const base = visible ? intervals.active : intervals.activeHidden;
+    const max = visible ? intervals.activeMax : intervals.activeHiddenMax;
+    this.interval = changed ? base : Math.min(max, Math.max(base, (this.interval ?? base) * 1.5));
+    this.dueAt = now + this.interval;
+    out.push(writeSessions(sessions, removed, total));
+  }
+}
+
+function writeSessions(
+  sessions: readonly IncompleteUpload[],
+  removed: readonly string[],
+  total: number,
+): Write {
+  return (draft) => {
+    const current = draft.state.entities.uploads;
+    let rows: Record<string, UploadRow> | undefined;
+    for (const session of sessions) {
+      const id = session.upload_id;
+      const row = (rows ?? current)[id];
+      if (row?.session && isDeepStrictEqual(row.session, session)) continue;
+      if (row?.session && row.session.status !== session.status) {
+        draft.events.push({
+          source: 'upload',
+          message: `upload ${shortId(id)} ${row.session.status} -> ${session.status}`,
+          level: session.status === 'failed' || session.status === 'expired' ? 'error' : 'info',
+        });
+      }
+      rows ??= { ...current };
+      rows[id] = { ...(row ?? { id }), session };
+    }
+    for (const id of removed) {
+      const row = (rows ?? current)[id];
+      if (!row?.session) continue;
+      rows ??= { ...current };
+      if (row.local) rows[id] = { id, local: row.local };
+      else delete rows[id];
+    }
+    if (rows) draft.state = { ...draft.state, entities: { ...draft.state.entities, uploads: rows } };
+    const collection = draft.state.collections.uploads;
+    if (collection.total !== total || collection.activeTotal !== total) {
+      draft.state = {
+        ...draft.state,
+        collections: { ...draft.state.collections, uploads: { ...collection, total, activeTotal: total } },
+      };
+    }
+  };
+}
