@@ -166,7 +166,7 @@ function seedIndexes(state: EmulatorState, now: number): string[] {
 }
 
 function seedTasks(state: EmulatorState, rng: Random, now: number, indexIds: string[]): void {
-  const { validating, pending, queued, indexing } = DURATIONS.task;
+  const { validating, pending, queued } = DURATIONS.task;
   const steps: TaskStatus[] = ['validating', 'pending', 'queued', 'indexing'];
   for (let i = 0; i < 320; i += 1) {
     const filename = `${rng.pick(VIDEO_NAMES)}-${String(i).padStart(3, '0')}.mp4`;

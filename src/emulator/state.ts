@@ -16,7 +16,7 @@ import type { Timeline } from './timeline.js';
 export const DURATIONS = {
   sessionLifetime: 24 * 3_600_000,
   assetProcessing: 20_000,
-  task: { validating: 5_000, pending: 10_000, queued: 15_000, indexing: 90_000 },
+  task: { validating: 5_000, pending: 10_000, queued: 15_000 },
   indexedAsset: { pending: 10_000, queued: 15_000, indexing: 90_000 },
   embed: 60_000,
   analyze: { queued: 5_000, pending: 10_000, processing: 60_000 },
