@@ -6,7 +6,7 @@ import { maskKey } from '../../api/redact.js';
 import { App, type ConnectionInfo } from '../../components/App.js';
 import { monochromeTheme, themeFromEnv } from '../../components/theme.js';
 import { type RunningEmulator, startEmulator } from '../../emulator/server.js';
-import { createAppStore } from '../../store/index.js';
+import { createAppStore, startPollers } from '../../store/index.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
 import { ExitCode, oneLine } from '../errors.js';
 import type { CommandIo } from '../program.js';
@@ -53,6 +53,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   }
   const api = new TwelveLabsClient({ apiKey, baseUrl });
   const store = createAppStore({ api });
+  const pollers = startPollers(store);
   const info: ConnectionInfo = {
     profile: connection.demo ? 'demo' : connection.profileName,
     host: new URL(baseUrl).host,
@@ -94,6 +95,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     for (const signal of signals) process.off(signal, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
+    await pollers.stop();
     await api.close();
     await emulator?.close();
   }
