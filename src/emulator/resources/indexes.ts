@@ -1,6 +1,6 @@
 import type { IndexedAssetStatus, TaskStatus } from '../../api/types.js';
 import { iso } from '../clock.js';
-import { invalid, notFound } from '../errors.js';
+import { EmulatorError, invalid, notFound } from '../errors.js';
 import { newId } from '../ids.js';
 import { BodyFields, pathId, queryChoice, queryList } from '../input.js';
 import { pageRequest, paginate } from '../pagination.js';
@@ -131,8 +131,44 @@ export function addIndexedAsset(
   return item;
 }
 
+const MODEL_NAMES = ['marengo3.0', 'marengo2.7', 'pegasus1.2', 'pegasus1.5'] as const;
+const MODEL_OPTIONS = ['visual', 'audio'] as const;
+
+function createIndex(state: EmulatorState, body: unknown): IndexRecord {
+  const fields = new BodyFields(body);
+  const name = fields.string('index_name', { required: true, maxLength: 255 });
+  const models = fields.array('models', { required: true }).map((entry, position) => {
+    const model = new BodyFields(entry);
+    const modelName = model.oneOf('model_name', MODEL_NAMES, { required: true });
+    const options = model.array('model_options', { required: true }).map((option) => {
+      if (!(MODEL_OPTIONS as readonly unknown[]).includes(option)) {
+        throw invalid(`models[${position}].model_options`, `Use ${MODEL_OPTIONS.join(' and/or ')}.`);
+      }
+      return option as string;
+    });
+    if (options.length === 0) throw invalid(`models[${position}].model_options`);
+    return { model_name: modelName, model_options: options };
+  });
+  if (models.length === 0) throw invalid('models', 'Give at least one model.');
+  const addons = (fields.array('addons') ?? []).map(String);
+  if ([...state.indexes.values()].some((index) => index.name === name)) {
+    throw new EmulatorError(400, 'index_name_already_exists', `An index named ${name} already exists.`);
+  }
+  const now = state.now();
+  const index: IndexRecord = { id: newId(), name, createdAt: now, updatedAt: now, models, addons };
+  state.indexes.set(index.id, index);
+  return index;
+}
+
 export function indexRoutes(state: EmulatorState): Route[] {
   return [
+    {
+      method: 'POST',
+      path: '/indexes',
+      scope: 'api',
+      errors: 'classic',
+      handler: async ({ json }) => ({ status: 201, body: { _id: createIndex(state, await json()).id } }),
+    },
     {
       method: 'GET',
       path: '/indexes',

@@ -44,6 +44,7 @@ describe('every endpoint of DESIGN.md §3 is in the OpenAPI export and served', 
     ['GET', `/tasks/${id}`],
     ['DELETE', `/tasks/${id}`],
     ['GET', '/indexes'],
+    ['POST', '/indexes'],
     ['GET', `/indexes/${id}`],
     ['POST', `/indexes/${id}/indexed-assets`],
     ['GET', `/indexes/${id}/indexed-assets`],
@@ -147,6 +148,42 @@ describe('indexes and indexed assets', () => {
     expect(one.body.index_name).toBe(indexes[0].index_name);
     expect((await all('/indexes?model_family=pegasus')).length).toBeLessThan(indexes.length);
     expectClassicError(await call(emu, 'GET', `/indexes/${UNKNOWN}`), 404, 'resource_not_exist');
+  });
+
+  test('create an index: 201 {_id}; duplicate names and bad models are 400', async () => {
+    const models = [{ model_name: 'marengo3.0', model_options: ['visual'] }];
+    const created = await call(emu, 'POST', '/indexes', { body: { index_name: 'fresh-index', models } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ _id: expect.stringMatching(ID) });
+    expect((await call(emu, 'GET', `/indexes/${created.body._id}`)).body).toMatchObject({
+      index_name: 'fresh-index',
+      video_count: 0,
+      models,
+    });
+    expectClassicError(
+      await call(emu, 'POST', '/indexes', { body: { index_name: 'fresh-index', models } }),
+      400,
+      'index_name_already_exists',
+    );
+    expectClassicError(
+      await call(emu, 'POST', '/indexes', { body: { index_name: 'x' } }),
+      400,
+      'parameter_not_provided',
+    );
+    expectClassicError(
+      await call(emu, 'POST', '/indexes', {
+        body: { index_name: 'y', models: [{ model_name: 'gpt', model_options: ['visual'] }] },
+      }),
+      400,
+      'parameter_invalid',
+    );
+    expectClassicError(
+      await call(emu, 'POST', '/indexes', {
+        body: { index_name: 'z', models: [{ model_name: 'marengo3.0', model_options: ['smell'] }] },
+      }),
+      400,
+      'parameter_invalid',
+    );
   });
 
   test('create needs a ready asset: 202 + Location, then list and retrieve; a mirroring task appears', async () => {
