@@ -66,6 +66,8 @@ export function httpError(context: HttpErrorContext): ApiError {
   const serverMessage = cleanServerText(server.message, secrets);
   const retryAfterMs = readRetryAfterMs(headers, status, context.now);
   const requestId = readRequestId(headers);
+  const safeRequestId =
+    requestId && !secrets.some((secret) => requestId.includes(secret)) ? requestId : undefined;
 
   let message = `${status} ${reason}`;
   if (serverMessage) message = `${status} ${code}: ${serverMessage}`;
@@ -82,6 +84,6 @@ export function httpError(context: HttpErrorContext): ApiError {
     method,
     path,
     ...(retryAfterMs !== undefined && { retryAfterMs }),
-    ...(requestId !== undefined && { requestId }),
+    ...(safeRequestId !== undefined && { requestId: safeRequestId }),
   });
 }
