@@ -173,6 +173,7 @@ export function parseFaultObject(input: unknown): Faults {
 }
 
 function formatDuration(ms: number): string {
+  if (ms === 0) return '0ms';
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;

@@ -176,8 +176,9 @@ class Dispatcher {
     const headers: Record<string, string> = scoped.scope === 'api' ? { 'X-Api-Version': '1.3' } : {};
 
     try {
-      if (scoped.scope === 'api') this.authenticate(req, headers);
       const match = this.router.match(scoped.scope, method, scoped.rest);
+      if (match && 'route' in match) label = routeLabel(match.route);
+      if (scoped.scope === 'api') this.authenticate(req, headers);
       if (!match) {
         throw new EmulatorError(404, 'not_found', `No such endpoint: ${method} ${url.pathname}`);
       }
@@ -186,7 +187,6 @@ class Dispatcher {
           Allow: match.allowed.join(', '),
         });
       }
-      label = routeLabel(match.route);
       await this.run(match, scoped.scope, req, res, url, headers);
     } catch (error) {
       const shape = this.shapeFor(scoped.scope, method, scoped.rest) ?? shapeOfScope;
