@@ -65,7 +65,13 @@ export const ID = /^[0-9a-f]{24}$/;
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 
 /** Admin API (no key). */
-export async function admin(emu: TestEmulator, method: string, path: string, body?: unknown) {
+export async function admin(
+  emu: TestEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  // biome-ignore lint/suspicious/noExplicitAny: admin shapes are asserted by the tests themselves
+): Promise<{ status: number; body: any }> {
   const response = await fetch(`${emu.origin}/_emulator${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
