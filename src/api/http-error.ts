@@ -2,7 +2,7 @@ import { type IncomingHttpHeaders, STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { ApiError, isRetryableStatus } from './errors.js';
 import { readRequestId, readRetryAfterMs } from './rate-limit.js';
-import { cleanServerText } from './server-text.js';
+import { cleanServerText, MAX_MESSAGE_LENGTH } from './server-text.js';
 
 const codeSchema = z.union([z.string(), z.number()]).transform(String);
 const classicSchema = z.object({ code: codeSchema, message: z.string().optional() });
@@ -63,14 +63,15 @@ export function httpError(context: HttpErrorContext): ApiError {
     CODE_PATTERN.test(server.code) &&
     !secrets.some((secret) => server.code?.includes(secret));
   const code = usable ? server.code! : `http_${status}`;
-  const serverMessage = cleanServerText(server.message, secrets);
+  const prefix = `${status} ${code}: `;
+  const serverMessage = cleanServerText(server.message, secrets, MAX_MESSAGE_LENGTH - prefix.length - 24);
   const retryAfterMs = readRetryAfterMs(headers, status, context.now);
   const requestId = readRequestId(headers);
   const safeRequestId =
     requestId && !secrets.some((secret) => requestId.includes(secret)) ? requestId : undefined;
 
   let message = `${status} ${reason}`;
-  if (serverMessage) message = `${status} ${code}: ${serverMessage}`;
+  if (serverMessage) message = `${prefix}${serverMessage}`;
   else if (server.html) message += ' (an HTML page, not the API: a proxy or gateway answered)';
   if (status === 429 && retryAfterMs !== undefined)
     message += `; retry in ${Math.ceil(retryAfterMs / 1000)}s`;
