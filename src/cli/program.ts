@@ -11,6 +11,20 @@ export interface CommandIo {
   stderr: NodeJS.WritableStream;
 }
 
+const EXAMPLES = `
+Examples:
+  tltop                                    the dashboard (the demo when no key is configured)
+  tltop --demo                             the dashboard on a built-in emulator with demo data
+  TWELVELABS_API_KEY=tlk_... tltop         connect a real account
+  tltop config                             add a profile (the key is asked without echo)
+  tltop config set-profile prod --key-command "pass show twelvelabs" --use
+  tltop status --profile prod --json       one snapshot of uploads and running tasks, for scripts
+  tltop emulator --port 4000               a local TwelveLabs API for tests and SDKs
+
+Settings come from flags, then TWELVELABS_API_KEY / TWELVELABS_BASE_URL / TLTOP_PROFILE,
+then the profile in $XDG_CONFIG_HOME/tltop/config.json (see tltop config path).
+`;
+
 /** Builds the whole command tree. Each command's action resolves to an exit code. */
 export function buildProgram(io: CommandIo, setExitCode: (code: number) => void): Command {
   const program = new Command('tltop')
@@ -25,11 +39,23 @@ export function buildProgram(io: CommandIo, setExitCode: (code: number) => void)
     })
     .exitOverride();
 
+  program.addHelpText('after', EXAMPLES);
   registerEmulatorCommand(program, io, setExitCode);
   registerConfigCommand(program, io, setExitCode);
   registerStatusCommand(program, io, setExitCode);
   registerTuiCommand(program, io, setExitCode);
   return program;
+}
+
+/** The dashboard is the default command and takes no arguments: a first word naming no command is a typo. */
+function checkCommandName(program: Command, argv: readonly string[]) {
+  const [first] = argv;
+  if (first === undefined || first.startsWith('-') || first === 'help') return;
+  const names = program.commands.map((command) => command.name());
+  const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+  if (!known.includes(first)) {
+    throw new UsageError(`unknown command '${first}' (commands: ${names.join(', ')}; see tltop --help)`);
+  }
 }
 
 /** Runs tltop with the given arguments and returns the process exit code. */
@@ -39,6 +65,7 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     exitCode = code;
   });
   try {
+    checkCommandName(program, argv);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;
   } catch (error) {

@@ -1,4 +1,5 @@
 import type { TwelveLabsApi } from '../../api/api.js';
+import { type PageRequest, paginate } from '../../api/paginate.js';
 import type { Page } from '../../api/types.js';
 import { isTerminal } from '../../api/types.js';
 import { sanitize } from '../../components/sanitize.js';
@@ -10,9 +11,9 @@ import {
   type StatusUpload,
 } from './status-schema.js';
 
-/** Pages of 50 fetched per family before the list is reported as truncated. */
+/** Pages fetched per list before it is reported as truncated, and items per page. */
 export const PAGE_CAP = 20;
-const PAGE_LIMIT = 50;
+export const PAGE_LIMIT = 50;
 const DETAIL_CONCURRENCY = 4;
 
 interface Collected<T> {
@@ -20,17 +21,22 @@ interface Collected<T> {
   truncated: boolean;
 }
 
+export interface Paging {
+  pageCap: number;
+  pageLimit: number;
+}
+
+/** Every item up to `pageCap` pages; `truncated` when the server has more than that. */
 async function collectPages<T>(
-  fetchPage: (page: number) => Promise<Page<T>>,
-  cap = PAGE_CAP,
+  { pageCap, pageLimit }: Paging,
+  fetchPage: (request: PageRequest) => Promise<Page<T>>,
 ): Promise<Collected<T>> {
   const items: T[] = [];
-  for (let page = 1; page <= cap; page++) {
-    const { data, page_info } = await fetchPage(page);
-    items.push(...data);
-    if (data.length === 0 || page >= page_info.total_page) return { items, truncated: false };
+  for await (const item of paginate(fetchPage, { pageLimit, maxPages: pageCap + 1 })) {
+    if (items.length === pageCap * pageLimit) return { items, truncated: true };
+    items.push(item);
   }
-  return { items, truncated: true };
+  return { items, truncated: false };
 }
 
 async function mapLimited<T, R>(
@@ -71,14 +77,19 @@ const NON_TERMINAL_INDEXED_ASSET = ['pending', 'queued', 'indexing'];
 const NON_TERMINAL_ANALYZE = ['queued', 'pending', 'processing'];
 
 /** One lister per family; each returns the non-terminal items it found. */
-function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<Collected<StatusTask>>> {
+function familyListers(
+  api: TwelveLabsApi,
+  paging: Paging,
+): Record<StatusFamily, () => Promise<Collected<StatusTask>>> {
+  const collect = <T>(fetchPage: (request: PageRequest) => Promise<Page<T>>) =>
+    collectPages(paging, fetchPage);
   const only = (collected: Collected<StatusTask>) => ({
     ...collected,
     items: collected.items.filter((item) => !isTerminal(item.status)),
   });
   return {
     asset: async () => {
-      const assets = await collectPages((page) => api.listAssets({ page, page_limit: PAGE_LIMIT }));
+      const assets = await collect((request) => api.listAssets(request));
       return only({
         truncated: assets.truncated,
         items: assets.items.map((asset) =>
@@ -93,10 +104,9 @@ function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<C
       });
     },
     indexing_task: async () => {
-      const tasks = await collectPages((page) =>
+      const tasks = await collect((request) =>
         api.listTasks({
-          page,
-          page_limit: PAGE_LIMIT,
+          ...request,
           status: NON_TERMINAL_TASK,
           sort_by: 'created_at',
           sort_option: 'desc',
@@ -117,12 +127,11 @@ function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<C
       });
     },
     indexed_asset: async () => {
-      const indexes = await collectPages((page) => api.listIndexes({ page, page_limit: PAGE_LIMIT }));
+      const indexes = await collect((request) => api.listIndexes(request));
       const perIndex = await mapLimited(indexes.items, DETAIL_CONCURRENCY, (index) =>
-        collectPages((page) =>
+        collect((request) =>
           api.listIndexedAssets(index._id, {
-            page,
-            page_limit: PAGE_LIMIT,
+            ...request,
             status: NON_TERMINAL_INDEXED_ASSET,
             sort_by: 'created_at',
             sort_option: 'desc',
@@ -147,9 +156,7 @@ function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<C
       });
     },
     embed_task: async () => {
-      const tasks = await collectPages((page) =>
-        api.listEmbedTasks({ page, page_limit: PAGE_LIMIT, status: 'processing' }),
-      );
+      const tasks = await collect((request) => api.listEmbedTasks({ ...request, status: 'processing' }));
       return only({
         truncated: tasks.truncated,
         items: tasks.items.map((item) =>
@@ -164,9 +171,7 @@ function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<C
       });
     },
     embed_v2_task: async () => {
-      const tasks = await collectPages((page) =>
-        api.listEmbedV2Tasks({ page, page_limit: PAGE_LIMIT, status: 'processing' }),
-      );
+      const tasks = await collect((request) => api.listEmbedV2Tasks({ ...request, status: 'processing' }));
       return only({
         truncated: tasks.truncated,
         items: tasks.items.map((item) =>
@@ -183,7 +188,7 @@ function familyListers(api: TwelveLabsApi): Record<StatusFamily, () => Promise<C
     analyze_task: async () => {
       const perStatus = await Promise.all(
         NON_TERMINAL_ANALYZE.map((status) =>
-          collectPages((page) => api.listAnalyzeTasks({ page, page_limit: PAGE_LIMIT, status })),
+          collect((request) => api.listAnalyzeTasks({ ...request, status })),
         ),
       );
       return only({
@@ -227,9 +232,10 @@ export interface LocalJournals {
 
 async function collectUploads(
   api: TwelveLabsApi,
+  paging: Paging,
   journals: readonly LocalJournal[],
 ): Promise<Collected<StatusUpload>> {
-  const sessions = await collectPages((page) => api.listIncompleteUploads({ page, page_limit: PAGE_LIMIT }));
+  const sessions = await collectPages(paging, (request) => api.listIncompleteUploads(request));
   const active = sessions.items.filter((session) => !isTerminal(session.status));
   const details = await mapLimited(active, DETAIL_CONCURRENCY, (session) =>
     api.getUploadStatus(session.upload_id, { page: 1, page_limit: 1 }),
@@ -279,6 +285,8 @@ export interface SnapshotOptions {
   isFatal: (error: unknown) => boolean;
   describeError: (error: unknown) => string;
   now?: () => Date;
+  /** Defaults PAGE_CAP and PAGE_LIMIT. */
+  paging?: Paging;
 }
 
 /**
@@ -287,7 +295,8 @@ export interface SnapshotOptions {
  */
 export async function takeStatusSnapshot(options: SnapshotOptions): Promise<StatusDocument> {
   const { api } = options;
-  const listers = familyListers(api);
+  const paging = options.paging ?? { pageCap: PAGE_CAP, pageLimit: PAGE_LIMIT };
+  const listers = familyListers(api, paging);
   const errors: StatusDocument['errors'] = options.journals.problems.map((message) => ({
     family: 'journals',
     message,
@@ -302,7 +311,7 @@ export async function takeStatusSnapshot(options: SnapshotOptions): Promise<Stat
     }
   };
   const [uploads, ...families] = await Promise.all([
-    guard('uploads', () => collectUploads(api, options.journals.uploads)),
+    guard('uploads', () => collectUploads(api, paging, options.journals.uploads)),
     ...STATUS_FAMILIES.map((family) => guard(family, listers[family])),
   ]);
   const counts = Object.fromEntries(STATUS_FAMILIES.map((family) => [family, 0])) as Record<

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../../src/api/client.js';
 import { isTerminal } from '../../../src/api/types.js';
 import { type StatusDocument, statusDocumentSchema } from '../../../src/cli/commands/status-schema.js';
+import { takeStatusSnapshot } from '../../../src/cli/commands/status-snapshot.js';
 import { JournalStore } from '../../../src/upload/journal.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { cleanEnv, runCli } from './run-cli.js';
@@ -189,6 +190,23 @@ describe('tltop status against the emulator', () => {
     );
     expect(result.stderr).toBe('');
     expect(statusDocumentSchema.parse(JSON.parse(result.stdout)).profile).toBe('emu');
+  });
+
+  it('reports the lists cut at the page cap as truncated', async () => {
+    const full = await statusJson();
+    const options = { api: client, profile: 'p', journals: { uploads: [], problems: [] } };
+    const capped = await takeStatusSnapshot({
+      ...options,
+      isFatal: () => true,
+      describeError: String,
+      paging: { pageCap: 1, pageLimit: 2 },
+    });
+    statusDocumentSchema.parse(capped);
+    // families filtered by status on the server: cut exactly when more than one page of 2 is unfinished
+    for (const family of ['indexing_task', 'embed_task', 'embed_v2_task'] as const) {
+      expect(capped.truncated.includes(family), family).toBe(full.counts.tasks[family] > 2);
+      expect(capped.counts.tasks[family]).toBe(Math.min(2, full.counts.tasks[family]));
+    }
   });
 
   it('once the emulator clock has moved on, no task is left running', async () => {
