@@ -16,6 +16,14 @@ function roundLatency(ms: number | undefined): number | undefined {
   return Math.round(ms / 500) * 500;
 }
 
+const LATENCY_BANDS = [100, 300, 1000, 3000];
+
+/** fast, ok, slow, very slow, unusable: a change of band is worth showing before the heartbeat */
+function latencyBand(ms: number): number {
+  const band = LATENCY_BANDS.findIndex((limit) => ms < limit);
+  return band === -1 ? LATENCY_BANDS.length : band;
+}
+
 /** 0..10: tenths of the rate-limit budget left (11 = unknown). */
 function rateBucket(rate: RateLimitState): number {
   if (rate.limit === undefined || rate.remaining === undefined || rate.limit <= 0) return 11;
@@ -25,8 +33,7 @@ function rateBucket(rate: RateLimitState): number {
 /** Whether a latency moved enough to be worth a store write. */
 function latencyMoved(shown: number | undefined, measured: number | undefined): boolean {
   if (measured === undefined) return false;
-  if (shown === undefined) return true;
-  return Math.abs(measured - shown) > Math.max(25, shown / 2);
+  return shown === undefined || latencyBand(shown) !== latencyBand(measured);
 }
 
 export type PollOutcome = 'ok' | 'failed' | 'unreachable';
