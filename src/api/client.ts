@@ -106,6 +106,12 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return text || '(body)';
 }
 
+/** `expected string, received number`, or `missing` for an absent required field. */
+function describeIssue(message: string): string {
+  const text = message.replace(/^Invalid input: /, '');
+  return text.endsWith('received undefined') ? 'missing' : text;
+}
+
 /**
  * The TwelveLabs API v1.3 over undici: validated responses, one retry layer, timeouts,
  * rate-limit tracking. Every method rejects with ApiError only.
@@ -454,8 +460,8 @@ export class TwelveLabsClient implements TwelveLabsApi {
     const parsed = schema.safeParse(json);
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const detail = issue ? `${fieldPath(issue.path)}: ${issue.message}` : 'unexpected shape';
-    throw this.invalid(context, 'schema_mismatch', `unexpected ${detail}`);
+    const detail = issue ? `${fieldPath(issue.path)}: ${describeIssue(issue.message)}` : 'unexpected shape';
+    throw this.invalid(context, 'schema_mismatch', detail);
   }
 
   private invalid(context: { method: string; path: string }, code: string, detail: string): ApiError {
