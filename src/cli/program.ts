@@ -2,8 +2,10 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerEmulatorCommand } from './commands/emulator.js';
+import { registerResumeCommand } from './commands/resume.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerTuiCommand } from './commands/tui.js';
+import { registerUploadCommand } from './commands/upload.js';
 import { ExitCode, oneLine, UsageError } from './errors.js';
 
 export interface CommandIo {
@@ -43,6 +45,8 @@ export function buildProgram(io: CommandIo, setExitCode: (code: number) => void)
   registerEmulatorCommand(program, io, setExitCode);
   registerConfigCommand(program, io, setExitCode);
   registerStatusCommand(program, io, setExitCode);
+  registerUploadCommand(program, io, setExitCode);
+  registerResumeCommand(program, io, setExitCode);
   registerTuiCommand(program, io, setExitCode);
   return program;
 }

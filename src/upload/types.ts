@@ -127,6 +127,8 @@ export type UploadEvent =
   | { type: 'started'; id: string; snapshot: UploadSnapshot }
   | { type: 'resumed'; id: string; snapshot: UploadSnapshot }
   | { type: 'chunk_failed'; id: string; chunk: FailedChunk }
+  /** every chunk left has failed; nothing moves until retry() */
+  | { type: 'blocked'; id: string; snapshot: UploadSnapshot }
   | { type: 'uploaded'; id: string; snapshot: UploadSnapshot }
   | { type: 'ready'; id: string; snapshot: UploadSnapshot }
   | { type: 'indexed'; id: string; snapshot: UploadSnapshot }

@@ -1,0 +1,172 @@
+import { type Command, Option } from 'commander';
+import type { AssetType } from '../../api/types.js';
+import { UploadInputError } from '../../upload/errors.js';
+import { checkUploadFile } from '../../upload/file-identity.js';
+import { HeadlessOutput, type OutputMode, whenSent, whenStopped } from '../../upload/headless.js';
+import { defaultStateDir } from '../../upload/journal.js';
+import { createUploadApi, createUploadManager, type Uploads } from '../../upload/manager.js';
+import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../upload/policy.js';
+import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
+import { ExitCode, oneLine, UsageError } from '../errors.js';
+import { parseChoice, parseIntegerInRange } from '../parse.js';
+import type { CommandIo } from '../program.js';
+
+interface UploadFlags extends ConnectionFlags {
+  type: AssetType;
+  index?: string;
+  concurrency: number;
+  wait: boolean;
+  json?: boolean;
+}
+
+export interface HeadlessSession {
+  manager: Uploads;
+  output: HeadlessOutput;
+  /** set once Ctrl-C was pressed */
+  interrupted(): boolean;
+  /** exit code from how every started upload ended */
+  finish(ids: readonly string[]): Promise<number>;
+}
+
+function outputMode(io: CommandIo, json: boolean | undefined): OutputMode {
+  if (json) return 'json';
+  return (io.stderr as { isTTY?: boolean }).isTTY ? 'tty' : 'plain';
+}
+
+/**
+ * What `upload` and `resume` share: the connection, the manager, output, and Ctrl-C (first:
+ * pause everything, flush reports and journals, exit 130; second: exit at once).
+ */
+export async function openHeadlessSession(
+  io: CommandIo,
+  flags: ConnectionFlags & { json?: boolean; concurrency?: number },
+): Promise<HeadlessSession> {
+  const connection = await resolveConnection({ ...flags, demo: false }, process.env);
+  if (!connection.apiKey) {
+    throw new UsageError(
+      'no API key: set TWELVELABS_API_KEY, pass --api-key, or add a profile with tltop config',
+    );
+  }
+  let api: ReturnType<typeof createUploadApi>;
+  try {
+    api = createUploadApi({ apiKey: connection.apiKey, baseUrl: connection.baseUrl });
+  } catch (error) {
+    throw new UsageError(oneLine(error));
+  }
+  const manager = createUploadManager({
+    api,
+    stateDir: defaultStateDir(process.env),
+    defaultConcurrency: flags.concurrency,
+  });
+  const output = new HeadlessOutput(io, outputMode(io, flags.json));
+  manager.onEvent((event) => output.event(event));
+  manager.subscribe((snapshots) => output.progress(snapshots));
+
+  let interrupted = false;
+  let stopping: Promise<void> | undefined;
+  const onSignal = () => {
+    if (interrupted) {
+      output.close();
+      process.exit(ExitCode.interrupted);
+    }
+    interrupted = true;
+    output.close();
+    io.stderr.write(
+      'tltop: interrupted; pausing uploads and saving their journals (Ctrl-C again to quit now)\n',
+    );
+    stopping = manager.shutdown();
+  };
+  process.on('SIGINT', onSignal);
+
+  return {
+    manager,
+    output,
+    interrupted: () => interrupted,
+    async finish(ids) {
+      try {
+        await Promise.all(ids.map((id) => whenStopped(manager, id)));
+        if (stopping) await stopping;
+        else await manager.shutdown();
+      } finally {
+        process.off('SIGINT', onSignal);
+        output.close();
+        await api.close();
+      }
+      if (interrupted) return ExitCode.interrupted;
+      const outcomes = ids.map((id) => output.outcome(id));
+      return outcomes.every((outcome) => outcome === 'ready' || outcome === 'uploaded')
+        ? ExitCode.ok
+        : ExitCode.failed;
+    },
+  };
+}
+
+export function registerUploadCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
+  const upload = program
+    .command('upload')
+    .description('upload files without the dashboard; waits for each asset to be ready and prints its id')
+    .argument('<file...>', 'files to upload')
+    .addOption(
+      new Option('--type <type>', 'asset type: video, audio or image')
+        .argParser(parseChoice(['video', 'audio', 'image'] as const))
+        .default('video'),
+    )
+    .option('--index <id>', 'also index each asset in this index and wait for it')
+    .addOption(
+      new Option('--concurrency <n>', `parallel chunk uploads per file (1-${MAX_CONCURRENCY})`)
+        .argParser(parseIntegerInRange(1, MAX_CONCURRENCY))
+        .default(DEFAULT_CONCURRENCY),
+    )
+    .option('--no-wait', 'stop once the bytes are uploaded, without waiting for the asset')
+    .option(
+      '--json',
+      'one JSON object per line (events: started, progress, chunk_failed, uploaded, ready, failed, done)',
+    );
+  addConnectionOptions(upload).action(async (files: string[], _flags: UploadFlags, command: Command) => {
+    const flags = command.optsWithGlobals<UploadFlags>();
+    if (flags.index !== undefined && !flags.wait) {
+      throw new UsageError('--index waits for the asset to be indexed; it cannot be combined with --no-wait');
+    }
+    if (flags.index !== undefined && !/^[\w-]{1,64}$/.test(flags.index)) {
+      throw new UsageError(`--index: not an index id: "${flags.index}"`);
+    }
+    const problems: string[] = [];
+    for (const file of files) {
+      try {
+        await checkUploadFile(file, flags.type);
+      } catch (error) {
+        if (!(error instanceof UploadInputError)) throw error;
+        problems.push(error.message);
+      }
+    }
+    if (problems.length) {
+      for (const problem of problems) io.stderr.write(`tltop: ${problem}\n`);
+      setExitCode(ExitCode.usage);
+      return;
+    }
+
+    const session = await openHeadlessSession(io, flags);
+    const ids: string[] = [];
+    let startFailed = false;
+    for (const file of files) {
+      if (session.interrupted()) break;
+      try {
+        const id = await session.manager.start({
+          path: file,
+          type: flags.type,
+          indexId: flags.index,
+          concurrency: flags.concurrency,
+          followAsset: flags.wait,
+        });
+        ids.push(id);
+        // the next file starts once this one's bytes are sent (its asset may still be processing)
+        await whenSent(session.manager, id);
+      } catch (error) {
+        startFailed = true;
+        session.output.failedToStart(file, oneLine(error));
+      }
+    }
+    const code = await session.finish(ids);
+    setExitCode(code === ExitCode.ok && startFailed ? ExitCode.failed : code);
+  });
+}
