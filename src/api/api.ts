@@ -27,6 +27,11 @@ import type {
 /** Per-call options every endpoint accepts. */
 export interface CallOptions {
   signal?: AbortSignal;
+  /**
+   * Retries after the first attempt for this call (default: the client's, 2). Pass 0 when the
+   * caller runs its own retry loop, so retry layers never stack.
+   */
+  maxRetries?: number;
 }
 
 /** Latest rate-limit headers seen (X-Ratelimit-*); reset is epoch seconds. */

@@ -88,10 +88,15 @@ interface CallSpec<T> {
   /** Safe to send twice: retried on connection errors, 408, 429 and 5xx. */
   idempotent: boolean;
   signal?: AbortSignal | undefined;
+  maxRetries?: number | undefined;
 }
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
+
+function callOptions(options: CallOptions | undefined) {
+  return { signal: options?.signal, maxRetries: options?.maxRetries };
+}
 
 function segment(value: string): string {
   return encodeURIComponent(value);
@@ -170,7 +175,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       body,
       schema: createUploadSchema,
       idempotent: false,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -185,7 +190,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       query: clampPageQuery(query) as Query,
       schema: uploadStatusSchema,
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -201,7 +206,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       body: { completed_chunks: chunks },
       schema: reportChunksSchema,
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -218,7 +223,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       body: { start, count },
       schema: presignedUrlsSchema,
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -265,7 +270,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       body,
       schema: createIndexedAssetSchema,
       idempotent: false,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
@@ -329,7 +334,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- plumbing --------------------------------------------------------------
 
   private get<T>(path: string, schema: z.ZodType<T>, options?: CallOptions): Promise<T> {
-    return this.call({ method: 'GET', path, schema, idempotent: true, signal: options?.signal });
+    return this.call({ method: 'GET', path, schema, idempotent: true, ...callOptions(options) });
   }
 
   private list<T>(
@@ -344,23 +349,24 @@ export class TwelveLabsClient implements TwelveLabsApi {
       query: clampPageQuery(query) as Query,
       schema,
       idempotent: true,
-      signal: options?.signal,
+      ...callOptions(options),
     });
   }
 
   /** Deletes are not retried: a repeat after an unseen success would report a confusing 404. */
   private async delete(path: string, options?: CallOptions): Promise<void> {
-    await this.call<undefined>({ method: 'DELETE', path, idempotent: false, signal: options?.signal });
+    await this.call<undefined>({ method: 'DELETE', path, idempotent: false, ...callOptions(options) });
   }
 
   private async call<T>(spec: CallSpec<T>): Promise<T> {
+    const maxRetries = spec.maxRetries ?? this.retry.maxRetries;
     for (let retry = 0; ; retry++) {
       try {
         return await this.attempt(spec);
       } catch (error) {
         const apiError = error as ApiError;
         const retryAllowed = spec.idempotent || apiError.status === 429 || NOT_SENT_CODES.has(apiError.code);
-        if (!apiError.retryable || !retryAllowed || retry >= this.retry.maxRetries) throw apiError;
+        if (!apiError.retryable || !retryAllowed || retry >= maxRetries) throw apiError;
         const wait = retryDelayMs(this.retry, retry, apiError.retryAfterMs);
         if (wait === undefined) throw apiError;
         try {

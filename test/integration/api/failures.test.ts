@@ -102,6 +102,15 @@ describe('retries', () => {
     expect(sleeps).toEqual([50]);
   });
 
+  test('a caller with its own retry loop turns the client retries off per call', async () => {
+    const raw = await server((_request, response) => reply(response, 503, ''));
+    const { client, sleeps } = makeClient(raw.origin);
+    const error = await failure(client.reportChunks('u1', [], { maxRetries: 0 }));
+    expect(error).toMatchObject({ kind: 'http', status: 503, retryable: true });
+    expect(raw.requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+  });
+
   test('the emulator failing every request: retried twice, then a retryable http error', async () => {
     const running = await emulator();
     running.setFaults({ 'api-5xx': 1 });
