@@ -44,6 +44,9 @@ export interface TableProps<Row> {
   emptyText?: string;
 }
 
+const POINTER = '› ';
+const NO_POINTER = '  ';
+
 interface Layout<Row> {
   column: Column<Row>;
   width: number;
@@ -82,7 +85,7 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
   if (row === undefined) {
     return (
       <Text color={theme.muted} wrap="truncate">
-        {cell('  loading…', width)}
+        {cell(`${selected ? POINTER : NO_POINTER}loading…`, width)}
       </Text>
     );
   }
@@ -95,6 +98,8 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
       color={foreground}
       inverse={selected && theme.monochrome}
     >
+      {/* the pointer shows the selection without colour or inverse video (NO_COLOR, screen readers) */}
+      {selected ? POINTER : NO_POINTER}
       {layout.map(({ column, width: cellWidth }, index) => {
         const tone = column.tone?.(row);
         const text = cell(column.text(row, now), cellWidth, column.align);
@@ -119,14 +124,15 @@ const TableRow = memo(TableRowImpl) as typeof TableRowImpl;
 export function Table<Row>(props: TableProps<Row>) {
   const { columns, rows, rowKey, first, total, selected, width, height, now, sort, emptyText } = props;
   const theme = useTheme();
-  const layout = useMemo(() => layoutColumns(columns, width), [columns, width]);
-  const header = layout
+  const layout = useMemo(() => layoutColumns(columns, width - POINTER.length), [columns, width]);
+  const titles = layout
     .map(({ column, width: cellWidth }) => {
       const arrow =
         sort?.key === (column.sortKey ?? column.key) ? (sort.direction === 'asc' ? '▲' : '▼') : '';
       return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
     })
     .join(' ');
+  const header = NO_POINTER + titles;
   const body = rows.slice(0, Math.max(0, height));
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (

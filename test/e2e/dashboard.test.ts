@@ -109,8 +109,11 @@ describe.skipIf(!tmux.tmux)(`tltop --demo in tmux${tmux.reason ? ` (skipped: ${t
     await session.waitFor((text) => !text.includes('Assets › '), 5000, 'detail closed');
     session.send('q');
     const screen = await session.waitFor((text) => text.includes('TLTOP-EXIT:'), 10_000, 'exit');
-    expect(screen).toContain('SHELL-BEFORE-TLTOP');
     expect(screen).toContain('TLTOP-EXIT:0');
     expect(screen).not.toContain('tltop DEMO');
+    // the normal screen is back, with what the shell printed before, and the cursor is shown
+    expect(session.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    expect(session.history()).toContain('SHELL-BEFORE-TLTOP');
+    expect(session.history()).not.toContain('tltop DEMO');
   });
 });

@@ -66,6 +66,16 @@ export class TmuxSession {
     return text.replace(/\n$/, '').split('\n');
   }
 
+  /** The pane's screen plus its scrollback. */
+  history(): string {
+    return this.run(['capture-pane', '-p', '-S', '-', '-t', this.name]);
+  }
+
+  /** A tmux format evaluated for the pane, e.g. '#{alternate_on}'. */
+  format(format: string): string {
+    return this.run(['display-message', '-p', '-t', this.name, format]).trim();
+  }
+
   paneSize(): { columns: number; rows: number } {
     const [columns, rows] = this.run([
       'display-message',
