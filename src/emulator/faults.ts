@@ -7,6 +7,8 @@
  *   latency=20ms          delay added before every API and storage response
  *   stall=0.01            fraction of API requests and chunk PUTs that stall (no response)
  *   stall-time=60s        how long a stalled request is held before its connection is dropped
+ *   stall-phase=request   where a stall happens: `request` (its body is never read) or
+ *                         `response` (the body is read, the answer never comes)
  *   url-ttl=30s           lifetime of presigned chunk URLs (default 1h, emulator clock)
  *   rate-limit=120/min    request budget per API key (per s, min or h); 429 + Retry-After beyond it
  *   put-rate=25MiB/s      bandwidth cap on each chunk PUT
@@ -19,6 +21,7 @@ export interface Faults {
   latencyMs: number;
   stall: number;
   stallMs: number;
+  stallPhase: 'request' | 'response';
   urlTtlMs: number;
   rateLimit?: { limit: number; windowMs: number };
   putRateBytesPerSecond?: number;
@@ -35,6 +38,7 @@ export const FAULT_KEYS = [
   'latency',
   'stall',
   'stall-time',
+  'stall-phase',
   'url-ttl',
   'rate-limit',
   'put-rate',
@@ -43,7 +47,15 @@ export const FAULT_KEYS = [
 type FaultKey = (typeof FAULT_KEYS)[number];
 
 export function defaultFaults(): Faults {
-  return { putFail: 0, api5xx: 0, latencyMs: 0, stall: 0, stallMs: 60_000, urlTtlMs: 3_600_000 };
+  return {
+    putFail: 0,
+    api5xx: 0,
+    latencyMs: 0,
+    stall: 0,
+    stallMs: 60_000,
+    stallPhase: 'request',
+    urlTtlMs: 3_600_000,
+  };
 }
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -113,6 +125,12 @@ function applyFault(faults: Faults, key: string, text: string): void {
       return;
     case 'stall-time':
       faults.stallMs = parseDuration(key, text);
+      return;
+    case 'stall-phase':
+      if (text !== 'request' && text !== 'response') {
+        throw new FaultSpecError(`${key}: expected request or response, got "${text}"`);
+      }
+      faults.stallPhase = text;
       return;
     case 'url-ttl': {
       const ttl = parseDuration(key, text);
@@ -202,6 +220,7 @@ export function describeFaults(faults: Faults): Record<string, number | string |
     latency: formatDuration(faults.latencyMs),
     stall: faults.stall,
     'stall-time': formatDuration(faults.stallMs),
+    'stall-phase': faults.stallPhase,
     'url-ttl': formatDuration(faults.urlTtlMs),
     'rate-limit': faults.rateLimit ? formatBudget(faults.rateLimit) : null,
     'put-rate': faults.putRateBytesPerSecond ? formatBandwidth(faults.putRateBytesPerSecond) : null,

@@ -243,7 +243,9 @@ class Dispatcher {
       if (scope === 'api' && Math.random() < faults.api5xx) {
         throw Math.random() < 0.5
           ? internalError()
-          : new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.');
+          : new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.', {
+              'Retry-After': '1',
+            });
       }
     }
     let body: Promise<unknown> | undefined;
@@ -260,9 +262,10 @@ class Dispatcher {
     if (reply) send(res, reply.status, reply.body, { ...headers, ...reply.headers });
   }
 
-  /** Holds the request without answering, then drops the connection. */
+  /** Holds the request without answering (reading its body or not), then drops the connection. */
   private stall(req: IncomingMessage): void {
-    req.pause();
+    if (this.state.faults.stallPhase === 'response') req.resume();
+    else req.pause();
     const timer = setTimeout(() => {
       this.stalls.delete(timer);
       req.socket.destroy();

@@ -76,13 +76,15 @@ export class ChunkStorage {
         callback(null, chunk);
       },
     });
-    const throttle = new Throttle(options.bytesPerSecond ?? Number.POSITIVE_INFINITY);
+    const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [body];
+    if (options.bytesPerSecond) stages.push(new Throttle(options.bytesPerSecond));
+    stages.push(tap);
     if (options.keep === false) {
-      await pipeline(body, throttle, tap, discard());
+      await pipeline([...stages, discard()]);
       return { etag: md5.digest('hex'), size };
     }
     try {
-      await pipeline(body, throttle, tap, createWriteStream(partial));
+      await pipeline([...stages, createWriteStream(partial, { highWaterMark: 1024 * 1024 })]);
       await rename(partial, this.file(uploadId, chunkIndex));
     } catch (error) {
       await unlink(partial).catch(() => undefined);

@@ -25,7 +25,7 @@ async function firstUrl(target: TestEmulator, size = 64 * 1024) {
 describe('the --faults grammar', () => {
   test('every key parses and describes itself in the same grammar', () => {
     const spec =
-      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s';
+      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s';
     const faults = parseFaultSpec(spec);
     expect(faults).toEqual({
       putFail: 0.2,
@@ -33,6 +33,7 @@ describe('the --faults grammar', () => {
       latencyMs: 20,
       stall: 0.01,
       stallMs: 5000,
+      stallPhase: 'response',
       urlTtlMs: 30_000,
       rateLimit: { limit: 120, windowMs: 60_000 },
       putRateBytesPerSecond: 25 * 1024 * 1024,
@@ -45,6 +46,7 @@ describe('the --faults grammar', () => {
       latency: '20ms',
       stall: 0.01,
       'stall-time': '5s',
+      'stall-phase': 'response',
       'url-ttl': '30s',
       'rate-limit': '120/min',
       'put-rate': '25MiB/s',
@@ -63,6 +65,7 @@ describe('the --faults grammar', () => {
     ['put-rate=25MiB', 'put-rate'],
     ['slow-chunks=0.05', 'slow-chunks'],
     ['url-ttl=0s', 'url-ttl'],
+    ['stall-phase=later', 'stall-phase'],
     ['explode=1', 'unknown fault'],
     ['put-fail', 'key=value'],
   ])('%s is refused with one line naming the problem', (spec, words) => {
@@ -135,6 +138,21 @@ describe('injected faults', () => {
     );
     expect(outcome).toMatch(/^failed/);
     expect((await admin(target, 'GET', '/health')).status).toBe(200);
+  });
+
+  test('stall-phase=response: a chunk PUT body is read in full, then no answer comes', async () => {
+    const target = await start();
+    const upload = await firstUrl(target);
+    target.setFaults('stall=1,stall-time=200ms,stall-phase=response');
+    const outcome = await fetch(upload.upload_urls[0]!.url, {
+      method: 'PUT',
+      body: randomBytes(64 * 1024),
+    }).then(
+      (response) => `status ${response.status}`,
+      (error: Error) => `failed: ${error.message}`,
+    );
+    expect(outcome).toMatch(/^failed/);
+    expect(target.stats().requests['PUT /_storage/uploads/{upload_id}/chunks/{chunk_index}']).toBeUndefined();
   });
 
   test('close() does not wait for stalled requests', async () => {
