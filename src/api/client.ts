@@ -27,7 +27,7 @@ import {
 } from './schemas.js';
 import { cleanServerText } from './server-text.js';
 import {
-  createPool,
+  createDispatcher,
   DEFAULT_TIMEOUTS,
   NOT_SENT_CODES,
   type RawResponse,
@@ -67,8 +67,13 @@ export interface TwelveLabsClientOptions {
   userAgent?: string;
   timeouts?: Partial<Timeouts>;
   retry?: Partial<RetryOptions>;
-  /** Defaults to a keep-alive undici Pool for the base URL's origin, owned and closed by the client. */
+  /**
+   * Defaults to a keep-alive undici Pool for the base URL's origin (or a proxy agent when
+   * HTTP(S)_PROXY is set), owned and closed by the client.
+   */
   dispatcher?: Dispatcher;
+  /** Where HTTP_PROXY, HTTPS_PROXY and NO_PROXY are read; default process.env. */
+  env?: NodeJS.ProcessEnv;
   /** Largest successful response body accepted (default 8 MiB). */
   maxResponseBytes?: number;
   /** Clock for Retry-After dates and X-Ratelimit-Reset; injectable for tests. */
@@ -148,7 +153,9 @@ export class TwelveLabsClient implements TwelveLabsApi {
     this.maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
     this.now = options.now ?? Date.now;
     this.ownsDispatcher = options.dispatcher === undefined;
-    this.dispatcher = options.dispatcher ?? createPool(this.base.origin, this.timeouts.connectMs);
+    this.dispatcher =
+      options.dispatcher ??
+      createDispatcher(this.base.origin, this.timeouts.connectMs, options.env ?? process.env);
   }
 
   stats(): ConnectionStats {

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Dispatcher, Pool, request } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent, Pool, request } from 'undici';
 import { ApiError } from './errors.js';
 
 export interface Timeouts {
@@ -20,14 +20,36 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   totalMs: 30_000,
 };
 
-/** Keep-alive a little above the slowest poll interval so polls reuse their sockets. */
-export function createPool(origin: string, connectMs: number): Pool {
-  return new Pool(origin, {
-    connections: 8,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 120_000,
-    connectTimeout: connectMs,
-  });
+const POOL_OPTIONS = {
+  connections: 8,
+  // A little above the slowest poll interval, so polls reuse their sockets.
+  keepAliveTimeout: 30_000,
+  keepAliveMaxTimeout: 120_000,
+};
+
+function proxySettings(env: NodeJS.ProcessEnv) {
+  const httpProxy = env.HTTP_PROXY || env.http_proxy || undefined;
+  const httpsProxy = env.HTTPS_PROXY || env.https_proxy || undefined;
+  const noProxy = env.NO_PROXY || env.no_proxy || undefined;
+  return { httpProxy, httpsProxy, noProxy };
+}
+
+/**
+ * One keep-alive Pool for the API origin; behind HTTP(S)_PROXY (honouring NO_PROXY) an
+ * EnvHttpProxyAgent with the same limits, as corporate ops networks need.
+ */
+export function createDispatcher(origin: string, connectMs: number, env: NodeJS.ProcessEnv): Dispatcher {
+  const proxy = proxySettings(env);
+  if (proxy.httpProxy || proxy.httpsProxy) {
+    return new EnvHttpProxyAgent({
+      ...POOL_OPTIONS,
+      connectTimeout: connectMs,
+      ...(proxy.httpProxy && { httpProxy: proxy.httpProxy }),
+      ...(proxy.httpsProxy && { httpsProxy: proxy.httpsProxy }),
+      ...(proxy.noProxy && { noProxy: proxy.noProxy }),
+    });
+  }
+  return new Pool(origin, { ...POOL_OPTIONS, connectTimeout: connectMs });
 }
 
 export interface RawRequest {

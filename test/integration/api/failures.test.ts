@@ -80,6 +80,20 @@ describe('requests', () => {
     expect(raw.connections()).toBeLessThanOrEqual(2);
   });
 
+  test('HTTP_PROXY routes the calls through the proxy; NO_PROXY exempts a host', async () => {
+    const proxy = await server((_request, response) => reply(response, 200, taskPage()));
+    const { client } = makeClient('http://api.example.invalid', { env: { HTTP_PROXY: proxy.origin } });
+    await client.listTasks();
+    expect(proxy.requests[0]!.url).toBe('http://api.example.invalid/v1.3/tasks');
+    expect(proxy.requests[0]!.headers['x-api-key']).toBe(MARKER_KEY);
+
+    const direct = await server((_request, response) => reply(response, 200, taskPage()));
+    const bypass = makeClient(direct.origin, { env: { HTTP_PROXY: proxy.origin, NO_PROXY: '127.0.0.1' } });
+    await bypass.client.listTasks();
+    expect(direct.requests).toHaveLength(1);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
   test('path parameters are encoded, so an id cannot leave its path segment', async () => {
     const raw = await server((_request, response) => reply(response, 200, taskPage().data[0]));
     const { client } = makeClient(raw.origin);
@@ -221,6 +235,21 @@ describe('timeouts and aborts', () => {
     const { client } = makeClient(raw.origin, { timeouts: { headersMs: 150 }, retry: { maxRetries: 0 } });
     const error = await failure(client.listTasks());
     expect(error).toMatchObject({ kind: 'timeout', code: 'headers_timeout', retryable: true });
+  });
+
+  test('an emulator that stalls: a timeout after the retries, then recovery', async () => {
+    const running = await emulator();
+    running.setFaults({ stall: 1, 'stall-time': '10s' });
+    const { client, sleeps } = makeClient(running.baseUrl, {
+      timeouts: { headersMs: 100 },
+      retry: { maxRetries: 1 },
+    });
+    const error = await failure(client.listAssets());
+    expect(error).toMatchObject({ kind: 'timeout', code: 'headers_timeout', retryable: true });
+    expect(error.message).toBe(`${new URL(running.origin).host} sent no response in time`);
+    expect(sleeps).toHaveLength(1);
+    running.setFaults({});
+    expect((await client.listAssets()).data.length).toBeGreaterThan(0);
   });
 
   test('a body dripping slowly forever: the whole-attempt deadline ends it', async () => {
