@@ -1,4 +1,5 @@
 /** Help, prompts (filter, new upload, index an asset) and confirmations. */
+import stripAnsi from 'strip-ansi';
 import type { StoreContext } from '../context.js';
 import { oneLineText } from '../events.js';
 import { selectActiveTable } from '../selectors.js';
@@ -65,7 +66,7 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
     },
     promptInput(text) {
       const current = prompt();
-      const clean = text.replace(CONTROL_CHARACTERS, '');
+      const clean = stripAnsi(text).replace(CONTROL_CHARACTERS, '');
       if (current && clean) updatePrompt({ value: current.value + clean, error: undefined });
     },
     promptBackspace() {
