@@ -213,34 +213,50 @@ async function readBody(body: Dispatcher.ResponseData['body'], limit: number) {
  */
 export async function send(rawRequest: RawRequest, options: SendOptions): Promise<RawResponse> {
   const { timeouts, signal } = options;
-  const deadline = AbortSignal.timeout(timeouts.totalMs);
-  const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
-  const whoAborted = () => (signal?.aborted ? 'caller' : deadline.aborted ? 'deadline' : undefined);
   if (signal?.aborted) throw transportError(undefined, rawRequest, 'caller', timeouts);
 
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await request(rawRequest.url, {
-      dispatcher: options.dispatcher,
-      method: rawRequest.method,
-      headers: rawRequest.headers,
-      body: rawRequest.body ?? null,
-      signal: combined,
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyMs,
-    });
-  } catch (error) {
-    throw transportError(error, rawRequest, whoAborted(), timeouts);
-  }
+  // One controller for the caller's signal and the attempt deadline, released when done, so a
+  // long-lived caller signal gathers no listeners and no deadline timer outlives its request.
+  const controller = new AbortController();
+  let aborted: 'caller' | 'deadline' | undefined;
+  const onCallerAbort = () => {
+    aborted ??= 'caller';
+    controller.abort();
+  };
+  const deadline = setTimeout(() => {
+    aborted ??= 'deadline';
+    controller.abort();
+  }, timeouts.totalMs);
+  signal?.addEventListener('abort', onCallerAbort, { once: true });
 
-  const ok = response.statusCode >= 200 && response.statusCode < 300;
-  const limit = ok ? options.maxBodyBytes : options.maxErrorBodyBytes;
   try {
-    const { body, truncated } = await readBody(response.body, limit);
-    return { status: response.statusCode, headers: response.headers, body, truncated };
-  } catch (error) {
-    throw transportError(error, rawRequest, whoAborted(), timeouts);
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await request(rawRequest.url, {
+        dispatcher: options.dispatcher,
+        method: rawRequest.method,
+        headers: rawRequest.headers,
+        body: rawRequest.body ?? null,
+        signal: controller.signal,
+        headersTimeout: timeouts.headersMs,
+        bodyTimeout: timeouts.bodyMs,
+      });
+    } catch (error) {
+      throw transportError(error, rawRequest, aborted, timeouts);
+    }
+
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    const limit = ok ? options.maxBodyBytes : options.maxErrorBodyBytes;
+    try {
+      const { body, truncated } = await readBody(response.body, limit);
+      return { status: response.statusCode, headers: response.headers, body, truncated };
+    } catch (error) {
+      throw transportError(error, rawRequest, aborted, timeouts);
+    } finally {
+      if (!response.body.readableEnded && !response.body.destroyed) response.body.destroy();
+    }
   } finally {
-    if (!response.body.readableEnded && !response.body.destroyed) response.body.destroy();
+    clearTimeout(deadline);
+    signal?.removeEventListener('abort', onCallerAbort);
   }
 }

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -275,6 +276,14 @@ describe('timeouts and aborts', () => {
     });
     const { client } = makeClient(raw.origin, { timeouts: { bodyMs: 150 }, retry: { maxRetries: 0 } });
     expect(await failure(client.listTasks())).toMatchObject({ kind: 'timeout', code: 'body_timeout' });
+  });
+
+  test('a long-lived caller signal keeps no listeners between calls', async () => {
+    const raw = await server((_request, response) => reply(response, 200, taskPage()));
+    const { client } = makeClient(raw.origin);
+    const view = new AbortController();
+    for (let i = 0; i < 50; i++) await client.listTasks(undefined, { signal: view.signal });
+    expect(getEventListeners(view.signal, 'abort')).toHaveLength(0);
   });
 
   test("the caller's signal aborts a request in flight and a retry wait", async () => {
