@@ -1,4 +1,4 @@
-import { iso } from './clock.js';
+import { iso, MAX_ADVANCE_SECONDS } from './clock.js';
 import { EmulatorError, invalid } from './errors.js';
 import { describeFaults, FaultSpecError, type Faults, parseFaultObject } from './faults.js';
 import { BodyFields } from './input.js';
@@ -63,7 +63,10 @@ export function adminRoutes(state: EmulatorState): Route[] {
       method: 'POST',
       path: '/clock',
       handler: async ({ json }) => {
-        const seconds = new BodyFields(await json()).number('advance_seconds', { min: 0 });
+        const seconds = new BodyFields(await json()).number('advance_seconds', {
+          min: 0,
+          max: MAX_ADVANCE_SECONDS,
+        });
         if (seconds === undefined) throw invalid('advance_seconds', 'Give {"advance_seconds": n}.');
         return { status: 200, body: { now: iso(state.clock.advance(seconds)) } };
       },

@@ -191,7 +191,7 @@ class Dispatcher {
     } catch (error) {
       const shape = this.shapeFor(scoped.scope, method, scoped.rest) ?? shapeOfScope;
       if (error instanceof EmulatorError) sendError(res, shape, error, headers);
-      else if (res.headersSent || req.destroyed) res.destroy();
+      else if (res.headersSent || req.socket.destroyed) res.destroy();
       else sendError(res, shape, internalError(), headers);
     }
   }

@@ -141,6 +141,7 @@ function report(state: EmulatorState, session: UploadSession, body: unknown): Re
   const now = state.now();
   const fields = new BodyFields(body);
   const items = fields.array('completed_chunks', { required: true });
+  if (items.length === 0) throw invalid('completed_chunks', 'List at least one chunk.');
   const parsed = items.map((item, position) => parseCompletedChunk(item, position, session.totalChunks));
   const status = sessionStatus(session, now);
   if (status !== 'completed') requireActive(session, now);
