@@ -9,20 +9,26 @@ import { clampPageQuery, toSearchParams } from './query.js';
 import { readRateLimit } from './rate-limit.js';
 import { DEFAULT_RETRY, type RetryOptions, retryDelayMs } from './retry.js';
 import {
+  analyzeTaskPageSchema,
   analyzeTaskSchema,
+  assetPageSchema,
   assetSchema,
   createIndexedAssetSchema,
   createUploadSchema,
+  embedTaskPageSchema,
   embedTaskSchema,
   embedTaskStatusSchema,
+  embedV2TaskPageSchema,
   embedV2TaskSchema,
-  incompleteUploadSchema,
+  incompleteUploadPageSchema,
+  indexedAssetPageSchema,
   indexedAssetSchema,
+  indexPageSchema,
   indexSchema,
   presignedUrlsSchema,
   reportChunksSchema,
+  taskPageSchema,
   taskSchema,
-  typedPage,
   uploadStatusSchema,
 } from './schemas.js';
 import { cleanServerText } from './server-text.js';
@@ -187,7 +193,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   listIncompleteUploads(query?: PageQuery, options?: CallOptions): Promise<Page<IncompleteUpload>> {
-    return this.list('/assets/multipart-uploads', query, typedPage(incompleteUploadSchema), options);
+    return this.list('/assets/multipart-uploads', query, incompleteUploadPageSchema, options);
   }
 
   getUploadStatus(uploadId: string, query?: PageQuery, options?: CallOptions): Promise<UploadStatus> {
@@ -237,7 +243,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- assets ----------------------------------------------------------------
 
   listAssets(query?: AssetListQuery, options?: CallOptions): Promise<Page<Asset>> {
-    return this.list('/assets', query, typedPage(assetSchema), options);
+    return this.list('/assets', query, assetPageSchema, options);
   }
 
   getAsset(assetId: string, options?: CallOptions): Promise<Asset> {
@@ -247,7 +253,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- video indexing --------------------------------------------------------
 
   listTasks(query?: TaskListQuery, options?: CallOptions): Promise<Page<Task>> {
-    return this.list('/tasks', query, typedPage(taskSchema), options);
+    return this.list('/tasks', query, taskPageSchema, options);
   }
 
   getTask(taskId: string, options?: CallOptions): Promise<Task> {
@@ -259,7 +265,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   listIndexes(query?: PageQuery, options?: CallOptions): Promise<Page<Index>> {
-    return this.list('/indexes', query, typedPage(indexSchema), options);
+    return this.list('/indexes', query, indexPageSchema, options);
   }
 
   getIndex(indexId: string, options?: CallOptions): Promise<Index> {
@@ -286,12 +292,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     query?: IndexedAssetListQuery,
     options?: CallOptions,
   ): Promise<Page<IndexedAsset>> {
-    return this.list(
-      `/indexes/${segment(indexId)}/indexed-assets`,
-      query,
-      typedPage(indexedAssetSchema),
-      options,
-    );
+    return this.list(`/indexes/${segment(indexId)}/indexed-assets`, query, indexedAssetPageSchema, options);
   }
 
   getIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<IndexedAsset> {
@@ -305,7 +306,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- embeddings ------------------------------------------------------------
 
   listEmbedTasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedTask>> {
-    return this.list('/embed/tasks', query, typedPage(embedTaskSchema), options);
+    return this.list('/embed/tasks', query, embedTaskPageSchema, options);
   }
 
   getEmbedTaskStatus(taskId: string, options?: CallOptions): Promise<EmbedTaskStatus> {
@@ -317,7 +318,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>> {
-    return this.list('/embed-v2/tasks', query, typedPage(embedV2TaskSchema), options);
+    return this.list('/embed-v2/tasks', query, embedV2TaskPageSchema, options);
   }
 
   getEmbedV2Task(taskId: string, options?: CallOptions): Promise<EmbedV2Task> {
@@ -327,7 +328,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- analyze ---------------------------------------------------------------
 
   listAnalyzeTasks(query?: AnalyzeListQuery, options?: CallOptions): Promise<Page<AnalyzeTask>> {
-    return this.list('/analyze/tasks', query, typedPage(analyzeTaskSchema), options);
+    return this.list('/analyze/tasks', query, analyzeTaskPageSchema, options);
   }
 
   getAnalyzeTask(taskId: string, options?: CallOptions): Promise<AnalyzeTask> {

@@ -291,7 +291,17 @@ export const analyzeTaskSchema = z.looseObject({
   ),
 }) satisfies z.ZodType<AnalyzeTask>;
 
-/** A typed page schema, checked against the shared Page<T> type. */
-export function typedPage<T>(item: z.ZodType<T>): z.ZodType<Page<T>> {
-  return pageSchema(item) as unknown as z.ZodType<Page<T>>;
+/** A page schema checked against the shared Page<T> type. */
+function typedPage<T>(item: z.ZodType<T>): z.ZodType<Page<T>> {
+  return pageSchema(item);
 }
+
+// Built once: zod compiles a schema on first use, so page schemas must not be rebuilt per call.
+export const incompleteUploadPageSchema = typedPage(incompleteUploadSchema);
+export const assetPageSchema = typedPage(assetSchema);
+export const taskPageSchema = typedPage(taskSchema);
+export const indexPageSchema = typedPage(indexSchema);
+export const indexedAssetPageSchema = typedPage(indexedAssetSchema);
+export const embedTaskPageSchema = typedPage(embedTaskSchema);
+export const embedV2TaskPageSchema = typedPage(embedV2TaskSchema);
+export const analyzeTaskPageSchema = typedPage(analyzeTaskSchema);
