@@ -28,11 +28,6 @@ export class EmulatorClock {
     this.offsetMs += seconds * 1000;
     return this.now();
   }
-
-  /** Real milliseconds until `emulatorMs` of emulator time have passed. */
-  realDelay(emulatorMs: number): number {
-    return emulatorMs / this.speed;
-  }
 }
 
 export function iso(ms: number): string {

@@ -105,7 +105,7 @@ export class BodyFields {
   }
 }
 
-export function checkInteger(name: string, value: unknown, min?: number, max?: number): number {
+function checkInteger(name: string, value: unknown, min?: number, max?: number): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value))
     throw invalid(name, 'It must be an integer.');
   if (min !== undefined && value < min) throw invalid(name, `It must be >= ${min}.`);

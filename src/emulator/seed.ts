@@ -400,7 +400,6 @@ function seedAnalyses(state: EmulatorState, rng: Random, now: number, assetIds: 
       customId: rng.next() < 0.5 ? `job-${1000 + i}` : null,
       createdAt: running ? now - rng.between(2_000, 30_000) : now - rng.between(HOUR, 6 * DAY),
       processingMs: running ? rng.between(2, 6) * MINUTE : rng.between(MINUTE, 5 * MINUTE),
-      modelName: rng.pick(['pegasus1.2', 'pegasus1.5']),
       source: viaAsset
         ? { type: 'asset_id', assetId: rng.pick(assetIds), duration: Math.round(rng.between(30, 1800)) }
         : {

@@ -133,7 +133,6 @@ export interface AnalyzeTaskRecord {
   customId: string | null;
   createdAt: number;
   timeline: Timeline<AnalyzeStatus>;
-  modelName: string;
   source: {
     type: 'url' | 'asset_id' | 'video_id' | 'base64_string';
     url?: string;

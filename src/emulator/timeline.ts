@@ -38,16 +38,6 @@ export class Timeline<S extends string> {
     return this.current(now).at;
   }
 
-  /** When `status` is (or will be) entered, if it is on the schedule. */
-  reachedAt(status: S): number | undefined {
-    return this.steps.find((step) => step.status === status)?.at;
-  }
-
-  /** The final status of the schedule, whether or not it has been reached. */
-  outcome(): S {
-    return this.steps[this.steps.length - 1]!.status;
-  }
-
   /** Replaces everything from `at` on with new steps (used when an upload completes). */
   continueWith(at: number, ...rest: [S, number][]): void {
     this.steps = this.steps.filter((step) => step.at < at);

@@ -85,7 +85,7 @@ function createTask(state: EmulatorState, body: unknown): AnalyzeTaskRecord {
   const fields = new BodyFields(body);
   const video = new BodyFields(fields.object('video') ?? missingVideo());
   const type = video.oneOf('type', ['url', 'asset_id', 'base64_string'] as const, { required: true });
-  const modelName = fields.oneOf('model_name', ['pegasus1.2', 'pegasus1.5'] as const) ?? 'pegasus1.2';
+  fields.oneOf('model_name', ['pegasus1.2', 'pegasus1.5'] as const);
   const prompt = fields.string('prompt', { maxLength: 20_000 }) ?? '';
   const promptV2 = fields.object('prompt_v2');
   if (prompt === '' && !promptV2)
@@ -110,7 +110,6 @@ function createTask(state: EmulatorState, body: unknown): AnalyzeTaskRecord {
   return addAnalyzeTask(state, {
     customId,
     createdAt: state.now(),
-    modelName,
     source,
     prompt: prompt || String((promptV2 as { input_text?: unknown }).input_text ?? ''),
     temperature,

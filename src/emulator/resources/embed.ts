@@ -150,13 +150,11 @@ function findV2(state: EmulatorState, id: string): EmbedTaskRecord {
   return task;
 }
 
-const EMBED_V2_FAILURES = [
+export const EMBED_V2_FAILURES = [
   'The embedding service is temporarily unstable. Please try again later.',
   'The embedding task failed. Please try again.',
   'We could not process your media. Make sure it is a supported, playable file.',
 ];
-
-export { EMBED_V2_FAILURES };
 
 function createV2(state: EmulatorState, body: unknown): EmbedTaskRecord {
   const fields = new BodyFields(body);

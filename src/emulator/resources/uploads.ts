@@ -12,17 +12,17 @@ import { addAsset } from './assets.js';
 const GB = 1024 ** 3;
 const MAX_TOTAL_SIZE: Record<AssetType, number> = { video: 10 * GB, audio: 10 * GB, image: 32 * 1024 ** 2 };
 const MAX_PARTS = 10_000;
-export const MAX_URLS_PER_CALL = 50;
+const MAX_URLS_PER_CALL = 50;
 
-export type SessionStatus = 'active' | 'completed' | 'failed' | 'expired';
+type SessionStatus = 'active' | 'completed' | 'failed' | 'expired';
 
-export function sessionStatus(session: UploadSession, now: number): SessionStatus {
+function sessionStatus(session: UploadSession, now: number): SessionStatus {
   if (session.completedAt !== undefined) return 'completed';
   if (session.failedAt !== undefined) return 'failed';
   return now >= session.expiresAt ? 'expired' : 'active';
 }
 
-export function expectedChunkSize(session: UploadSession, chunkIndex: number): number {
+function expectedChunkSize(session: UploadSession, chunkIndex: number): number {
   return Math.min(session.chunkSize, session.totalSize - (chunkIndex - 1) * session.chunkSize);
 }
 
@@ -61,8 +61,8 @@ function presignedUrls(
   return { urls, expiresAt };
 }
 
-/** Creates a session and reserves its asset; the caller decides chunk size (server-chosen in the API). */
-export function createSession(
+/** Creates a session and reserves its asset; the chunk size is the server's choice, as in the API. */
+function createSession(
   state: EmulatorState,
   request: {
     filename: string;
@@ -126,8 +126,9 @@ interface ParsedChunk {
 
 function parseCompletedChunk(item: unknown, position: number, totalChunks: number): ParsedChunk {
   const name = `completed_chunks[${position}]`;
+  if (typeof item !== 'object' || item === null || Array.isArray(item))
+    throw invalid(name, 'It must be an object.');
   const fields = new BodyFields(item);
-  if (typeof item !== 'object' || item === null) throw invalid(name, 'It must be an object.');
   const index = fields.integer('chunk_index', { required: true });
   if (index < 1 || index > totalChunks)
     throw invalid(`${name}.chunk_index`, `It must be between 1 and ${totalChunks}.`);
@@ -160,8 +161,8 @@ function report(state: EmulatorState, session: UploadSession, body: unknown): Re
 
   const problems: string[] = [];
   for (const chunk of fresh) {
-    const state = session.chunks[chunk.index - 1]!;
-    const received = state.received;
+    const chunkState = session.chunks[chunk.index - 1]!;
+    const received = chunkState.received;
     let problem: string | undefined;
     if (!received) problem = `chunk ${chunk.index} has not been uploaded`;
     else if (received.etag !== chunk.proof)
@@ -173,7 +174,7 @@ function report(state: EmulatorState, session: UploadSession, body: unknown): Re
     }
     if (problem) {
       problems.push(problem);
-      if (received) state.failure = { message: problem, at: now };
+      if (received) chunkState.failure = { message: problem, at: now };
     }
   }
   if (problems.length > 0) {
@@ -395,13 +396,15 @@ export function uploadRoutes(state: EmulatorState): Route[] {
           );
         }
         const fail = Math.random() < state.faults.putFail;
+        // Bytes of a reported chunk are frozen: a later PUT is answered but not stored.
+        const frozen = session.chunks[chunkIndex - 1]!.reportedAt !== undefined;
         const slow = state.faults.slowChunks && Math.random() < state.faults.slowChunks.rate;
         const bytesPerSecond = slow
           ? state.faults.slowChunks!.bytesPerSecond
           : state.faults.putRateBytesPerSecond;
         const received = await state.storage.receive(uploadId, chunkIndex, req, {
           bytesPerSecond,
-          keep: !fail,
+          keep: !fail && !frozen,
           onBytes: (count) => state.stats.addBytes(count),
         });
         if (fail)
@@ -410,8 +413,10 @@ export function uploadRoutes(state: EmulatorState): Route[] {
             'InternalError',
             'We encountered an internal error. Please try again.',
           );
-        session.chunks[chunkIndex - 1]!.received = { ...received, at: state.now() };
-        session.updatedAt = state.now();
+        if (!frozen) {
+          session.chunks[chunkIndex - 1]!.received = { ...received, at: state.now() };
+          session.updatedAt = state.now();
+        }
         return {
           status: 200,
           headers: { ETag: `"${received.etag}"`, 'Access-Control-Expose-Headers': 'ETag' },

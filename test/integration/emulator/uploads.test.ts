@@ -246,6 +246,19 @@ describe('report and status', () => {
     expect(asset).toMatchObject({ status: 'ready', size: data.length, filename: 'clip.mp4' });
   });
 
+  test('a PUT to an already reported chunk is answered but does not replace its bytes', async () => {
+    const data = randomBytes(CHUNK * 2);
+    const created = await createUpload(data.length);
+    await put(created.upload_urls[0]!.url, chunkOf(data, 1));
+    await report(created.upload_id, [{ index: 1, bytes: chunkOf(data, 1) }]);
+    const other = randomBytes(CHUNK);
+    const late = await put(created.upload_urls[0]!.url, other);
+    expect(late.etag).toBe(`"${proofFor(other)}"`);
+    await put(created.upload_urls[1]!.url, chunkOf(data, 2));
+    await report(created.upload_id, [{ index: 2, bytes: chunkOf(data, 2) }]);
+    expect((await emu.digest(created.asset_id)).sha256).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
   test('reporting again after completion is counted as duplicates and still returns the url', async () => {
     const data = randomBytes(CHUNK);
     const created = await createUpload(data.length);
