@@ -9,6 +9,7 @@
  *   stall-time=60s        how long a stalled request is held before its connection is dropped
  *   stall-phase=request   where a stall happens: `request` (its body is never read) or
  *                         `response` (the body is read, the answer never comes)
+ *   outage=60s           from now, every API call and chunk PUT is answered 503 for this long (emulator clock)
  *   url-ttl=30s           lifetime of presigned chunk URLs (default 1h, emulator clock)
  *   rate-limit=120/min    request budget per API key (per s, min or h); 429 + Retry-After beyond it
  *   put-rate=25MiB/s      bandwidth cap on each chunk PUT
@@ -22,6 +23,8 @@ export interface Faults {
   stall: number;
   stallMs: number;
   stallPhase: 'request' | 'response';
+  /** Length of an outage starting when these faults are applied. */
+  outageMs: number;
   urlTtlMs: number;
   rateLimit?: { limit: number; windowMs: number };
   putRateBytesPerSecond?: number;
@@ -39,6 +42,7 @@ export const FAULT_KEYS = [
   'stall',
   'stall-time',
   'stall-phase',
+  'outage',
   'url-ttl',
   'rate-limit',
   'put-rate',
@@ -54,6 +58,7 @@ export function defaultFaults(): Faults {
     stall: 0,
     stallMs: 60_000,
     stallPhase: 'request',
+    outageMs: 0,
     urlTtlMs: 3_600_000,
   };
 }
@@ -131,6 +136,9 @@ function applyFault(faults: Faults, key: string, text: string): void {
         throw new FaultSpecError(`${key}: expected request or response, got "${text}"`);
       }
       faults.stallPhase = text;
+      return;
+    case 'outage':
+      faults.outageMs = parseDuration(key, text);
       return;
     case 'url-ttl': {
       const ttl = parseDuration(key, text);
@@ -221,6 +229,7 @@ export function describeFaults(faults: Faults): Record<string, number | string |
     stall: faults.stall,
     'stall-time': formatDuration(faults.stallMs),
     'stall-phase': faults.stallPhase,
+    outage: faults.outageMs > 0 ? formatDuration(faults.outageMs) : null,
     'url-ttl': formatDuration(faults.urlTtlMs),
     'rate-limit': faults.rateLimit ? formatBudget(faults.rateLimit) : null,
     'put-rate': faults.putRateBytesPerSecond ? formatBandwidth(faults.putRateBytesPerSecond) : null,

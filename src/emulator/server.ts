@@ -235,6 +235,12 @@ class Dispatcher {
   ): Promise<void> {
     const faults = this.state.faults;
     if (scope !== 'admin') {
+      const outageLeft = (this.state.outageEndsAt ?? 0) - this.state.now();
+      if (outageLeft > 0) {
+        throw new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.', {
+          'Retry-After': String(Math.ceil(outageLeft / 1000)),
+        });
+      }
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
       if (Math.random() < faults.stall) {
         this.stall(req);

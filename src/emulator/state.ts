@@ -166,14 +166,30 @@ export class EmulatorState {
   readonly embedTasks = new Map<string, EmbedTaskRecord>();
   readonly analyzeTasks = new Map<string, AnalyzeTaskRecord>();
   origin = '';
+  private currentFaults: Faults;
+  /** End of the outage the current faults started (emulator ms), if any. */
+  outageEndsAt: number | undefined;
 
   constructor(
     readonly clock: EmulatorClock,
     readonly storage: ChunkStorage,
     readonly config: EmulatorConfig,
     readonly stats: Stats,
-    public faults: Faults,
-  ) {}
+    faults: Faults,
+  ) {
+    this.currentFaults = faults;
+    this.faults = faults;
+  }
+
+  get faults(): Faults {
+    return this.currentFaults;
+  }
+
+  /** Replaces the faults; an `outage` starts now. */
+  set faults(faults: Faults) {
+    this.currentFaults = faults;
+    this.outageEndsAt = faults.outageMs > 0 ? this.now() + faults.outageMs : undefined;
+  }
 
   now(): number {
     return this.clock.now();

@@ -25,7 +25,7 @@ async function firstUrl(target: TestEmulator, size = 64 * 1024) {
 describe('the --faults grammar', () => {
   test('every key parses and describes itself in the same grammar', () => {
     const spec =
-      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s';
+      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,outage=2m,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s';
     const faults = parseFaultSpec(spec);
     expect(faults).toEqual({
       putFail: 0.2,
@@ -34,6 +34,7 @@ describe('the --faults grammar', () => {
       stall: 0.01,
       stallMs: 5000,
       stallPhase: 'response',
+      outageMs: 120_000,
       urlTtlMs: 30_000,
       rateLimit: { limit: 120, windowMs: 60_000 },
       putRateBytesPerSecond: 25 * 1024 * 1024,
@@ -47,6 +48,7 @@ describe('the --faults grammar', () => {
       stall: 0.01,
       'stall-time': '5s',
       'stall-phase': 'response',
+      outage: '120s',
       'url-ttl': '30s',
       'rate-limit': '120/min',
       'put-rate': '25MiB/s',
@@ -153,6 +155,31 @@ describe('injected faults', () => {
     );
     expect(outcome).toMatch(/^failed/);
     expect(target.stats().requests['PUT /_storage/uploads/{upload_id}/chunks/{chunk_index}']).toBeUndefined();
+  });
+
+  test('outage: 503 + Retry-After on API and storage for that long of emulator clock, then back', async () => {
+    const target = await start();
+    const upload = await firstUrl(target);
+    target.setFaults('outage=60s');
+    const down = await call(target, 'GET', '/tasks');
+    expectClassicError(down, 503, 'service_unavailable');
+    expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(55);
+    expectEnvelopeError(
+      await call(target, 'GET', '/analyze/tasks/0123456789abcdef01234567'),
+      503,
+      'service_unavailable',
+    );
+    expect((await fetch(upload.upload_urls[0]!.url, { method: 'PUT', body: randomBytes(10) })).status).toBe(
+      503,
+    );
+    expect((await admin(target, 'GET', '/health')).status).toBe(200);
+    target.advanceClock(30);
+    expect((await call(target, 'GET', '/tasks')).status).toBe(503);
+    target.advanceClock(31);
+    expect((await call(target, 'GET', '/tasks')).status).toBe(200);
+    expect((await fetch(upload.upload_urls[0]!.url, { method: 'PUT', body: randomBytes(10) })).status).toBe(
+      200,
+    );
   });
 
   test('close() does not wait for stalled requests', async () => {
