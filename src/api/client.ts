@@ -122,6 +122,19 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return text || '(body)';
 }
 
+/** Anything but an ApiError (a programming error before sending) still rejects as one. */
+function asApiError(error: unknown, method: string, path: string): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError({
+    kind: 'network',
+    code: 'request_failed',
+    message: 'the request could not be sent',
+    retryable: false,
+    method,
+    path,
+  });
+}
+
 /** `expected string, received number`, or `missing` for an absent required field. */
 function describeIssue(message: string): string {
   const text = message.replace(/^Invalid input: /, '');
@@ -372,7 +385,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
       try {
         return await this.attempt(spec);
       } catch (error) {
-        const apiError = error as ApiError;
+        const apiError = asApiError(error, spec.method, this.fullPath(spec.path));
         const retryAllowed = spec.idempotent || apiError.status === 429 || NOT_SENT_CODES.has(apiError.code);
         if (!apiError.retryable || !retryAllowed || retry >= maxRetries) throw apiError;
         const wait = retryDelayMs(this.retry, retry, apiError.retryAfterMs);
@@ -400,6 +413,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   private async attempt<T>(spec: CallSpec<T>): Promise<T> {
     const url = new URL(this.fullPath(spec.path), this.base.origin);
     url.search = toSearchParams(spec.query).toString();
+    const context = { method: spec.method, path: url.pathname };
     const headers: Record<string, string> = {
       'x-api-key': this.apiKey,
       'user-agent': this.userAgent,
@@ -408,9 +422,11 @@ export class TwelveLabsClient implements TwelveLabsApi {
     if (spec.body !== undefined) headers['content-type'] = 'application/json';
 
     const started = performance.now();
-    let response: RawResponse;
+    let latencyMs: number | undefined;
+    let rateLimit: RateLimitState | undefined;
+    let ok = false;
     try {
-      response = await send(
+      const response = await send(
         {
           method: spec.method,
           url,
@@ -425,17 +441,23 @@ export class TwelveLabsClient implements TwelveLabsApi {
           maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
         },
       );
-    } catch (error) {
-      this.record({ latencyMs: performance.now() - started, ok: false });
-      throw error;
+      latencyMs = performance.now() - started;
+      rateLimit = readRateLimit(response.headers);
+      const value = this.interpret(response, spec.schema, context);
+      ok = true;
+      return value;
+    } finally {
+      this.record({ latencyMs: latencyMs ?? performance.now() - started, ok, rateLimit });
     }
+  }
 
-    const rateLimit = readRateLimit(response.headers);
-    const ok = response.status >= 200 && response.status < 300;
-    this.record({ latencyMs: performance.now() - started, ok, ...(rateLimit && { rateLimit }) });
-    const context = { method: spec.method, path: url.pathname };
-
-    if (!ok) {
+  /** A successful response parsed by its schema, or the ApiError the response amounts to. */
+  private interpret<T>(
+    response: RawResponse,
+    schema: z.ZodType<T> | undefined,
+    context: { method: string; path: string },
+  ): T {
+    if (response.status < 200 || response.status >= 300) {
       throw httpError({
         ...context,
         status: response.status,
@@ -445,7 +467,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
         now: this.now(),
       });
     }
-    if (!spec.schema) return undefined as T;
+    if (!schema) return undefined as T;
     if (response.truncated) {
       throw this.invalid(
         context,
@@ -453,7 +475,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
         `response larger than ${this.maxResponseBytes} bytes`,
       );
     }
-    return this.parse(response.body, spec.schema, context);
+    return this.parse(response.body, schema, context);
   }
 
   private parse<T>(body: Buffer, schema: z.ZodType<T>, context: { method: string; path: string }): T {
@@ -485,7 +507,8 @@ export class TwelveLabsClient implements TwelveLabsApi {
     return new ApiError({ kind: 'invalid_response', code, message, retryable: false, ...context });
   }
 
-  private record(outcome: { latencyMs: number; ok: boolean; rateLimit?: RateLimitState }): void {
+  /** Latency of the last attempt, when it last succeeded or failed, the latest rate-limit headers. */
+  private record(outcome: { latencyMs: number; ok: boolean; rateLimit: RateLimitState | undefined }): void {
     const at = this.now();
     this.currentStats = {
       ...this.currentStats,
@@ -493,6 +516,12 @@ export class TwelveLabsClient implements TwelveLabsApi {
       ...(outcome.ok ? { lastSuccessAt: at } : { lastErrorAt: at }),
       ...(outcome.rateLimit && { rateLimit: outcome.rateLimit }),
     };
-    for (const listener of this.listeners) listener(this.currentStats);
+    for (const listener of this.listeners) {
+      try {
+        listener(this.currentStats);
+      } catch {
+        // A failing listener is its owner's bug; it must not turn a call into a non-ApiError.
+      }
+    }
   }
 }

@@ -61,17 +61,31 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 
 // ---- multipart uploads -------------------------------------------------------
 
+/** Chunks are PUT to these: only absolute http(s) URLs. */
+const uploadUrl = z.string().refine((text) => /^https?:$/.test(URL.parse(text)?.protocol ?? ''), {
+  message: 'not an http(s) URL',
+});
+
 const presignedUrl = z.looseObject({
   chunk_index: count,
-  url: z.string().min(1),
+  url: uploadUrl,
   expires_at: timestamp,
 });
+
+/** Headers to send with every chunk PUT: RFC 9110 token names, values without line breaks. */
+const uploadHeaders = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}$/, 'not a header name'),
+  z
+    .string()
+    .max(8192)
+    .regex(/^[^\u0000-\u0008\u000a-\u001f\u007f]*$/, 'contains control characters'),
+);
 
 export const createUploadSchema = z.looseObject({
   upload_id: id,
   asset_id: id,
   upload_urls: list(presignedUrl),
-  upload_headers: optional(z.record(z.string(), z.string())).transform((headers) => headers ?? {}),
+  upload_headers: optional(uploadHeaders).transform((headers) => headers ?? {}),
   chunk_size: count.positive(),
   total_chunks: count,
   expires_at: timestamp,

@@ -81,6 +81,8 @@ interface ErrorCodeInfo {
   kind: 'timeout' | 'network';
   code: string;
   text: string;
+  /** Default true: trying again may work. */
+  retryable?: boolean;
 }
 
 const TRANSPORT_CODES: Record<string, ErrorCodeInfo> = {
@@ -95,6 +97,12 @@ const TRANSPORT_CODES: Record<string, ErrorCodeInfo> = {
     text: '{host} sent no response in time',
   },
   UND_ERR_BODY_TIMEOUT: { kind: 'timeout', code: 'body_timeout', text: 'the response from {host} stalled' },
+  UND_ERR_INVALID_ARG: {
+    kind: 'network',
+    code: 'request_invalid',
+    text: 'the request to {host} could not be sent',
+    retryable: false,
+  },
   ECONNREFUSED: { kind: 'network', code: 'connection_refused', text: 'connection refused by {host}' },
   ECONNRESET: { kind: 'network', code: 'connection_reset', text: 'connection to {host} was reset' },
   EPIPE: { kind: 'network', code: 'connection_reset', text: 'connection to {host} was reset' },
@@ -175,9 +183,10 @@ function transportError(
   const known = TRANSPORT_CODES[errorCodeOf(error) ?? ''];
   if (known) {
     return new ApiError({
-      ...known,
+      kind: known.kind,
+      code: known.code,
       message: known.text.replace('{host}', request.url.host),
-      retryable: true,
+      retryable: known.retryable ?? true,
       ...context,
     });
   }

@@ -103,6 +103,40 @@ describe('requests', () => {
   });
 });
 
+describe('stats', () => {
+  test('a 2xx that fails validation counts as an error; a throwing listener changes nothing', async () => {
+    const raw = await server((_request, response, index) =>
+      reply(response, 200, index === 0 ? taskPage() : { data: 'nope' }, {
+        'x-ratelimit-remaining': String(9 - index),
+      }),
+    );
+    const { client } = makeClient(raw.origin, { now: () => 1000 + raw.requests.length });
+    client.onStats(() => {
+      throw new Error('listener bug');
+    });
+    await client.listTasks();
+    expect(client.stats()).toMatchObject({ lastSuccessAt: 1001, rateLimit: { remaining: 9 } });
+    expect(await failure(client.listTasks())).toMatchObject({ kind: 'invalid_response' });
+    expect(client.stats()).toMatchObject({
+      lastSuccessAt: 1001,
+      lastErrorAt: 1002,
+      rateLimit: { remaining: 8 },
+    });
+  });
+
+  test('a request undici refuses to send is a typed error and not retried', async () => {
+    const raw = await server((_request, response) => reply(response, 200, taskPage()));
+    const { client, sleeps } = makeClient(raw.origin, { userAgent: 'tltop\r\nx-injected: 1' });
+    expect(await failure(client.listTasks())).toMatchObject({
+      kind: 'network',
+      code: 'request_invalid',
+      retryable: false,
+    });
+    expect(raw.requests).toHaveLength(0);
+    expect(sleeps).toEqual([]);
+  });
+});
+
 describe('retries', () => {
   test('a 5xx then success: the GET is retried after a jittered backoff', async () => {
     const raw = await server((_request, response, index) =>

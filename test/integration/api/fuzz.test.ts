@@ -13,8 +13,8 @@ interface FuzzCase {
   /** What the server does; a string or Buffer is sent as a 200 (or `status`) JSON response. */
   serve: string | Buffer | ((response: ServerResponse) => void);
   status?: number;
-  /** `object` calls getTask, `page` calls listIndexedAssets. */
-  call?: 'object' | 'page';
+  /** `object` calls getTask, `page` listIndexedAssets, `urls` requestPresignedUrls, `create` createUpload. */
+  call?: 'object' | 'page' | 'urls' | 'create';
   expectKind?: ApiErrorKind;
   expectCode?: string;
   /** For valid bodies: checks the parsed value. */
@@ -25,6 +25,10 @@ const TASK = '{"_id":"6298d673f1090f1100476d4c","status":"ready"';
 const PAGE_INFO = '"page_info":{"limit_per_page":10,"page":1,"total_page":1,"total_results":1}';
 const ITEM = '{"_id":"6298d673f1090f1100476d4d","status":"ready"}';
 const MiB = 1024 * 1024;
+const URLS =
+  '"upload_id":"u1","start_index":1,"count":1,"generated_at":"2026-01-01T00:00:00Z","expires_at":"2026-01-01T01:00:00Z"';
+const CREATED =
+  '"upload_id":"u1","asset_id":"a1","chunk_size":5242880,"total_chunks":1,"expires_at":"2026-01-02T00:00:00Z","upload_urls":[]';
 
 const cases: FuzzCase[] = [
   { name: 'empty body', serve: '', expectCode: 'empty_body' },
@@ -144,6 +148,30 @@ const cases: FuzzCase[] = [
     expectCode: 'schema_mismatch',
   },
   {
+    name: 'a presigned URL that is a local file',
+    serve: `{${URLS},"upload_urls":[{"chunk_index":1,"url":"file:///etc/passwd","expires_at":"2026-01-01T01:00:00Z"}]}`,
+    call: 'urls',
+    expectCode: 'schema_mismatch',
+  },
+  {
+    name: 'a presigned URL that is not a URL',
+    serve: `{${URLS},"upload_urls":[{"chunk_index":1,"url":"chunk-1","expires_at":"2026-01-01T01:00:00Z"}]}`,
+    call: 'urls',
+    expectCode: 'schema_mismatch',
+  },
+  {
+    name: 'an upload header with a line break (header injection)',
+    serve: `{${CREATED},"upload_headers":{"Content-Type":"application/octet-stream\\r\\nX-Evil: 1"}}`,
+    call: 'create',
+    expectCode: 'schema_mismatch',
+  },
+  {
+    name: 'an upload header name with a space',
+    serve: `{${CREATED},"upload_headers":{"Content Type":"x"}}`,
+    call: 'create',
+    expectCode: 'schema_mismatch',
+  },
+  {
     name: 'a redirect',
     serve: (response) => {
       response.writeHead(302, { location: 'http://127.0.0.1:1/elsewhere' });
@@ -247,6 +275,13 @@ const cases: FuzzCase[] = [
     valid: (value) => expect(value).toMatchObject({ status: 'ready' }),
   },
   {
+    name: 'valid presigned URLs keep their query',
+    serve: `{${URLS},"upload_urls":[{"chunk_index":1,"url":"https://s3.example/b/k?X-Amz-Signature=1","expires_at":"2026-01-01T01:00:00Z"}]}`,
+    call: 'urls',
+    valid: (value) =>
+      expect(value).toMatchObject({ upload_urls: [{ url: 'https://s3.example/b/k?X-Amz-Signature=1' }] }),
+  },
+  {
     name: 'data null is an empty page',
     serve: `{"data":null,${PAGE_INFO}}`,
     call: 'page',
@@ -264,7 +299,7 @@ let client: TwelveLabsClient;
 
 beforeAll(async () => {
   server = await startRawServer((request, response) => {
-    const index = Number(/\/(?:tasks|indexes)\/case-(\d+)/.exec(request.url)?.[1]);
+    const index = Number(/case-(\d+)/.exec(`${request.url} ${request.body}`)?.[1]);
     const fuzz = cases[index]!;
     if (typeof fuzz.serve === 'function') return fuzz.serve(response);
     response.writeHead(fuzz.status ?? 200, { 'content-type': 'application/json' });
@@ -290,8 +325,14 @@ describe('hostile responses', () => {
 
   test.each(cases.map((fuzz, index) => [fuzz.name, index] as const))('%s', async (_name, index) => {
     const fuzz = cases[index]!;
-    const call =
-      fuzz.call === 'page' ? client.listIndexedAssets(`case-${index}`) : client.getTask(`case-${index}`);
+    const id = `case-${index}`;
+    const calls = {
+      object: () => client.getTask(id),
+      page: () => client.listIndexedAssets(id),
+      urls: () => client.requestPresignedUrls(id, 1, 1),
+      create: () => client.createUpload({ filename: id, type: 'video', total_size: 1 }),
+    };
+    const call = calls[fuzz.call ?? 'object']();
     const outcome = await call.then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
