@@ -360,83 +360,163 @@ function seedIndexedAssets(
   }
 }
 
+function addDemoEmbedding(
+  state: EmulatorState,
+  rng: Random,
+  createdAt: number,
+  assetIds: string[],
+  item: { version: 'v1' | 'v2'; running: boolean; failed?: boolean },
+): void {
+  const asset = item.version === 'v2' && rng.next() < 0.5 ? state.assets.get(rng.pick(assetIds)) : undefined;
+  const filename = `${rng.pick(VIDEO_NAMES)}-${Math.floor(createdAt / 1000) % 100_000}.mp4`;
+  addEmbedTask(state, {
+    version: item.version,
+    modelName: item.version === 'v1' ? 'marengo3.0' : rng.pick(['marengo3.0', 'marengo3.5']),
+    inputType: item.version === 'v2' && rng.next() < 0.2 ? 'audio' : 'video',
+    createdAt,
+    processingMs: item.running ? rng.between(2, 8) * MINUTE : rng.between(MINUTE, 10 * MINUTE),
+    source: asset
+      ? { assetId: asset.id, filename: asset.filename }
+      : rng.next() < 0.5
+        ? { url: `https://media.example.com/library/${filename}` }
+        : { filename },
+    duration: Math.round(rng.between(20, 90)),
+    clipLength: 6,
+    options: item.version === 'v1' ? ['visual-text', 'audio'] : ['visual', 'audio'],
+    scopes: ['clip', 'asset'],
+    failureMessage: item.failed ? rng.pick(EMBED_V2_FAILURES) : undefined,
+  });
+}
+
 function seedEmbeddings(state: EmulatorState, rng: Random, now: number, assetIds: string[]): void {
   for (let i = 0; i < 70; i += 1) {
-    const version = i % 2 === 0 ? 'v1' : 'v2';
     const running = i % 5 === 0 || i % 5 === 1;
-    const failed = i % 8 === 3 || i % 8 === 6;
-    const asset = version === 'v2' && rng.next() < 0.5 ? state.assets.get(rng.pick(assetIds)) : undefined;
-    const filename = `${rng.pick(VIDEO_NAMES)}-${i}.mp4`;
-    addEmbedTask(state, {
-      version,
-      modelName: version === 'v1' ? 'marengo3.0' : rng.pick(['marengo3.0', 'marengo3.5']),
-      inputType: version === 'v2' && rng.next() < 0.2 ? 'audio' : 'video',
-      createdAt: running ? now - rng.between(5_000, 60_000) : now - rng.between(HOUR, 6 * DAY),
-      processingMs: running ? rng.between(2, 8) * MINUTE : rng.between(MINUTE, 10 * MINUTE),
-      source: asset
-        ? { assetId: asset.id, filename: asset.filename }
-        : rng.next() < 0.5
-          ? { url: `https://media.example.com/library/${filename}` }
-          : { filename },
-      duration: Math.round(rng.between(20, 90)),
-      clipLength: 6,
-      options: version === 'v1' ? ['visual-text', 'audio'] : ['visual', 'audio'],
-      scopes: ['clip', 'asset'],
-      failureMessage: failed ? rng.pick(EMBED_V2_FAILURES) : undefined,
+    const createdAt = running ? now - rng.between(5_000, 60_000) : now - rng.between(HOUR, 6 * DAY);
+    addDemoEmbedding(state, rng, createdAt, assetIds, {
+      version: i % 2 === 0 ? 'v1' : 'v2',
+      running,
+      failed: i % 8 === 3 || i % 8 === 6,
     });
   }
+}
+
+const ANALYSIS_TEXT = [
+  '- The speaker introduces the quarterly roadmap (00:00:12).',
+  '- A live demo shows the new upload dashboard (00:04:31).',
+  '- Customers ask about pricing and limits (00:11:05).',
+  '- Action items are assigned to three teams (00:18:40).',
+  '- The session closes with a Q&A recap (00:22:10).',
+].join('\n');
+
+function addDemoAnalysis(
+  state: EmulatorState,
+  rng: Random,
+  createdAt: number,
+  assetIds: string[],
+  item: { running: boolean; failed?: boolean; customId?: string },
+): void {
+  const maxTokens = rng.pick([512, 2048, 4096]);
+  const outputTokens = rng.int(120, 700);
+  const duration = Math.round(rng.between(30, 1800));
+  const webhook = rng.next() < 0.4;
+  const delivered = rng.next() < 0.8;
+  const hookUrl = 'https://hooks.example.com/twelvelabs/analyze';
+  addAnalyzeTask(state, {
+    customId: item.customId ?? null,
+    createdAt,
+    processingMs: item.running ? rng.between(2, 6) * MINUTE : rng.between(MINUTE, 5 * MINUTE),
+    source:
+      rng.next() < 0.6
+        ? { type: 'asset_id', assetId: rng.pick(assetIds), duration }
+        : { type: 'url', url: `https://media.example.com/library/${rng.pick(VIDEO_NAMES)}.mp4`, duration },
+    prompt: rng.pick(PROMPTS),
+    temperature: 0.2,
+    maxTokens,
+    resultText: ANALYSIS_TEXT,
+    finishReason: outputTokens > maxTokens ? 'length' : 'stop',
+    usage: { output_tokens: Math.min(outputTokens, maxTokens), input_tokens: rng.int(1500, 9000) },
+    failureMessage: item.failed ? rng.pick(ANALYZE_FAILURES) : undefined,
+    webhooks: webhook
+      ? [
+          {
+            url: hookUrl,
+            delivered,
+            attempts: delivered ? 1 : 5,
+            last_error: delivered ? undefined : `HTTP 502 from ${hookUrl}`,
+          },
+        ]
+      : [],
+  });
 }
 
 function seedAnalyses(state: EmulatorState, rng: Random, now: number, assetIds: string[]): void {
   for (let i = 0; i < 45; i += 1) {
     const running = i % 5 === 0;
-    const failed = i % 7 === 3;
-    const viaAsset = rng.next() < 0.6;
-    const maxTokens = rng.pick([512, 2048, 4096]);
-    const outputTokens = rng.int(120, 700);
-    const webhook = rng.next() < 0.4;
-    const delivered = rng.next() < 0.8;
-    addAnalyzeTask(state, {
-      customId: rng.next() < 0.5 ? `job-${1000 + i}` : null,
-      createdAt: running ? now - rng.between(2_000, 30_000) : now - rng.between(HOUR, 6 * DAY),
-      processingMs: running ? rng.between(2, 6) * MINUTE : rng.between(MINUTE, 5 * MINUTE),
-      source: viaAsset
-        ? { type: 'asset_id', assetId: rng.pick(assetIds), duration: Math.round(rng.between(30, 1800)) }
-        : {
-            type: 'url',
-            url: `https://media.example.com/library/${rng.pick(VIDEO_NAMES)}.mp4`,
-            duration: Math.round(rng.between(30, 1800)),
-          },
-      prompt: rng.pick(PROMPTS),
-      temperature: 0.2,
-      maxTokens,
-      resultText:
-        '- The speaker introduces the quarterly roadmap (00:00:12).\n- A live demo shows the new upload dashboard (00:04:31).\n- Customers ask about pricing and limits (00:11:05).\n- Action items are assigned to three teams (00:18:40).\n- The session closes with a Q&A recap (00:22:10).',
-      finishReason: outputTokens > maxTokens ? 'length' : 'stop',
-      usage: { output_tokens: Math.min(outputTokens, maxTokens), input_tokens: rng.int(1500, 9000) },
-      failureMessage: failed ? rng.pick(ANALYZE_FAILURES) : undefined,
-      webhooks: webhook
-        ? [
-            {
-              url: 'https://hooks.example.com/twelvelabs/analyze',
-              delivered,
-              attempts: delivered ? 1 : 5,
-              last_error: delivered
-                ? undefined
-                : 'HTTP 502 from https://hooks.example.com/twelvelabs/analyze',
-            },
-          ]
-        : [],
+    const createdAt = running ? now - rng.between(2_000, 30_000) : now - rng.between(HOUR, 6 * DAY);
+    addDemoAnalysis(state, rng, createdAt, assetIds, {
+      running,
+      failed: i % 7 === 3,
+      customId: rng.next() < 0.5 ? `job-${1000 + i}` : undefined,
     });
   }
+}
+
+/** One new item of demo work created at `at` (emulator clock). */
+type Arrival = (at: number) => void;
+
+/**
+ * New work arriving on the emulator clock, so a long-running demo keeps moving:
+ * a video indexing task every 40 s, an analysis every 2 min, an embedding every
+ * 3 min. Items are made lazily when a request comes in; after a big clock jump
+ * only the last 30 minutes of arrivals are made.
+ */
+class DemoActivity {
+  private readonly streams: { everyMs: number; next: number; arrive: Arrival }[];
+
+  constructor(start: number, streams: { everyMs: number; arrive: Arrival }[]) {
+    this.streams = streams.map((stream) => ({ ...stream, next: start + stream.everyMs }));
+  }
+
+  catchUp(now: number): void {
+    for (const stream of this.streams) {
+      if (stream.next < now - 30 * MINUTE) {
+        stream.next += Math.floor((now - 30 * MINUTE - stream.next) / stream.everyMs + 1) * stream.everyMs;
+      }
+      while (stream.next <= now) {
+        stream.arrive(stream.next);
+        stream.next += stream.everyMs;
+      }
+    }
+  }
+}
+
+function newTask(state: EmulatorState, rng: Random, indexIds: string[], at: number): void {
+  const { validating, pending, queued } = DURATIONS.task;
+  const video = videoMetadata(rng, `${rng.pick(VIDEO_NAMES)}-${Math.floor(at / 1000) % 100_000}.mp4`);
+  const failed = rng.next() < 0.1;
+  const id = newId();
+  state.tasks.set(id, {
+    id,
+    videoId: newId(),
+    indexId: rng.pick(indexIds),
+    createdAt: at,
+    video,
+    errorReason: failed ? rng.pick(TASK_FAILURES) : undefined,
+    enableVideoStream: true,
+    timeline: schedule(
+      at,
+      ['validating', 'pending', 'queued', 'indexing', failed ? 'failed' : 'ready'],
+      [validating, pending, queued, rng.between(2, 5) * MINUTE],
+    ),
+  });
 }
 
 /**
  * The `demo` seed: a realistic account. Items in every status; the running ones
  * finish minutes of emulator clock from start, so tests and the dashboard can
- * watch them move.
+ * watch them move. With `activity`, new work keeps arriving (see DemoActivity).
  */
-export function seedDemo(state: EmulatorState): void {
+export function seedDemo(state: EmulatorState, options: { activity?: boolean } = {}): void {
   const rng = random(20261123);
   const now = state.now();
   const indexIds = seedIndexes(state, now);
@@ -446,4 +526,14 @@ export function seedDemo(state: EmulatorState): void {
   seedIndexedAssets(state, rng, now, indexIds, readyVideos);
   seedEmbeddings(state, rng, now, readyVideos);
   seedAnalyses(state, rng, now, readyVideos);
+  if (!options.activity) return;
+  const activity = new DemoActivity(now, [
+    { everyMs: 40_000, arrive: (at) => newTask(state, rng, indexIds, at) },
+    { everyMs: 2 * MINUTE, arrive: (at) => addDemoAnalysis(state, rng, at, readyVideos, { running: true }) },
+    {
+      everyMs: 3 * MINUTE,
+      arrive: (at) => addDemoEmbedding(state, rng, at, readyVideos, { version: 'v2', running: true }),
+    },
+  ]);
+  state.beforeRequest = (at) => activity.catchUp(at);
 }

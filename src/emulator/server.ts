@@ -34,6 +34,8 @@ export interface EmulatorOptions {
   initialUrls?: number;
   /** Accept only this key (default: any non-empty key). */
   apiKey?: string;
+  /** With the demo seed: new tasks, analyses and embeddings keep arriving on the clock. */
+  activity?: boolean;
 }
 
 export interface RunningEmulator {
@@ -74,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     stats,
     faults,
   );
-  if ((options.seed ?? 'empty') === 'demo') seedDemo(state);
+  if ((options.seed ?? 'empty') === 'demo') seedDemo(state, { activity: options.activity });
 
   const routes: Route[] = [
     ...uploadRoutes(state),
@@ -254,6 +256,7 @@ class Dispatcher {
             });
       }
     }
+    if (scope === 'api') this.state.beforeRequest?.(this.state.now());
     let body: Promise<unknown> | undefined;
     const reply: Reply | undefined = await match.route.handler({
       req,

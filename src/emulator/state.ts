@@ -166,6 +166,8 @@ export class EmulatorState {
   readonly embedTasks = new Map<string, EmbedTaskRecord>();
   readonly analyzeTasks = new Map<string, AnalyzeTaskRecord>();
   origin = '';
+  /** Runs before every API request (the demo seed's arriving work). */
+  beforeRequest: ((now: number) => void) | undefined;
   private currentFaults: Faults;
   /** End of the outage the current faults started (emulator ms), if any. */
   outageEndsAt: number | undefined;

@@ -13,6 +13,7 @@ interface EmulatorFlags {
   speed: number;
   chunkSize?: number;
   apiKey?: string;
+  activity?: boolean;
 }
 
 function parseFaults(value: string): string {
@@ -44,6 +45,7 @@ export function registerEmulatorCommand(
     .option('--speed <x>', 'emulator clock speed (1 = real time)', parsePositiveNumber, 1)
     .option('--chunk-size <bytes>', 'multipart chunk size (default 5 MiB)', parseIntegerInRange(1, 2 ** 40))
     .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
+    .option('--activity', 'with --seed demo: new tasks, analyses and embeddings keep arriving')
     .action(async (flags: EmulatorFlags) => {
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
@@ -55,6 +57,7 @@ export function registerEmulatorCommand(
           speed: flags.speed,
           chunkSize: flags.chunkSize,
           apiKey: flags.apiKey,
+          activity: flags.activity,
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

@@ -32,7 +32,7 @@ describe('tltop emulator', () => {
   test.each(['SIGTERM', 'SIGINT'] as const)(
     'prints "listening on http://127.0.0.1:PORT" first, serves, exits 0 on %s',
     async (signal) => {
-      const run = tltop('emulator', '--port', '0', '--seed', 'demo', '--speed', '2');
+      const run = tltop('emulator', '--port', '0', '--seed', 'demo', '--speed', '2', '--activity');
       const line = await run.firstLine;
       expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
       const origin = line.slice('listening on '.length);

@@ -169,6 +169,21 @@ describe('state machines on the emulator clock', () => {
     expect(await running()).toEqual({ tasks: 0, analyses: 0, embeds: 0 });
   });
 
+  test('demo with activity: new work keeps arriving on the clock, and a big jump makes only the last 30 minutes', async () => {
+    const target = await start({ seed: 'demo', activity: true });
+    const total = async (path: string) =>
+      (await call(target, 'GET', `${path}?page_limit=1`)).body.page_info.total_results;
+    const tasks = await total('/tasks');
+    const analyses = await total('/analyze/tasks');
+    target.advanceClock(10 * 60);
+    expect(await total('/tasks')).toBe(tasks + 15);
+    expect(await total('/analyze/tasks')).toBe(analyses + 5);
+    const fresh = (await call(target, 'GET', '/tasks?page_limit=1')).body.data[0];
+    expect(['validating', 'pending', 'queued', 'indexing']).toContain(fresh.status);
+    target.advanceClock(365 * 86_400);
+    expect(await total('/tasks')).toBe(tasks + 15 + 45);
+  });
+
   test('--speed runs the clock faster than real time', async () => {
     const target = await start({ speed: 3600 });
     const before = Date.parse(target.emulator.now());
