@@ -126,13 +126,24 @@ function fieldPath(path: readonly PropertyKey[]): string {
 function asApiError(error: unknown, method: string, path: string): ApiError {
   if (error instanceof ApiError) return error;
   return new ApiError({
-    kind: 'network',
+    kind: 'invalid_request',
     code: 'request_failed',
     message: 'the request could not be sent',
     retryable: false,
     method,
     path,
   });
+}
+
+/**
+ * An id that would change the path's meaning once in the URL: empty (`/tasks/` is the list),
+ * or `.` / `..`, which URLs resolve (ids are percent-encoded, so no other spelling gets here).
+ */
+function unusableSegment(path: string): string | undefined {
+  return path
+    .split('/')
+    .slice(1)
+    .find((segment) => /^\.{0,2}$/.test(segment));
 }
 
 /** `expected string, received number`, or `missing` for an absent required field. */
@@ -380,6 +391,17 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   private async call<T>(spec: CallSpec<T>): Promise<T> {
+    const badSegment = unusableSegment(spec.path);
+    if (badSegment !== undefined) {
+      throw new ApiError({
+        kind: 'invalid_request',
+        code: 'invalid_id',
+        message: `invalid id "${badSegment}" in ${spec.method} ${this.fullPath(spec.path)}`,
+        retryable: false,
+        method: spec.method,
+        path: this.fullPath(spec.path),
+      });
+    }
     const maxRetries = spec.maxRetries ?? this.retry.maxRetries;
     for (let retry = 0; ; retry++) {
       try {

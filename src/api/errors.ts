@@ -1,5 +1,8 @@
-/** What went wrong, in the terms a caller decides on. */
-export type ApiErrorKind = 'http' | 'timeout' | 'network' | 'abort' | 'invalid_response';
+/**
+ * What went wrong, in the terms a caller decides on. `invalid_request`: nothing was sent
+ * because the request itself was unusable (an empty or dot-only id, a header undici refuses).
+ */
+export type ApiErrorKind = 'http' | 'timeout' | 'network' | 'abort' | 'invalid_response' | 'invalid_request';
 
 export interface ApiErrorInit {
   kind: ApiErrorKind;

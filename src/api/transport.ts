@@ -78,7 +78,7 @@ export interface SendOptions {
 }
 
 interface ErrorCodeInfo {
-  kind: 'timeout' | 'network';
+  kind: 'timeout' | 'network' | 'invalid_request';
   code: string;
   text: string;
   /** Default true: trying again may work. */
@@ -98,7 +98,7 @@ const TRANSPORT_CODES: Record<string, ErrorCodeInfo> = {
   },
   UND_ERR_BODY_TIMEOUT: { kind: 'timeout', code: 'body_timeout', text: 'the response from {host} stalled' },
   UND_ERR_INVALID_ARG: {
-    kind: 'network',
+    kind: 'invalid_request',
     code: 'request_invalid',
     text: 'the request to {host} could not be sent',
     retryable: false,

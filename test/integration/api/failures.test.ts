@@ -100,6 +100,11 @@ describe('requests', () => {
     const { client } = makeClient(raw.origin);
     await client.getTask('../indexes?x=1');
     expect(raw.requests[0]!.url).toBe('/v1.3/tasks/..%2Findexes%3Fx%3D1');
+    for (const id of ['', '.', '..']) {
+      const error = await failure(client.getTask(id));
+      expect(error).toMatchObject({ kind: 'invalid_request', code: 'invalid_id', retryable: false });
+    }
+    expect(raw.requests).toHaveLength(1);
   });
 });
 
@@ -128,7 +133,7 @@ describe('stats', () => {
     const raw = await server((_request, response) => reply(response, 200, taskPage()));
     const { client, sleeps } = makeClient(raw.origin, { userAgent: 'tltop\r\nx-injected: 1' });
     expect(await failure(client.listTasks())).toMatchObject({
-      kind: 'network',
+      kind: 'invalid_request',
       code: 'request_invalid',
       retryable: false,
     });
