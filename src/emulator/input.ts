@@ -174,3 +174,19 @@ export function pathId(value: string, name: string): string {
   if (!isId(value)) throw invalid(name);
   return value;
 }
+
+/** An optional id in the query string (`index_id`, `asset_id`): 24 hex characters or 400. */
+export function queryId(query: URLSearchParams, name: string): string | undefined {
+  const text = query.get(name);
+  if (text === null || text === '') return undefined;
+  return pathId(text, name);
+}
+
+/** An optional number in the query string (exact-match filters such as `duration`). */
+export function queryNumber(query: URLSearchParams, name: string): number | undefined {
+  const text = query.get(name);
+  if (text === null || text === '') return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value)) throw invalid(name, 'It must be a number.');
+  return value;
+}

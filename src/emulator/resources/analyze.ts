@@ -2,7 +2,7 @@ import type { AnalyzeStatus } from '../../api/types.js';
 import { iso } from '../clock.js';
 import { EmulatorError, envelopeNotFound, invalid } from '../errors.js';
 import { isId, newId } from '../ids.js';
-import { BodyFields, queryChoice } from '../input.js';
+import { BodyFields, queryChoice, queryId } from '../input.js';
 import { pageRequest, paginate } from '../pagination.js';
 import type { Route } from '../router.js';
 import { type AnalyzeTaskRecord, DURATIONS, type EmulatorState, newestFirst } from '../state.js';
@@ -146,7 +146,7 @@ export function analyzeRoutes(state: EmulatorState): Route[] {
         const request = pageRequest(query);
         const now = state.now();
         const status = queryChoice(query, 'status', ANALYZE_STATUSES);
-        const assetId = query.get('asset_id');
+        const assetId = queryId(query, 'asset_id');
         const videoUrl = query.get('video_url');
         queryChoice(query, 'analysis_mode', ['general', 'time_based_metadata'] as const);
         const matching = newestFirst(state.analyzeTasks.values()).filter(

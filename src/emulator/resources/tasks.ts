@@ -1,7 +1,7 @@
 import type { TaskStatus } from '../../api/types.js';
 import { iso } from '../clock.js';
 import { EmulatorError, notFound } from '../errors.js';
-import { pathId, queryChoice, queryList, queryTime } from '../input.js';
+import { pathId, queryChoice, queryId, queryList, queryNumber, queryTime } from '../input.js';
 import { pageRequest, paginate } from '../pagination.js';
 import type { Route } from '../router.js';
 import type { EmulatorState, TaskRecord } from '../state.js';
@@ -76,7 +76,10 @@ export function taskRoutes(state: EmulatorState): Route[] {
         const statuses = new Set<string>(queryList(query, 'status', TASK_STATUSES));
         const sortBy = queryChoice(query, 'sort_by', ['created_at', 'updated_at'] as const) ?? 'created_at';
         const order = queryChoice(query, 'sort_option', ['asc', 'desc'] as const) ?? 'desc';
-        const indexId = query.get('index_id');
+        const indexId = queryId(query, 'index_id');
+        const duration = queryNumber(query, 'duration');
+        const width = queryNumber(query, 'width');
+        const height = queryNumber(query, 'height');
         const filename = query.get('filename')?.toLowerCase();
         const createdAfter = queryTime(query, 'created_at');
         const updatedAfter = queryTime(query, 'updated_at');
@@ -86,6 +89,9 @@ export function taskRoutes(state: EmulatorState): Route[] {
             (statuses.size === 0 || statuses.has(status)) &&
             (!indexId || task.indexId === indexId) &&
             (!filename || task.video.filename.toLowerCase().includes(filename)) &&
+            (duration === undefined || task.video.duration === duration) &&
+            (width === undefined || task.video.width === width) &&
+            (height === undefined || task.video.height === height) &&
             (createdAfter === undefined || task.createdAt >= createdAfter) &&
             (updatedAfter === undefined || task.timeline.changedAt(now) >= updatedAfter)
           );

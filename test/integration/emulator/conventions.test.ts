@@ -162,6 +162,9 @@ describe('errors and bad input', () => {
     expectClassicError(await call(emu, 'GET', '/tasks?created_at=yesterday'), 400, 'parameter_invalid');
     expectClassicError(await call(emu, 'GET', '/embed/tasks?status=done'), 400, 'parameter_invalid');
     expectClassicError(await call(emu, 'GET', '/assets?asset_types=pdf'), 400, 'parameter_invalid');
+    expectClassicError(await call(emu, 'GET', '/tasks?index_id=nope'), 400, 'parameter_invalid');
+    expectClassicError(await call(emu, 'GET', '/tasks?width=wide'), 400, 'parameter_invalid');
+    expectClassicError(await call(emu, 'GET', '/analyze/tasks?asset_id=nope'), 400, 'parameter_invalid');
   });
 
   test('every response says the API version', async () => {

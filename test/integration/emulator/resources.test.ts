@@ -121,6 +121,12 @@ describe('tasks', () => {
     const inIndex = await all(`/tasks?index_id=${indexes[0]._id}`);
     expect(inIndex.length).toBeGreaterThan(0);
     expect(inIndex.every((task) => task.index_id === indexes[0]._id)).toBe(true);
+    const sample = inIndex[0];
+    const sized = await all(
+      `/tasks?width=${sample.system_metadata.width}&height=${sample.system_metadata.height}`,
+    );
+    expect(sized.map((task) => task._id)).toContain(sample._id);
+    expect(sized.every((task) => task.system_metadata.width === sample.system_metadata.width)).toBe(true);
     const ascending = await all('/tasks?sort_by=updated_at&sort_option=asc');
     const times = ascending.map((task) => Date.parse(task.updated_at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
