@@ -1,6 +1,6 @@
 /** What each table is made of: its entities, sort options, filter support and the text rows show. */
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
-import type { EntityOf, ResourceTableId, SortSpec, TableId } from './types.js';
+import type { EntityOf, ResourceTableId, SortSpec, TableId, UiState } from './types.js';
 
 const NEWEST_SERVER: SortSpec = { key: 'created_at', direction: 'desc', server: true, label: 'newest' };
 const OLDEST_LOCAL: SortSpec = {
@@ -55,6 +55,31 @@ const SERVER_FILTERED: ReadonlySet<TableId> = new Set(['assets', 'tasks', 'index
 
 export function hasServerFilter(table: TableId): boolean {
   return SERVER_FILTERED.has(table);
+}
+
+export interface ServerParams {
+  sort: { sort_by?: 'created_at' | 'updated_at'; sort_option?: 'asc' | 'desc' };
+  filename?: string;
+  /** identifies the server query: pages fetched under another key are dropped */
+  key: string;
+}
+
+/** The sort, file-name filter and index a table's list call sends to the server. */
+export function serverParams(ui: UiState, table: TableId): ServerParams {
+  // a local sort reorders the rows loaded in the default server order
+  const chosen = sortSpec(table, ui.sort[table]);
+  const spec = chosen.server ? chosen : sortSpec(table, 0);
+  const filter = hasServerFilter(table) ? ui.filter[table].trim() : '';
+  const sort: ServerParams['sort'] =
+    spec.server && (spec.key === 'created_at' || spec.key === 'updated_at')
+      ? { sort_by: spec.key, sort_option: spec.direction }
+      : {};
+  const index = table === 'indexedAssets' ? (ui.indexId ?? '') : '';
+  return {
+    sort,
+    filename: filter || undefined,
+    key: `${index}|${sort.sort_by ?? ''}|${sort.sort_option ?? ''}|${filter}`,
+  };
 }
 
 export const TABLE_LABELS: Readonly<Record<TableId, string>> = {

@@ -1,7 +1,7 @@
 /** Moving around: views, tables, selection, detail, filter, sort, polling. */
 import type { StoreContext } from '../context.js';
 import { selectActiveTable, selectSelectedId, selectTableView } from '../selectors.js';
-import { sortOptions, sortSpec } from '../tables.js';
+import { serverParams, sortOptions, sortSpec } from '../tables.js';
 import type { AppActions, ResourceTableId, TableId, UiState, ViewId } from '../types.js';
 import { VIEW_TABLES, VIEWS } from '../types.js';
 
@@ -47,6 +47,22 @@ export function navigationActions(context: StoreContext): NavigationActions {
     [table]: 0,
   });
 
+  /**
+   * Changes the UI and, when that changes the table's server query (sort, filter, index),
+   * drops the rows of the old query in the same update, so they are never shown in the new order.
+   */
+  const updateQuery = (table: TableId, patch: (ui: UiState) => Partial<UiState>): void => {
+    store.setState((current) => {
+      const ui = { ...current.ui, ...patch(current.ui) };
+      if (table === 'events' || table === 'uploads') return { ui };
+      const collection = current.collections[table];
+      const { key } = serverParams(ui, table);
+      if (key === collection.queryKey) return { ui };
+      const emptied = { queryKey: key, pageSize: collection.pageSize, pages: {} };
+      return { ui, collections: { ...current.collections, [table]: emptied } };
+    });
+  };
+
   const switchView = (view: ViewId | number): void => {
     const target = viewFrom(view);
     if (!target || target === state().ui.view) return;
@@ -90,7 +106,10 @@ export function navigationActions(context: StoreContext): NavigationActions {
       if (overlay.kind !== 'none') setUi({ overlay: { kind: 'none' } });
       else if (detail) setUi({ detail: null });
       else if (filter[table] !== '')
-        setUi((ui) => ({ filter: { ...ui.filter, [table]: '' }, selection: resetSelection(ui, table) }));
+        updateQuery(table, (ui) => ({
+          filter: { ...ui.filter, [table]: '' },
+          selection: resetSelection(ui, table),
+        }));
     },
     closeDetail() {
       if (state().ui.detail) setUi({ detail: null });
@@ -99,12 +118,15 @@ export function navigationActions(context: StoreContext): NavigationActions {
       const table = selectActiveTable(state());
       const filter = text.trim();
       if (filter === state().ui.filter[table]) return;
-      setUi((ui) => ({ filter: { ...ui.filter, [table]: filter }, selection: resetSelection(ui, table) }));
+      updateQuery(table, (ui) => ({
+        filter: { ...ui.filter, [table]: filter },
+        selection: resetSelection(ui, table),
+      }));
     },
     cycleSort() {
       const table = selectActiveTable(state());
       const next = (state().ui.sort[table] + 1) % sortOptions(table).length;
-      setUi((ui) => ({
+      updateQuery(table, (ui) => ({
         sort: { ...ui.sort, [table]: next },
         selection: resetSelection(ui, table),
         status: context.message(`sorted by ${sortSpec(table, next).label}`),
@@ -116,7 +138,7 @@ export function navigationActions(context: StoreContext): NavigationActions {
       const next = indexId ?? ids[(ids.indexOf(current ?? '') + 1) % Math.max(1, ids.length)];
       if (next === undefined || next === current) return;
       const name = state().entities.indexes[next]?.index_name ?? next;
-      setUi((ui) => ({
+      updateQuery('indexedAssets', (ui) => ({
         indexId: next,
         selection: resetSelection(ui, 'indexedAssets'),
         detail: null,

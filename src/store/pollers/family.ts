@@ -44,10 +44,10 @@ export class FamilyPoller {
     this.loop = new PollLoop(context.clock, (signal) => this.run(signal), settings.intervals.jitter);
   }
 
-  /** `R`: the next poll fetches everything, not only what is due. */
+  /** `R`: the next poll fetches everything, not only what is due, even while polling is paused. */
   refresh(): void {
     this.forced = true;
-    this.loop.poke();
+    this.loop.poke(true);
   }
 
   private async run(signal: AbortSignal): Promise<number> {

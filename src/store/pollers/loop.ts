@@ -25,14 +25,17 @@ export class PollLoop {
     this.schedule(0);
   }
 
-  /** Runs as soon as possible: now when idle, right after the current run otherwise. */
-  poke(): void {
-    if (this.stopped || this.paused) return;
+  /**
+   * Runs as soon as possible: now when idle, right after the current run otherwise.
+   * `evenIfPaused` runs once while paused (`R` refreshes a paused dashboard).
+   */
+  poke(evenIfPaused = false): void {
+    if (this.stopped || (this.paused && !evenIfPaused)) return;
     if (this.running) {
       this.runAgain = true;
       return;
     }
-    this.schedule(0);
+    this.schedule(0, evenIfPaused);
   }
 
   /** Stops scheduling (a run in flight finishes); resume() polls at once. */
@@ -60,16 +63,17 @@ export class PollLoop {
     this.timer = undefined;
   }
 
-  private schedule(delay: number): void {
+  private schedule(delay: number, evenIfPaused = false): void {
     this.clearTimer();
-    if (this.stopped || this.paused) return;
+    if (this.stopped || (this.paused && !evenIfPaused)) return;
     const spread = delay * this.jitter * (2 * this.clock.random() - 1);
-    this.timer = this.clock.setTimeout(() => this.fire(), Math.max(0, Math.round(delay + spread)));
+    const wait = Math.max(0, Math.round(delay + spread));
+    this.timer = this.clock.setTimeout(() => this.fire(evenIfPaused), wait);
   }
 
-  private fire(): void {
+  private fire(evenIfPaused: boolean): void {
     this.timer = undefined;
-    if (this.running || this.stopped || this.paused) return;
+    if (this.running || this.stopped || (this.paused && !evenIfPaused)) return;
     this.runAgain = false;
     this.controller = new AbortController();
     const signal = this.controller.signal;

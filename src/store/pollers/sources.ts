@@ -4,7 +4,7 @@
  */
 import type { TwelveLabsApi } from '../../api/api.js';
 import type { AnalyzeStatus, EmbedTask, Page, TaskStatus } from '../../api/types.js';
-import { hasServerFilter, sortSpec } from '../tables.js';
+import { serverParams } from '../tables.js';
 import type { AppState, EntityOf, ResourceTableId } from '../types.js';
 
 export type CollectionTable = Exclude<ResourceTableId, 'uploads'>;
@@ -31,22 +31,11 @@ const ACTIVE_TASK_STATUSES: TaskStatus[] = ['uploading', 'validating', 'pending'
 const ACTIVE_INDEXED_STATUSES = ['pending', 'queued', 'indexing'];
 const ACTIVE_ANALYZE_STATUSES: AnalyzeStatus[] = ['queued', 'pending', 'processing'];
 
-/** The sort and file-name filter a table sends to the server. */
-function serverParams(state: AppState, table: CollectionTable) {
-  const spec = sortSpec(table, state.ui.sort[table]);
-  const filter = hasServerFilter(table) ? state.ui.filter[table].trim() : '';
-  const sort =
-    spec.server && (spec.key === 'created_at' || spec.key === 'updated_at')
-      ? { sort_by: spec.key, sort_option: spec.direction }
-      : {};
-  return { sort, filename: filter || undefined, key: `${JSON.stringify(sort)}|${filter}` };
-}
-
 export function taskSource(api: TwelveLabsApi): CollectionSource<'tasks'> {
   return {
     table: 'tasks',
     query(state) {
-      const { sort, filename, key } = serverParams(state, 'tasks');
+      const { sort, filename, key } = serverParams(state.ui, 'tasks');
       return {
         key,
         list: (page, page_limit, signal) =>
@@ -65,7 +54,7 @@ export function assetSource(api: TwelveLabsApi): CollectionSource<'assets'> {
   return {
     table: 'assets',
     query(state) {
-      const { filename, key } = serverParams(state, 'assets');
+      const { filename, key } = serverParams(state.ui, 'assets');
       return {
         key,
         list: (page, page_limit, signal) => api.listAssets({ page, page_limit, filename }, { signal }),
@@ -82,9 +71,9 @@ export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexe
     query(state) {
       const indexId = state.ui.indexId;
       if (!indexId) return undefined;
-      const { sort, filename, key } = serverParams(state, 'indexedAssets');
+      const { sort, filename, key } = serverParams(state.ui, 'indexedAssets');
       return {
-        key: `${indexId}|${key}`,
+        key,
         list: (page, page_limit, signal) =>
           api.listIndexedAssets(indexId, { page, page_limit, ...sort, filename }, { signal }),
       };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { selectActiveTable, selectSelectedId } from '../../../src/store/selectors.js';
+import { selectActiveTable, selectSelectedId, selectTableView } from '../../../src/store/selectors.js';
 import { loadTasks, offlineStore } from './fixtures.js';
 
 describe('store actions', () => {
@@ -106,6 +106,28 @@ describe('store actions', () => {
     const seq = store.getState().ui.refreshSeq;
     actions.refreshNow();
     expect(store.getState().ui.refreshSeq).toBe(seq + 1);
+  });
+
+  it('drops the rows of the old server query in the same update that changes the sort or filter', () => {
+    const store = offlineStore();
+    loadTasks(store, 300);
+    const { actions } = store.getState();
+    actions.switchView('indexing');
+    let updates = 0;
+    const unsubscribe = store.subscribe(() => {
+      updates += 1;
+    });
+    actions.cycleSort();
+    unsubscribe();
+    expect(updates).toBe(1);
+    const view = selectTableView(store.getState(), 'tasks');
+    expect(view.loading).toBe(true);
+    expect(view.ids).toEqual([]);
+    expect(view.sort.label).toBe('oldest');
+
+    loadTasks(store, 300);
+    actions.setFilter('video-1');
+    expect(selectTableView(store.getState(), 'tasks').loading).toBe(true);
   });
 
   it('refuses work that does not apply to the row with a status line, and quits at once with no uploads', () => {

@@ -2,6 +2,7 @@
 import { TwelveLabsClient } from '../../../src/api/client.js';
 import type { Task } from '../../../src/api/types.js';
 import { createAppStore } from '../../../src/store/create-store.js';
+import { serverParams } from '../../../src/store/tables.js';
 import type { AppStore } from '../../../src/store/types.js';
 
 /** A client for a port nothing listens on: these tests never reach the API. */
@@ -38,7 +39,10 @@ export function loadTasks(
   });
   store.setState((state) => ({
     entities: { ...state.entities, tasks: Object.fromEntries(tasks.map((item) => [item._id, item])) },
-    collections: { ...state.collections, tasks: { queryKey: '', pageSize: 50, pages, total: count } },
+    collections: {
+      ...state.collections,
+      tasks: { queryKey: serverParams(state.ui, 'tasks').key, pageSize: 50, pages, total: count },
+    },
   }));
   return tasks;
 }
