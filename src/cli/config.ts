@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { UsageError } from './errors.js';
+import { API_VERSION_PATH, normalizeApiBaseUrl } from '../api/base-url.js';
+import { oneLine, UsageError } from './errors.js';
 import { parseHttpUrl } from './parse.js';
 import {
   type ConfigFile,
@@ -15,7 +16,6 @@ export type { ProfileSettings } from './profiles.js';
 
 export const DEFAULT_BASE_URL = 'https://api.twelvelabs.io/v1.3';
 export const DEFAULT_PROFILE = 'default';
-const API_VERSION = '/v1.3';
 
 /** The flags addConnectionOptions adds (plus the dashboard's --demo). */
 export interface ConnectionFlags {
@@ -72,22 +72,15 @@ export function addConnectionOptions(command: Command): Command {
 export function normalizeBaseUrl(value: string, origin: string): string {
   let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${origin}: not a URL: "${value}"`);
+    url = normalizeApiBaseUrl(value);
+  } catch (error) {
+    throw new UsageError(`${origin}: ${oneLine(error)}`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new UsageError(`${origin}: expected an http(s) URL, got "${url.protocol}"`);
+  const version = /\/v\d+(\.\d+)?$/.exec(url.pathname)?.[0] ?? '';
+  if (version !== API_VERSION_PATH) {
+    throw new UsageError(`${origin}: tltop speaks API ${API_VERSION_PATH.slice(1)}, not ${version.slice(1)}`);
   }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new UsageError(`${origin}: a base URL cannot carry credentials, a query or a fragment`);
-  }
-  const pathname = url.pathname.replace(/\/+$/, '');
-  const version = /\/v\d+(\.\d+)?$/.exec(pathname)?.[0];
-  if (version && version !== API_VERSION) {
-    throw new UsageError(`${origin}: tltop speaks API ${API_VERSION.slice(1)}, not ${version.slice(1)}`);
-  }
-  return `${url.origin}${pathname}${version ? '' : API_VERSION}`;
+  return url.href;
 }
 
 function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
