@@ -65,7 +65,33 @@ function v1Metadata(task: EmbedTaskRecord) {
   };
 }
 
-function v1Json(task: EmbedTaskRecord, now: number, withSegments: boolean, options: string[]) {
+/** `MediaEmbeddingTask`, the list item shape of both `/embed/tasks` and `/embed-v2/tasks`. */
+function listItemJson(task: EmbedTaskRecord, now: number) {
+  const common = {
+    _id: task.id,
+    model_name: task.modelName,
+    status: task.timeline.status(now),
+    created_at: iso(task.createdAt),
+    updated_at: iso(task.timeline.changedAt(now)),
+  };
+  if (task.inputType === 'video') return { ...common, video_embedding: { metadata: v1Metadata(task) } };
+  return {
+    ...common,
+    audio_embedding: {
+      metadata: {
+        input_url: task.source.url,
+        input_filename: task.source.filename,
+        audio_embedding_options: task.options,
+        audio_embedding_scopes: task.scopes,
+        duration: task.duration,
+        start_offset_sec: 0,
+        end_offset_sec: task.duration,
+      },
+    },
+  };
+}
+
+function v1Json(task: EmbedTaskRecord, now: number, options: string[]) {
   const status = task.timeline.status(now);
   const chosen =
     options.length === 0 ? task.options : task.options.filter((option) => options.includes(option));
@@ -78,7 +104,7 @@ function v1Json(task: EmbedTaskRecord, now: number, withSegments: boolean, optio
     video_embedding: {
       metadata: v1Metadata(task),
       segments:
-        withSegments && status === 'ready'
+        status === 'ready'
           ? segments({ ...task, options: chosen }).map((segment) => ({
               float: vector(`${task.id}:${segment.option}:${segment.scope}:${segment.start}`),
               start_offset_sec: segment.start,
@@ -218,7 +244,7 @@ export function embedRoutes(state: EmulatorState): Route[] {
         const page = paginate(listed(state, 'v1', query, now), request);
         return {
           status: 200,
-          body: { data: page.items.map((task) => v1Json(task, now, false, [])), page_info: page.page_info },
+          body: { data: page.items.map((task) => listItemJson(task, now)), page_info: page.page_info },
         };
       },
     },
@@ -254,7 +280,7 @@ export function embedRoutes(state: EmulatorState): Route[] {
           'transcription',
           'visual-text',
         ] as const);
-        return { status: 200, body: v1Json(task, state.now(), true, options) };
+        return { status: 200, body: v1Json(task, state.now(), options) };
       },
     },
     {
@@ -275,14 +301,14 @@ export function embedRoutes(state: EmulatorState): Route[] {
       method: 'GET',
       path: '/embed-v2/tasks',
       scope: 'api',
-      errors: 'envelope',
+      errors: 'classic',
       handler: ({ query }) => {
         const request = pageRequest(query);
         const now = state.now();
         const page = paginate(listed(state, 'v2', query, now), request);
         return {
           status: 200,
-          body: { data: page.items.map((task) => v2Json(task, now)), page_info: page.page_info },
+          body: { data: page.items.map((task) => listItemJson(task, now)), page_info: page.page_info },
         };
       },
     },

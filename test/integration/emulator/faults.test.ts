@@ -113,7 +113,7 @@ describe('injected faults', () => {
     const classic = await call(target, 'GET', '/tasks');
     expect([500, 503]).toContain(classic.status);
     expect(classic.body.code).toEqual(expect.any(String));
-    const envelope = await call(target, 'GET', '/embed-v2/tasks');
+    const envelope = await call(target, 'GET', `/embed-v2/tasks/${'0'.repeat(24)}`);
     expect([500, 503]).toContain(envelope.status);
     expect(envelope.body.error.code).toEqual(expect.any(String));
     expect((await admin(target, 'GET', '/health')).status).toBe(200);

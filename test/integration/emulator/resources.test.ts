@@ -261,7 +261,7 @@ describe('embeddings', () => {
     expectClassicError(await call(emu, 'GET', `/embed/tasks/${UNKNOWN}/status`), 404, 'resource_not_exist');
   });
 
-  test('v2: create 202 + Location, list, retrieve; failures carry error.message; 404 in the envelope shape', async () => {
+  test('v2: create 202 + Location; list items in the MediaEmbeddingTask shape; retrieve with data or error; envelope 404', async () => {
     const assetId = await readyAsset();
     const created = await call(emu, 'POST', '/embed-v2/tasks', {
       body: { input_type: 'video', model_name: 'marengo3.0', video: { media_source: { asset_id: assetId } } },
@@ -276,9 +276,20 @@ describe('embeddings', () => {
       metadata: { input_type: 'video' },
     });
     const tasks = await all('/embed-v2/tasks');
-    expect(tasks.map((task) => task._id)).toContain(created.body._id);
-    const failed = tasks.find((task) => task.status === 'failed');
-    expect(failed.error.message).toEqual(expect.any(String));
+    const listed = tasks.find((task) => task._id === created.body._id);
+    expect(listed).toMatchObject({
+      model_name: 'marengo3.0',
+      status: 'processing',
+      video_embedding: { metadata: expect.any(Object) },
+    });
+    expect(tasks.some((task) => task.audio_embedding?.metadata.audio_embedding_options)).toBe(true);
+    const failedId = tasks.find((task) => task.status === 'failed')._id;
+    const failed = (await call(emu, 'GET', `/embed-v2/tasks/${failedId}`)).body;
+    expect(failed).toMatchObject({ status: 'failed', data: null, error: { message: expect.any(String) } });
+    const readyId = tasks.find((task) => task.status === 'ready')._id;
+    const ready = (await call(emu, 'GET', `/embed-v2/tasks/${readyId}`)).body;
+    expect(ready.data[0].embedding).toHaveLength(512);
+    expectClassicError(await call(emu, 'GET', '/embed-v2/tasks?status=done'), 400, 'parameter_invalid');
     expectEnvelopeError(await call(emu, 'GET', `/embed-v2/tasks/${UNKNOWN}`), 404, 'not_found');
     expectEnvelopeError(
       await call(emu, 'POST', '/embed-v2/tasks', { body: { input_type: 'video' } }),
