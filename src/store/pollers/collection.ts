@@ -19,7 +19,7 @@ import type { CollectionSource, CollectionTable, ListPage } from './sources.js';
 import type { Draft, PollContext, PollStep, Write } from './step.js';
 
 /** At most this many pages of active items per list call (50 each). */
-const MAX_ACTIVE_PAGES = 4;
+const MAX_ACTIVE_PAGES = 20;
 /** At most this many items fetched one by one per poll. */
 const MAX_SINGLE_GETS = 20;
 /** Never keep more than this many pages wanted around the selection. */

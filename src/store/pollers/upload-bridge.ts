@@ -9,8 +9,8 @@ function rowIdOf(snapshot: UploadSnapshot): string {
   return snapshot.uploadId ?? snapshot.id;
 }
 
-function describeEvent(event: UploadEvent): NewEvent | undefined {
-  const snapshot = 'snapshot' in event ? event.snapshot : undefined;
+function describeEvent(event: UploadEvent, uploads: UploadManager): NewEvent {
+  const snapshot = 'snapshot' in event ? event.snapshot : uploads.get(event.id);
   const name = `upload ${shortId(snapshot ? rowIdOf(snapshot) : event.id)}`;
   switch (event.type) {
     case 'chunk_failed':
@@ -72,10 +72,7 @@ export function connectUploads(context: StoreContext, uploads: UploadManager): (
 
   applySnapshots(uploads.list());
   const unsubscribe = uploads.subscribe(applySnapshots);
-  const unlisten = uploads.onEvent((event) => {
-    const entry = describeEvent(event);
-    if (entry) context.log([entry]);
-  });
+  const unlisten = uploads.onEvent((event) => context.log([describeEvent(event, uploads)]));
   return () => {
     unsubscribe();
     unlisten();

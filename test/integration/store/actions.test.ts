@@ -229,4 +229,59 @@ describe('store actions against the emulator', () => {
     expect(messages.some((message) => message.includes('started: clip-for-store.mp4'))).toBe(true);
     expect(messages.some((message) => message.endsWith(' done'))).toBe(true);
   });
+
+  it('a chunk whose attempts run out is logged; r retries it and the upload completes', async () => {
+    const emulator: TestEmulator = await startTestEmulator({ seed: 'empty', chunkSize: 1024 * 1024 });
+    const dir = await mkdtemp(path.join(tmpdir(), 'tltop-store-'));
+    cleanups.push(() => emulator.close());
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = path.join(dir, 'flaky.mp4');
+    await writeFile(file, Buffer.alloc(2 * 1024 * 1024, 3));
+
+    const api = new TwelveLabsClient({
+      apiKey: emulator.apiKey,
+      baseUrl: emulator.baseUrl,
+      retry: { maxRetries: 0 },
+    });
+    const uploads = createUploadManager({
+      api: createUploadApi({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl }),
+      stateDir: path.join(dir, 'state'),
+      policy: { chunkAttempts: 2, backoffBaseMs: 5, backoffCapMs: 20 },
+    });
+    const store = createAppStore({ api, uploads });
+    const pollers = startPollers(store, { families: ['uploads'], intervals: FAST_INTERVALS });
+    cleanups.push(async () => {
+      await pollers.stop();
+      await uploads.shutdown();
+      await api.close();
+    });
+
+    emulator.setFaults({ 'put-fail': 1 });
+    const { actions } = store.getState();
+    actions.openUploadPrompt();
+    actions.promptInput(file);
+    await actions.promptSubmit();
+    await until(
+      store,
+      (state) => state.events.some((event) => / chunk \d+ failed: /.test(event.message)),
+      15_000,
+    );
+    const failedEvent = store.getState().events.find((event) => event.message.includes(' chunk '))!;
+    expect(failedEvent.level).toBe('error');
+    expect(failedEvent.message).toMatch(/^upload [0-9a-f]{4}… chunk \d+ failed: \S/);
+    expect(failedEvent.message).not.toMatch(/https?:\/\//);
+
+    emulator.setFaults({});
+    await until(store, (state) =>
+      Object.values(state.entities.uploads).some((row) => row.local?.failedChunks.length),
+    );
+    actions.switchView('uploads');
+    actions.selectFirst();
+    await actions.retrySelected();
+    await until(
+      store,
+      (state) => Object.values(state.entities.uploads).some((row) => row.local?.phase === 'waiting_asset'),
+      15_000,
+    );
+  });
 });

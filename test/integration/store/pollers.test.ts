@@ -81,6 +81,32 @@ describe('store pollers against the emulator', () => {
     expect(store.getState().ui.detail?.id).toBe(task._id);
   });
 
+  it('polls a hidden table slower, backs off while nothing changes, and speeds up when it is shown', async () => {
+    rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['tasks'] });
+    const { store, emulator } = rig;
+    await until(store, (state) => state.collections.tasks.activeTotal !== undefined);
+    const lists = () => requestCount(emulator, 'GET /tasks');
+
+    // each active poll is 2 list pages (74 running tasks in the demo), plus the window page
+    // hidden (the uploads view is shown): 60 ms growing to 200 ms
+    await sleep(400);
+    let before = lists();
+    await sleep(1_000);
+    const hidden = lists() - before;
+
+    // shown: 20 ms growing to 60 ms
+    store.getState().actions.switchView('indexing');
+    await sleep(400);
+    before = lists();
+    await sleep(1_000);
+    const visible = lists() - before;
+
+    expect(hidden).toBeLessThanOrEqual(20);
+    expect(visible).toBeGreaterThanOrEqual(2 * hidden);
+    // backed off: without it, one active poll per 20 ms would be ~100 list requests
+    expect(visible).toBeLessThan(70);
+  });
+
   it('makes no store notification when polls return unchanged data', async () => {
     rig = await startRig({ seed: 'demo', speed: 0 });
     const { store, emulator } = rig;
