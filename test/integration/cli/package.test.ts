@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,20 @@ import { VERSION } from '../../../src/version.js';
 import { NODE, ROOT } from './run-cli.js';
 
 const run = promisify(execFile);
+
+/** A system `node` (outside node_modules) older than 22.12, if this machine has one. */
+function systemNodeOlderThan22(): string | undefined {
+  for (const candidate of ['/usr/bin/node', '/usr/local/bin/node']) {
+    try {
+      const version = execFileSync(candidate, ['--version'], { encoding: 'utf8' }).trim().slice(1);
+      const [major = 0, minor = 0] = version.split('.').map(Number);
+      if (major < 22 || (major === 22 && minor < 12)) return candidate;
+    } catch {
+      // not installed there
+    }
+  }
+  return undefined;
+}
 
 /**
  * What `npm pack` would publish, unpacked next to the project's own node_modules (so no
@@ -59,4 +73,16 @@ describe('npm package', () => {
     expect(help.stdout).toContain('Usage: tltop');
     expect(help.stdout).toContain('Examples:');
   });
+
+  const olderNode = systemNodeOlderThan22();
+  it.runIf(olderNode)(
+    `an older Node (${olderNode}) gets one line and exit 2, not a stack trace`,
+    async () => {
+      const result = await run(olderNode!, [path.join(unpacked, 'dist/bin.js'), '--version']).catch(
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toMatch(/^tltop: needs Node\.js 22\.12 or newer \(this is 2\d\.[\d.]+\)\n$/);
+    },
+  );
 });
