@@ -408,8 +408,11 @@ export class TwelveLabsClient implements TwelveLabsApi {
         return await this.attempt(spec);
       } catch (error) {
         const apiError = asApiError(error, spec.method, this.fullPath(spec.path));
-        const retryAllowed = spec.idempotent || apiError.status === 429 || NOT_SENT_CODES.has(apiError.code);
-        if (!apiError.retryable || !retryAllowed || retry >= maxRetries) throw apiError;
+        const notSent = NOT_SENT_CODES.has(apiError.code);
+        const retryAllowed = spec.idempotent || apiError.status === 429 || notSent;
+        // A response timeout already cost seconds: report it now, the poller's backoff takes over.
+        const timedOut = apiError.kind === 'timeout' && !notSent;
+        if (!apiError.retryable || !retryAllowed || timedOut || retry >= maxRetries) throw apiError;
         const wait = retryDelayMs(this.retry, retry, apiError.retryAfterMs);
         if (wait === undefined) throw apiError;
         try {

@@ -179,10 +179,11 @@ describe('retries', () => {
 
   test('a 429 with Retry-After from the emulator is honoured, then the call succeeds', async () => {
     const running = await emulator();
-    running.setFaults({ 'rate-limit': '2/s' });
+    running.setFaults({ 'rate-limit': '2/min' });
     const sleeps: number[] = [];
     const { client } = makeClient(running.baseUrl, {
       retry: {
+        maxRetryAfterMs: 60_000,
         random: () => 0,
         sleep: async (ms) => {
           sleeps.push(ms);
@@ -277,17 +278,14 @@ describe('timeouts and aborts', () => {
     expect(error).toMatchObject({ kind: 'timeout', code: 'headers_timeout', retryable: true });
   });
 
-  test('an emulator that stalls: a timeout after the retries, then recovery', async () => {
+  test('an emulator that stalls: a timeout at once (no retry), then recovery', async () => {
     const running = await emulator();
     running.setFaults({ stall: 1, 'stall-time': '10s' });
-    const { client, sleeps } = makeClient(running.baseUrl, {
-      timeouts: { headersMs: 100 },
-      retry: { maxRetries: 1 },
-    });
+    const { client, sleeps } = makeClient(running.baseUrl, { timeouts: { headersMs: 100 } });
     const error = await failure(client.listAssets());
     expect(error).toMatchObject({ kind: 'timeout', code: 'headers_timeout', retryable: true });
     expect(error.message).toBe(`${new URL(running.origin).host} sent no response in time`);
-    expect(sleeps).toHaveLength(1);
+    expect(sleeps).toEqual([]);
     running.setFaults({});
     expect((await client.listAssets()).data.length).toBeGreaterThan(0);
   });
