@@ -1,18 +1,17 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { adminRoutes, applyFaults, assetDigest } from './admin.js';
+import { adminRoutes, assetDigest } from './admin.js';
 import { EmulatorClock, iso } from './clock.js';
-import { EmulatorError, type ErrorShape } from './errors.js';
+import { Dispatcher, internalError } from './dispatcher.js';
 import { defaultFaults, describeFaults, parseFaultObject } from './faults.js';
-import { readJson, send, sendError } from './http.js';
-import { RateLimiter } from './rate-limit.js';
+import { sendError } from './http.js';
 import { analyzeRoutes } from './resources/analyze.js';
 import { assetRoutes } from './resources/assets.js';
 import { embedRoutes } from './resources/embed.js';
 import { indexRoutes } from './resources/indexes.js';
 import { taskRoutes } from './resources/tasks.js';
 import { uploadRoutes } from './resources/uploads.js';
-import { type Match, type Reply, type Route, Router, routeLabel, type Scope, scopeOf } from './router.js';
+import { type Route, Router } from './router.js';
 import { seedDemo } from './seed.js';
 import { EmulatorState } from './state.js';
 import { Stats } from './stats.js';
@@ -49,7 +48,7 @@ export interface RunningEmulator {
   advanceClock(seconds: number): string;
   /** Current emulator time (ISO-8601). */
   now(): string;
-  /** Replaces the fault configuration (same grammar as `--faults`, or its JSON form). */
+  /** Replaces the fault configuration (same grammar as `--faults`, or its JSON form); throws FaultSpecError on a bad spec. */
   setFaults(faults: string | Record<string, unknown>): void;
   faults(): Record<string, number | string | null>;
   stats(): ReturnType<Stats['toJSON']>;
@@ -59,7 +58,6 @@ export interface RunningEmulator {
 }
 
 export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
-const UNMATCHED = '(unmatched)';
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const faults = options.faults === undefined ? defaultFaults() : parseFaultObject(options.faults);
@@ -99,13 +97,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     else socket.destroy();
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   state.origin = `http://${host}:${address.port}`;
@@ -118,7 +121,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     advanceClock: (seconds) => iso(state.clock.advance(seconds)),
     now: () => iso(state.now()),
     setFaults: (input) => {
-      applyFaults(state, input);
+      state.faults = parseFaultObject(input);
     },
     faults: () => describeFaults(state.faults),
     stats: () => stats.toJSON(),
@@ -134,155 +137,4 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return closing;
     },
   };
-}
-
-function internalError(): EmulatorError {
-  return new EmulatorError(500, 'internal_error', 'The server encountered an internal error.');
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Runs one request through auth, rate limit and faults to its route handler. */
-class Dispatcher {
-  private readonly rateLimiter = new RateLimiter();
-  private readonly stalls = new Set<NodeJS.Timeout>();
-
-  constructor(
-    private readonly state: EmulatorState,
-    private readonly router: Router,
-  ) {}
-
-  stopStalls(): void {
-    for (const timer of this.stalls) clearTimeout(timer);
-    this.stalls.clear();
-  }
-
-  async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const method = req.method ?? 'GET';
-    let label = `${method} ${UNMATCHED}`;
-    res.on('finish', () => this.state.stats.record(label, res.statusCode));
-
-    const url = new URL(req.url ?? '/', 'http://emulator.invalid');
-    const scoped = scopeOf(url.pathname);
-    if (!scoped) {
-      sendError(
-        res,
-        'classic',
-        new EmulatorError(404, 'not_found', `No such endpoint: ${method} ${url.pathname}`),
-      );
-      return;
-    }
-    const shapeOfScope: ErrorShape = scoped.scope === 'storage' ? 'xml' : 'classic';
-    const headers: Record<string, string> = scoped.scope === 'api' ? { 'X-Api-Version': '1.3' } : {};
-
-    try {
-      const match = this.router.match(scoped.scope, method, scoped.rest);
-      if (match && 'route' in match) label = routeLabel(match.route);
-      if (scoped.scope === 'api') this.authenticate(req, headers);
-      if (!match) {
-        throw new EmulatorError(404, 'not_found', `No such endpoint: ${method} ${url.pathname}`);
-      }
-      if ('allowed' in match) {
-        throw new EmulatorError(405, 'method_not_allowed', `${method} is not allowed on ${url.pathname}.`, {
-          Allow: match.allowed.join(', '),
-        });
-      }
-      await this.run(match, scoped.scope, req, res, url, headers);
-    } catch (error) {
-      const shape = this.shapeFor(scoped.scope, method, scoped.rest) ?? shapeOfScope;
-      if (error instanceof EmulatorError) sendError(res, shape, error, headers);
-      else if (res.headersSent || req.socket.destroyed) res.destroy();
-      else sendError(res, shape, internalError(), headers);
-    }
-  }
-
-  private shapeFor(scope: Scope, method: string, path: string): ErrorShape | undefined {
-    const match = this.router.match(scope, method, path);
-    return match && 'route' in match ? match.route.errors : undefined;
-  }
-
-  private authenticate(req: IncomingMessage, headers: Record<string, string>): void {
-    const key = req.headers['x-api-key'];
-    const given = Array.isArray(key) ? key[0] : key;
-    const expected = this.state.config.apiKey;
-    if (!given || given.trim() === '' || (expected !== undefined && given !== expected)) {
-      throw new EmulatorError(
-        401,
-        'api_key_invalid',
-        'The API key is invalid or expired. Check your x-api-key header.',
-      );
-    }
-    const decision = this.rateLimiter.take(given, this.state.faults.rateLimit, this.state.now());
-    Object.assign(headers, decision.headers);
-    if (!decision.allowed) {
-      const budget = this.state.faults.rateLimit!;
-      throw new EmulatorError(
-        429,
-        'too_many_requests',
-        `You have exceeded the rate limit (${budget.limit} requests per ${budget.windowMs / 1000}s). Please try again later after ${decision.retryAfterSeconds} seconds.`,
-        { 'Retry-After': String(decision.retryAfterSeconds) },
-      );
-    }
-  }
-
-  private async run(
-    match: Match,
-    scope: Scope,
-    req: IncomingMessage,
-    res: ServerResponse,
-    url: URL,
-    headers: Record<string, string>,
-  ): Promise<void> {
-    const faults = this.state.faults;
-    if (scope !== 'admin') {
-      const outageLeft = (this.state.outageEndsAt ?? 0) - this.state.now();
-      if (outageLeft > 0) {
-        throw new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.', {
-          'Retry-After': String(Math.ceil(outageLeft / 1000)),
-        });
-      }
-      if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-      if (Math.random() < faults.stall) {
-        this.stall(req);
-        return;
-      }
-      if (scope === 'api' && Math.random() < faults.api5xx) {
-        throw Math.random() < 0.5
-          ? internalError()
-          : new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.', {
-              'Retry-After': '1',
-            });
-      }
-    }
-    if (scope === 'api') this.state.beforeRequest?.(this.state.now());
-    let body: Promise<unknown> | undefined;
-    const reply: Reply | undefined = await match.route.handler({
-      req,
-      res,
-      params: match.params,
-      query: url.searchParams,
-      json: () => {
-        body ??= readJson(req);
-        return body;
-      },
-    });
-    if (reply) send(res, reply.status, reply.body, { ...headers, ...reply.headers });
-  }
-
-  /** Holds the request without answering (reading its body or not), then drops the connection. */
-  private stall(req: IncomingMessage): void {
-    if (this.state.faults.stallPhase === 'response') req.resume();
-    else req.pause();
-    const timer = setTimeout(() => {
-      this.stalls.delete(timer);
-      req.socket.destroy();
-    }, this.state.faults.stallMs);
-    this.stalls.add(timer);
-    req.socket.once('close', () => {
-      clearTimeout(timer);
-      this.stalls.delete(timer);
-    });
-  }
 }
