@@ -18,7 +18,7 @@ function perTable<T>(value: T): Record<TableId, T> {
   return Object.fromEntries(TABLES.map((table) => [table, value])) as Record<TableId, T>;
 }
 
-export function emptyCollection(queryKey: string, pageSize: number): Collection {
+function emptyCollection(queryKey: string, pageSize: number): Collection {
   return { queryKey, pageSize, pages: {} };
 }
 

@@ -22,7 +22,6 @@ import type {
   SortSpec,
   TableId,
   UploadRow,
-  ViewId,
 } from './types.js';
 
 export interface TableView {
@@ -56,12 +55,8 @@ export function selectActiveTable(state: AppState): TableId {
   return state.ui.tableOf[state.ui.view];
 }
 
-export function selectView(state: AppState): ViewId {
-  return state.ui.view;
-}
-
 /** Loaded ids of a collection, in server order, without duplicates. */
-export function loadedIds(collection: Collection): string[] {
+function loadedIds(collection: Collection): string[] {
   const seen = new Set<string>();
   const pageNumbers = Object.keys(collection.pages)
     .map(Number)
@@ -228,23 +223,6 @@ export function selectSelectedId(state: AppState, table: TableId): string | unde
   const view = selectTableView(state, table);
   return view.ids[state.ui.selection[table]];
 }
-
-/** An entity of a table by id (events: the log entry). */
-export function selectEntity<T extends ResourceTableId>(
-  state: AppState,
-  table: T,
-  id: string,
-): EntityOf[T] | undefined {
-  return (state.entities[table] as Readonly<Record<string, EntityOf[T]>>)[id];
-}
-
-export function selectEvent(state: AppState, id: string): LogEvent | undefined {
-  return eventsById(state.events).get(id);
-}
-
-const eventsById = memoLast(
-  (events: readonly LogEvent[]) => new Map(events.map((event) => [event.id, event])),
-);
 
 export type StatusCounts = Readonly<Record<string, number>>;
 
