@@ -382,13 +382,21 @@ export function uploadRoutes(state: EmulatorState): Route[] {
         const uploadId = params.upload_id!;
         const chunkIndex = Number(params.chunk_index);
         const now = state.now();
-        const check = state.storage.check(ChunkStorage.chunkPath(uploadId, chunkIndex), query, now);
+        const canonical = /^[1-9]\d*$/.test(params.chunk_index!);
+        const check = canonical
+          ? state.storage.check(ChunkStorage.chunkPath(uploadId, chunkIndex), query, now)
+          : 'invalid';
         if (check === 'invalid') {
           throw new EmulatorError(403, 'SignatureDoesNotMatch', 'The request signature does not match.');
         }
         if (check === 'expired') throw new EmulatorError(403, 'AccessDenied', 'Request has expired');
         const session = state.uploads.get(uploadId);
-        if (!session || sessionStatus(session, now) !== 'active' || session.seeded) {
+        if (
+          !session ||
+          sessionStatus(session, now) !== 'active' ||
+          session.seeded ||
+          chunkIndex > session.totalChunks
+        ) {
           throw new EmulatorError(
             404,
             'NoSuchUpload',

@@ -136,6 +136,10 @@ describe('chunk PUT', () => {
     expect(wrongChunk.status).toBe(403);
     expect(wrongChunk.text).toContain('SignatureDoesNotMatch');
 
+    const padded = new URL(created.upload_urls[0]!.url);
+    padded.pathname = padded.pathname.replace(/\/1$/, '/01');
+    expect((await put(padded.href, randomBytes(10))).status).toBe(403);
+
     const unsigned = new URL(created.upload_urls[0]!.url);
     unsigned.search = '';
     expect((await put(unsigned.href, randomBytes(10))).status).toBe(403);
