@@ -61,8 +61,14 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
     else throw new Error('this row cannot be deleted');
     store.setState((current) => {
       const { [id]: _removed, ...rest } = current.entities[table] as Record<string, unknown>;
+      const collection = current.collections[table];
+      const pages = Object.fromEntries(
+        Object.entries(collection.pages).map(([page, ids]) => [page, ids.filter((other) => other !== id)]),
+      );
+      const total = collection.total === undefined ? undefined : Math.max(0, collection.total - 1);
       return {
         entities: { ...current.entities, [table]: rest },
+        collections: { ...current.collections, [table]: { ...collection, pages, total } },
         ui: { ...current.ui, detail: current.ui.detail?.id === id ? null : current.ui.detail },
       };
     });
@@ -146,8 +152,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
     async submitUpload(path) {
       if (!path) throw new Error('type a file path');
       if (!context.uploads) throw new Error('uploads are not available here');
-      const indexId = state().ui.indexId;
-      const id = await context.uploads.start({ path, type: context.uploadType, indexId });
+      const id = await context.uploads.start({ path, type: context.uploadType });
       setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started`) });
     },
     async submitIndex(ref) {

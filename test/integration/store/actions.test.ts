@@ -114,6 +114,7 @@ describe('store actions against the emulator', () => {
     });
     await actions.confirmYes();
     expect(store.getState().entities.tasks[readyId]).toBeUndefined();
+    expect(selectTableView(store.getState(), 'tasks').ids).not.toContain(readyId);
     expect(store.getState().ui.status).toMatchObject({ level: 'info' });
     const gone = await api.getTask(readyId).catch((error: unknown) => error);
     expect(isApiError(gone) && gone.status).toBe(404);
