@@ -253,13 +253,13 @@ export const embedV2TaskSchema = z.looseObject({
   status,
   created_at: optional(timestamp),
   updated_at: optional(timestamp),
-  data: z
-    .array(z.unknown())
-    .nullish()
-    .transform((data) => data ?? null),
+  data: z.array(z.unknown()).nullish(),
   custom_id: z.string().nullish(),
   metadata: optional(record),
   error: optional(errorMessage),
+  model_name: optional(z.string()),
+  video_embedding: optional(z.looseObject({ metadata: optional(record) })),
+  audio_embedding: optional(z.looseObject({ metadata: optional(record) })),
 }) satisfies z.ZodType<EmbedV2Task>;
 
 // ---- analyze -----------------------------------------------------------------

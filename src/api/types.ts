@@ -235,15 +235,23 @@ export interface EmbedTaskStatus {
   video_embedding?: { metadata?: Record<string, unknown> };
 }
 
+/**
+ * Retrieve (`EmbeddingTaskResponse`) sends `data` (null until ready), `metadata` and `error`;
+ * list items (`MediaEmbeddingTask`) send `model_name` and `video_embedding`/`audio_embedding`
+ * instead. Fetch the task for its data or error.
+ */
 export interface EmbedV2Task {
   _id: string;
   status: EmbedStatus;
   created_at?: string;
   updated_at?: string;
-  data: unknown[] | null;
+  data?: unknown[] | null;
   custom_id?: string | null;
   metadata?: Record<string, unknown>;
   error?: { message: string };
+  model_name?: string;
+  video_embedding?: { metadata?: Record<string, unknown> };
+  audio_embedding?: { metadata?: Record<string, unknown> };
 }
 
 export interface EmbedListQuery extends PageQuery {

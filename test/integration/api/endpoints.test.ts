@@ -152,6 +152,7 @@ describe('embeddings', () => {
   test('v2 tasks: list, retrieve; a missing one is an envelope 404', async () => {
     const list = await client.listEmbedV2Tasks();
     const task = await client.getEmbedV2Task(list.data[0]!._id);
+    expect(task._id).toBe(list.data[0]!._id);
     expect(task.data === null || Array.isArray(task.data)).toBe(true);
     const missing = await rejection(client.getEmbedV2Task('0123456789abcdef01234567'));
     expect(missing).toMatchObject({ kind: 'http', status: 404 });
