@@ -16,7 +16,7 @@ import { TwelveLabsClient } from '../src/api/client.js';
 import { isTerminal } from '../src/api/types.js';
 import { createAppStore } from '../src/store/create-store.js';
 import { startPollers } from '../src/store/pollers/index.js';
-import type { Clock } from '../src/store/types.js';
+import type { Clock, PollFamily } from '../src/store/types.js';
 
 const SPEED = 20;
 const TOTAL_TASKS = 10_000;
@@ -60,10 +60,11 @@ async function admin<T>(origin: string, path: string, body?: unknown): Promise<T
   return (await response.json()) as T;
 }
 
-async function requestTotals(origin: string): Promise<number> {
+/** API requests counted by the emulator: task routes only, or every API route. */
+async function requestTotals(origin: string, scope: 'tasks' | 'api'): Promise<number> {
   const stats = await admin<{ requests: Record<string, Record<string, number>> }>(origin, '/stats');
   return Object.entries(stats.requests)
-    .filter(([route]) => route.includes('/tasks'))
+    .filter(([route]) => (scope === 'tasks' ? /^GET \/tasks/.test(route) : !route.includes('/_emulator')))
     .flatMap(([, byStatus]) => Object.values(byStatus))
     .reduce((sum, count) => sum + count, 0);
 }
@@ -114,15 +115,20 @@ async function main() {
     const windowRealMs = (WINDOW_MINUTES * 60_000) / SPEED;
 
     /** 20 new active tasks for a scenario; afterwards they are finished and deleted (total stays 10,000). */
-    const scenario = async (run: () => Promise<{ cycles: number }>, name: string, note: string) => {
+    const scenario = async (
+      run: () => Promise<{ cycles: number }>,
+      name: string,
+      note: string,
+      scope: 'tasks' | 'api' = 'tasks',
+    ) => {
       await createTasks(ACTIVE_TASKS);
       const ids = await activeTaskIds(api);
       const total = (await api.listTasks({ page_limit: 1 })).page_info.total_results;
-      const requestsBefore = await requestTotals(origin);
+      const requestsBefore = await requestTotals(origin, scope);
       const cpuBefore = process.cpuUsage();
       const { cycles } = await run();
       const cpu = cpuMs(cpuBefore);
-      const requests = (await requestTotals(origin)) - requestsBefore;
+      const requests = (await requestTotals(origin, scope)) - requestsBefore;
       await admin(origin, '/clock', { advance_seconds: 86_400 });
       for (const id of ids) await api.deleteTask(id);
       const perMinute = cpu / WINDOW_MINUTES;
@@ -160,43 +166,51 @@ async function main() {
     );
 
     // ---- tltop's store ----
+    const runStore = async (families?: readonly PollFamily[]) => {
+      const realStart = Date.now();
+      const clock: Partial<Clock> = {
+        now: () => realStart + (Date.now() - realStart) * SPEED,
+        setTimeout: (callback, ms) => setTimeout(callback, ms / SPEED),
+      };
+      let activeCycles = 0;
+      const counted = new Proxy(api, {
+        get(target, key, receiver) {
+          const value = Reflect.get(target, key, receiver);
+          if (key !== 'listTasks' || typeof value !== 'function') return value;
+          return (query: { status?: string[] } = {}, options?: object) => {
+            if (query.status) activeCycles += 1;
+            return value.call(target, query, options);
+          };
+        },
+      });
+      const store = createAppStore({ api: counted, clock });
+      store.getState().actions.switchView('indexing');
+      let notifications = 0;
+      const unsubscribe = store.subscribe(() => {
+        notifications += 1;
+      });
+      const pollers = startPollers(store, { families });
+      await sleep(windowRealMs);
+      await pollers.stop();
+      unsubscribe();
+      const state = store.getState();
+      const ready = Object.values(state.entities.tasks).filter((task) => task.status === 'ready').length;
+      process.stdout.write(
+        `store (${families?.join(', ') ?? 'all families'}): ${notifications} notifications, ` +
+          `${Object.keys(state.entities.tasks).length} tasks loaded (${ready} ready), ${state.events.length} events\n`,
+      );
+      return { cycles: families?.length === 1 ? activeCycles : 0 };
+    };
     await scenario(
-      async () => {
-        const realStart = Date.now();
-        const clock: Partial<Clock> = {
-          now: () => realStart + (Date.now() - realStart) * SPEED,
-          setTimeout: (callback, ms) => setTimeout(callback, ms / SPEED),
-        };
-        let activeCycles = 0;
-        const counted = new Proxy(api, {
-          get(target, key, receiver) {
-            const value = Reflect.get(target, key, receiver);
-            if (key !== 'listTasks' || typeof value !== 'function') return value;
-            return (query: { status?: string[] } = {}, options?: object) => {
-              if (query.status) activeCycles += 1;
-              return value.call(target, query, options);
-            };
-          },
-        });
-        const store = createAppStore({ api: counted, clock });
-        store.getState().actions.switchView('indexing');
-        let notifications = 0;
-        const unsubscribe = store.subscribe(() => {
-          notifications += 1;
-        });
-        const pollers = startPollers(store, { families: ['tasks'] });
-        await sleep(windowRealMs);
-        await pollers.stop();
-        unsubscribe();
-        const state = store.getState();
-        const ready = Object.values(state.entities.tasks).filter((task) => task.status === 'ready').length;
-        process.stdout.write(
-          `store: ${notifications} notifications, ${Object.keys(state.entities.tasks).length} tasks loaded (${ready} ready), ${state.events.length} events\n`,
-        );
-        return { cycles: activeCycles };
-      },
+      () => runStore(['tasks']),
       'tltop store pollers',
       'active list every 2-15 s, 20-row window refreshed every 30 s, one GET per finished task',
+    );
+    await scenario(
+      () => runStore(),
+      'tltop store, all 6 families',
+      'every API request of the dashboard: uploads, assets, tasks, indexes, embeddings, analyses (demo data)',
+      'api',
     );
 
     // ---- naive: every task, every 5 s: one full sweep measured ----
@@ -206,7 +220,7 @@ async function main() {
       allIds.push(...result.data.map((task) => task._id));
       if (page >= result.page_info.total_page) break;
     }
-    const requestsBefore = await requestTotals(origin);
+    const requestsBefore = await requestTotals(origin, 'tasks');
     const cpuBefore = process.cpuUsage();
     const sweepStart = performance.now();
     await inParallel(allIds, NAIVE_CONCURRENCY, async (id) => {
@@ -214,7 +228,7 @@ async function main() {
     });
     const sweepMs = performance.now() - sweepStart;
     const sweepCpu = cpuMs(cpuBefore);
-    const sweepRequests = (await requestTotals(origin)) - requestsBefore;
+    const sweepRequests = (await requestTotals(origin, 'tasks')) - requestsBefore;
     const cyclesPerMinute = 60_000 / Math.max(SDK_SLEEP_MS, sweepMs);
     rows.push({
       scenario: 'naive: every task every 5 s',
@@ -237,7 +251,7 @@ async function main() {
   const table = rows.map((row) => [
     row.scenario,
     fmt(row.requests_per_minute, 0),
-    fmt(row.cpu_ms_per_cycle, 2),
+    row.cycles ? fmt(row.cpu_ms_per_cycle, 2) : '–',
     fmt(row.cpu_ms_per_minute),
     fmt(row.core_percent, 2),
     `1/${fmt(naive.requests_per_minute / Math.max(1, row.requests_per_minute), 0)}`,
