@@ -84,7 +84,8 @@ const uploadHeaders = z.record(
 export const createUploadSchema = z.looseObject({
   upload_id: id,
   asset_id: id,
-  upload_urls: list(presignedUrl),
+  // The initial batch may cover some chunks or none; the rest are requested later.
+  upload_urls: z.preprocess((value) => value ?? [], z.array(presignedUrl)),
   upload_headers: optional(uploadHeaders).transform((headers) => headers ?? {}),
   chunk_size: count.positive(),
   total_chunks: count,
