@@ -42,8 +42,8 @@ export interface RunningEmulator {
   origin: string;
   /** origin + '/v1.3', what TWELVELABS_BASE_URL holds */
   baseUrl: string;
-  /** The temp dir holding chunk bytes (removed on close). */
-  storageDir: string;
+  /** The temp dir holding chunk bytes, once there are any (removed on close). */
+  readonly storageDir: string | undefined;
   /** Moves the emulator clock forward; returns the new emulator time (ISO-8601). */
   advanceClock(seconds: number): string;
   /** Current emulator time (ISO-8601). */
@@ -61,7 +61,7 @@ export const DEFAULT_CHUNK_SIZE = 5 * 1024 * 1024;
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const faults = options.faults === undefined ? defaultFaults() : parseFaultObject(options.faults);
-  const storage = await ChunkStorage.create();
+  const storage = new ChunkStorage();
   const stats = new Stats();
   const state = new EmulatorState(
     new EmulatorClock(options.speed ?? 1),
@@ -97,18 +97,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     else socket.destroy();
   });
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
     });
-  } catch (error) {
-    await storage.close();
-    throw error;
-  }
+  });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   state.origin = `http://${host}:${address.port}`;
@@ -117,7 +112,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   return {
     origin: state.origin,
     baseUrl: `${state.origin}/v1.3`,
-    storageDir: storage.dir,
+    get storageDir() {
+      return storage.dir;
+    },
     advanceClock: (seconds) => iso(state.clock.advance(seconds)),
     now: () => iso(state.now()),
     setFaults: (input) => {

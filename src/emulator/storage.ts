@@ -1,5 +1,5 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -14,17 +14,43 @@ export interface ReceivedChunk {
   size: number;
 }
 
+/** Temp dirs of emulators still running; removed on process exit if close() was never called. */
+const liveDirs = new Set<string>();
+let exitHookInstalled = false;
+
+function removeOnExit(dir: string): void {
+  liveDirs.add(dir);
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const live of liveDirs) rmSync(live, { recursive: true, force: true });
+  });
+}
+
 /**
- * Where chunk bytes live: one file per chunk in a temp dir (never in memory), and
- * the HMAC signing of the presigned `/_storage/...` URLs that accept them.
+ * Where chunk bytes live: one file per chunk in a temp dir (never in memory),
+ * created on the first chunk PUT and removed on close; and the HMAC signing of
+ * the presigned `/_storage/...` URLs that accept them.
  */
 export class ChunkStorage {
   private readonly secret = randomBytes(32);
+  private directory: Promise<string> | undefined;
+  private createdDir: string | undefined;
+  private closed = false;
 
-  private constructor(readonly dir: string) {}
+  /** The temp dir, once a chunk has been stored. */
+  get dir(): string | undefined {
+    return this.createdDir;
+  }
 
-  static async create(): Promise<ChunkStorage> {
-    return new ChunkStorage(await mkdtemp(join(tmpdir(), 'tltop-emulator-')));
+  private ensureDir(): Promise<string> {
+    if (this.closed) return Promise.reject(new Error('chunk storage is closed'));
+    this.directory ??= mkdtemp(join(tmpdir(), 'tltop-emulator-')).then((dir) => {
+      this.createdDir = dir;
+      removeOnExit(dir);
+      return dir;
+    });
+    return this.directory;
   }
 
   static chunkPath(uploadId: string, chunkIndex: number): string {
@@ -50,8 +76,8 @@ export class ChunkStorage {
     return createHmac('sha256', this.secret).update(`PUT\n${path}\n${expires}`).digest('hex');
   }
 
-  private file(uploadId: string, chunkIndex: number): string {
-    return join(this.dir, uploadId, String(chunkIndex));
+  private async file(uploadId: string, chunkIndex: number): Promise<string> {
+    return join(await this.ensureDir(), uploadId, String(chunkIndex));
   }
 
   /**
@@ -64,8 +90,9 @@ export class ChunkStorage {
     body: IncomingMessage,
     options: { bytesPerSecond?: number; keep?: boolean; onBytes?: (count: number) => void } = {},
   ): Promise<ReceivedChunk> {
-    await mkdir(join(this.dir, uploadId), { recursive: true });
-    const partial = `${this.file(uploadId, chunkIndex)}.${randomBytes(4).toString('hex')}.part`;
+    const file = await this.file(uploadId, chunkIndex);
+    await mkdir(join(file, '..'), { recursive: true });
+    const partial = `${file}.${randomBytes(4).toString('hex')}.part`;
     const md5 = createHash('md5');
     let size = 0;
     const tap = new Transform({
@@ -85,7 +112,7 @@ export class ChunkStorage {
     }
     try {
       await pipeline([...stages, createWriteStream(partial, { highWaterMark: 1024 * 1024 })]);
-      await rename(partial, this.file(uploadId, chunkIndex));
+      await rename(partial, file);
     } catch (error) {
       await unlink(partial).catch(() => undefined);
       throw error;
@@ -98,7 +125,7 @@ export class ChunkStorage {
     const sha256 = createHash('sha256');
     let size = 0;
     for (let index = 1; index <= totalChunks; index += 1) {
-      for await (const piece of createReadStream(this.file(uploadId, index))) {
+      for await (const piece of createReadStream(await this.file(uploadId, index))) {
         sha256.update(piece as Buffer);
         size += (piece as Buffer).length;
       }
@@ -109,12 +136,16 @@ export class ChunkStorage {
   /** Streams the assembled file (the `url` a completed upload returns). */
   async *read(uploadId: string, totalChunks: number): AsyncGenerator<Buffer> {
     for (let index = 1; index <= totalChunks; index += 1) {
-      for await (const piece of createReadStream(this.file(uploadId, index))) yield piece as Buffer;
+      for await (const piece of createReadStream(await this.file(uploadId, index))) yield piece as Buffer;
     }
   }
 
   async close(): Promise<void> {
-    await rm(this.dir, { recursive: true, force: true });
+    this.closed = true;
+    const dir = await this.directory?.catch(() => undefined);
+    if (dir === undefined) return;
+    await rm(dir, { recursive: true, force: true });
+    liveDirs.delete(dir);
   }
 }
 

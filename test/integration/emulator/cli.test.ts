@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -27,6 +28,36 @@ function tltop(...args: string[]) {
   const firstLine = new Promise<string>((resolve) => lines.once('line', resolve));
   return { child, exited, firstLine, stderr: () => stderr };
 }
+
+describe('chunk storage', () => {
+  test('a process that exits without close() still removes the temp dir', async () => {
+    const script = `
+      const { startEmulator } = await import('./dist/emulator/server.js');
+      const emulator = await startEmulator({ chunkSize: 1024 });
+      const headers = { 'x-api-key': 'k', 'content-type': 'application/json' };
+      const created = await (await fetch(emulator.baseUrl + '/assets/multipart-uploads', {
+        method: 'POST', headers, body: JSON.stringify({ filename: 'a.mp4', type: 'video', total_size: 2048 }),
+      })).json();
+      await fetch(created.upload_urls[0].url, { method: 'PUT', body: new Uint8Array(1024) });
+      console.log(emulator.storageDir);
+      process.exit(0);
+    `;
+    const child = spawn(NODE, ['--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout!.on('data', (piece: Buffer) => {
+      output += piece.toString();
+    });
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    const dir = output.trim();
+    expect(dir).toContain('tltop-emulator-');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
 
 describe('tltop emulator', () => {
   test.each(['SIGTERM', 'SIGINT'] as const)(

@@ -111,11 +111,12 @@ describe('create', () => {
 describe('chunk PUT', () => {
   test('answers a quoted MD5 ETag and keeps the bytes on disk in a temp dir removed on close', async () => {
     const created = await createUpload(CHUNK * 2);
+    expect(emu.emulator.storageDir).toBeUndefined();
     const bytes = randomBytes(CHUNK);
     const response = await put(created.upload_urls[0]!.url, bytes);
     expect(response.status).toBe(200);
     expect(response.etag).toBe(`"${proofFor(bytes)}"`);
-    const dir = emu.emulator.storageDir;
+    const dir = emu.emulator.storageDir!;
     expect(readdirSync(join(dir, created.upload_id))).toEqual(['1']);
     expect(emu.stats().bytes_received).toBe(CHUNK);
     await emu.close();
