@@ -95,6 +95,23 @@ describe('requests', () => {
     expect(proxy.requests).toHaveLength(1);
   });
 
+  test('every body is consumed or destroyed: 30 oversized bodies do not exhaust the pool of 8', async () => {
+    const big = JSON.stringify({ code: 'boom', message: 'x'.repeat(1024 * 1024) });
+    const raw = await server((_request, response, index) =>
+      index < 30 ? reply(response, [200, 404, 500][index % 3]!, big) : reply(response, 200, taskPage()),
+    );
+    const { client } = makeClient(raw.origin, {
+      retry: { maxRetries: 0 },
+      timeouts: { headersMs: 2000 },
+      maxResponseBytes: 1024,
+    });
+    const outcomes = await Promise.all(Array.from({ length: 30 }, () => failure(client.listTasks())));
+    expect(new Set(outcomes.map((error) => error.code))).toEqual(
+      new Set(['response_too_large', 'http_404', 'http_500']),
+    );
+    expect((await client.listTasks()).data).toHaveLength(1);
+  });
+
   test('path parameters are encoded, so an id cannot leave its path segment', async () => {
     const raw = await server((_request, response) => reply(response, 200, taskPage().data[0]));
     const { client } = makeClient(raw.origin);
