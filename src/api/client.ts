@@ -159,7 +159,8 @@ function describeIssue(message: string): string {
 export class TwelveLabsClient implements TwelveLabsApi {
   readonly baseUrl: string;
   private readonly base: URL;
-  private readonly apiKey: string;
+  // A #private field: util.inspect and JSON.stringify of the client never show it.
+  readonly #apiKey: string;
   private readonly userAgent: string;
   private readonly timeouts: Timeouts;
   private readonly retry: RetryOptions;
@@ -174,7 +175,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     if (!options.apiKey || !VISIBLE_ASCII.test(options.apiKey)) {
       throw new TypeError('the API key is empty or contains spaces or non-ASCII characters');
     }
-    this.apiKey = options.apiKey;
+    this.#apiKey = options.apiKey;
     this.base = normalizeApiBaseUrl(options.baseUrl);
     this.baseUrl = this.base.href;
     this.userAgent = options.userAgent ?? USER_AGENT;
@@ -440,7 +441,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     url.search = toSearchParams(spec.query).toString();
     const context = { method: spec.method, path: url.pathname };
     const headers: Record<string, string> = {
-      'x-api-key': this.apiKey,
+      'x-api-key': this.#apiKey,
       'user-agent': this.userAgent,
       accept: 'application/json',
     };
@@ -488,7 +489,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
         status: response.status,
         headers: response.headers,
         bodyText: new TextDecoder().decode(response.body),
-        secrets: [this.apiKey],
+        secrets: [this.#apiKey],
         now: this.now(),
       });
     }
@@ -527,7 +528,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
 
   private invalid(context: { method: string; path: string }, code: string, detail: string): ApiError {
     const message = cleanServerText(`invalid response from ${context.method} ${context.path}: ${detail}`, [
-      this.apiKey,
+      this.#apiKey,
     ]);
     return new ApiError({ kind: 'invalid_response', code, message, retryable: false, ...context });
   }

@@ -487,6 +487,12 @@ describe('secrets', () => {
     expect(errors[2]!.message).toBe('404 x: tlk_…CRET https://s3.example/bucket/part?…');
   });
 
+  test('printing the client does not show the key', () => {
+    const { client } = makeClient('http://127.0.0.1:1');
+    expect(inspect(client, { depth: 5, showHidden: true })).not.toContain(MARKER_KEY);
+    expect(Object.values(client)).not.toContain(MARKER_KEY);
+  });
+
   test('a bad key or base URL is refused without being echoed', () => {
     expect(() => new TwelveLabsClient({ apiKey: `${MARKER_KEY}\n`, baseUrl: 'http://127.0.0.1:1' })).toThrow(
       /^the API key is empty/,
