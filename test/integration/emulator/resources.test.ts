@@ -77,7 +77,8 @@ describe('assets', () => {
     expect(statuses).toEqual(new Set(['ready', 'failed', 'processing']));
     const failed = assets.find((asset) => asset.status === 'failed');
     expect(failed.error.message).toEqual(expect.any(String));
-    const ready = assets.find((asset) => asset.status === 'ready' && asset.type !== 'image');
+    const ready = assets.find((asset) => asset.status === 'ready' && asset.file_type.startsWith('video/'));
+    expect(ready.duration).toBeGreaterThan(0);
     expect(ready.size).toBeGreaterThan(0);
 
     const audio = await all('/assets?asset_types=audio');
