@@ -1,13 +1,11 @@
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { USER_AGENT } from '../version.js';
-import type { CallOptions, ConnectionStats, RateLimitState, TwelveLabsApi } from './api.js';
+import type { CallOptions, ConnectionStats, TwelveLabsApi } from './api.js';
 import { normalizeApiBaseUrl } from './base-url.js';
-import { ApiError } from './errors.js';
-import { httpError } from './http-error.js';
-import { clampPageQuery, toSearchParams } from './query.js';
-import { readRateLimit } from './rate-limit.js';
-import { DEFAULT_RETRY, type RetryOptions, retryDelayMs } from './retry.js';
+import { clampPageQuery } from './query.js';
+import { type CallSpec, type Query, Requester } from './requester.js';
+import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
 import {
   analyzeTaskPageSchema,
   analyzeTaskSchema,
@@ -31,15 +29,7 @@ import {
   taskSchema,
   uploadStatusSchema,
 } from './schemas.js';
-import { cleanServerText } from './server-text.js';
-import {
-  createDispatcher,
-  DEFAULT_TIMEOUTS,
-  NOT_SENT_CODES,
-  type RawResponse,
-  send,
-  type Timeouts,
-} from './transport.js';
+import { createDispatcher, DEFAULT_TIMEOUTS, type Timeouts } from './transport.js';
 import type {
   AnalyzeListQuery,
   AnalyzeTask,
@@ -86,70 +76,14 @@ export interface TwelveLabsClientOptions {
   now?: () => number;
 }
 
-type Method = 'GET' | 'POST' | 'DELETE';
-type Query = Parameters<typeof toSearchParams>[0];
-
-interface CallSpec<T> {
-  method: Method;
-  path: string;
-  query?: Query;
-  body?: unknown;
-  /** Absent for calls whose success has no body worth reading (deletes). */
-  schema?: z.ZodType<T>;
-  /** Safe to send twice: retried on connection errors, 408, 429 and 5xx. */
-  idempotent: boolean;
-  signal?: AbortSignal | undefined;
-  maxRetries?: number | undefined;
-}
-
-const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 
-function callOptions(options: CallOptions | undefined) {
+function callOptions(options: CallOptions | undefined): Pick<CallSpec<unknown>, 'signal' | 'maxRetries'> {
   return { signal: options?.signal, maxRetries: options?.maxRetries };
 }
 
 function segment(value: string): string {
   return encodeURIComponent(value);
-}
-
-/** `data[3].status` from a zod issue path. */
-function fieldPath(path: readonly PropertyKey[]): string {
-  let text = '';
-  for (const key of path) {
-    text += typeof key === 'number' ? `[${key}]` : `${text ? '.' : ''}${String(key)}`;
-  }
-  return text || '(body)';
-}
-
-/** Anything but an ApiError (a programming error before sending) still rejects as one. */
-function asApiError(error: unknown, method: string, path: string): ApiError {
-  if (error instanceof ApiError) return error;
-  return new ApiError({
-    kind: 'invalid_request',
-    code: 'request_failed',
-    message: 'the request could not be sent',
-    retryable: false,
-    method,
-    path,
-  });
-}
-
-/**
- * An id that would change the path's meaning once in the URL: empty (`/tasks/` is the list),
- * or `.` / `..`, which URLs resolve (ids are percent-encoded, so no other spelling gets here).
- */
-function unusableSegment(path: string): string | undefined {
-  return path
-    .split('/')
-    .slice(1)
-    .find((segment) => /^\.{0,2}$/.test(segment));
-}
-
-/** `expected string, received number`, or `missing` for an absent required field. */
-function describeIssue(message: string): string {
-  const text = message.replace(/^Invalid input: /, '');
-  return text.endsWith('received undefined') ? 'missing' : text;
 }
 
 /**
@@ -158,45 +92,39 @@ function describeIssue(message: string): string {
  */
 export class TwelveLabsClient implements TwelveLabsApi {
   readonly baseUrl: string;
-  private readonly base: URL;
-  // A #private field: util.inspect and JSON.stringify of the client never show it.
-  readonly #apiKey: string;
-  private readonly userAgent: string;
-  private readonly timeouts: Timeouts;
-  private readonly retry: RetryOptions;
+  private readonly requester: Requester;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
-  private readonly maxResponseBytes: number;
-  private readonly now: () => number;
-  private currentStats: ConnectionStats = { rateLimit: {} };
-  private readonly listeners = new Set<(stats: ConnectionStats) => void>();
 
   constructor(options: TwelveLabsClientOptions) {
     if (!options.apiKey || !VISIBLE_ASCII.test(options.apiKey)) {
       throw new TypeError('the API key is empty or contains spaces or non-ASCII characters');
     }
-    this.#apiKey = options.apiKey;
-    this.base = normalizeApiBaseUrl(options.baseUrl);
-    this.baseUrl = this.base.href;
-    this.userAgent = options.userAgent ?? USER_AGENT;
-    this.timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    this.retry = { ...DEFAULT_RETRY, ...options.retry };
-    this.maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
-    this.now = options.now ?? Date.now;
+    const base = normalizeApiBaseUrl(options.baseUrl);
+    const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.baseUrl = base.href;
     this.ownsDispatcher = options.dispatcher === undefined;
     this.dispatcher =
-      options.dispatcher ??
-      createDispatcher(this.base.origin, this.timeouts.connectMs, options.env ?? process.env);
+      options.dispatcher ?? createDispatcher(base.origin, timeouts.connectMs, options.env ?? process.env);
+    this.requester = new Requester({
+      apiKey: options.apiKey,
+      base,
+      userAgent: options.userAgent ?? USER_AGENT,
+      timeouts,
+      retry: { ...DEFAULT_RETRY, ...options.retry },
+      dispatcher: this.dispatcher,
+      maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
+      now: options.now ?? Date.now,
+    });
   }
 
   stats(): ConnectionStats {
-    return this.currentStats;
+    return this.requester.stats();
   }
 
   /** Calls `listener` with fresh stats after every attempt; returns the unsubscribe function. */
   onStats(listener: (stats: ConnectionStats) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.requester.onStats(listener);
   }
 
   /** Closes the client's own connection pool (an injected dispatcher is left to its owner). */
@@ -207,7 +135,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- multipart uploads -----------------------------------------------------
 
   createUpload(body: CreateUploadRequest, options?: CallOptions): Promise<CreateUploadResponse> {
-    return this.call({
+    return this.requester.call({
       method: 'POST',
       path: '/assets/multipart-uploads',
       body,
@@ -222,7 +150,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   getUploadStatus(uploadId: string, query?: PageQuery, options?: CallOptions): Promise<UploadStatus> {
-    return this.call({
+    return this.requester.call({
       method: 'GET',
       path: `/assets/multipart-uploads/${segment(uploadId)}`,
       query: clampPageQuery(query) as Query,
@@ -238,7 +166,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     chunks: CompletedChunk[],
     options?: CallOptions,
   ): Promise<ReportChunksResponse> {
-    return this.call({
+    return this.requester.call({
       method: 'POST',
       path: `/assets/multipart-uploads/${segment(uploadId)}`,
       body: { completed_chunks: chunks },
@@ -255,7 +183,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     count: number,
     options?: CallOptions,
   ): Promise<PresignedUrlsResponse> {
-    return this.call({
+    return this.requester.call({
       method: 'POST',
       path: `/assets/multipart-uploads/${segment(uploadId)}/presigned-urls`,
       body: { start, count },
@@ -302,7 +230,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     body: { asset_id: string; enable_video_stream?: boolean },
     options?: CallOptions,
   ): Promise<CreateIndexedAssetResponse> {
-    return this.call({
+    return this.requester.call({
       method: 'POST',
       path: `/indexes/${segment(indexId)}/indexed-assets`,
       body,
@@ -367,7 +295,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   // ---- plumbing --------------------------------------------------------------
 
   private get<T>(path: string, schema: z.ZodType<T>, options?: CallOptions): Promise<T> {
-    return this.call({ method: 'GET', path, schema, idempotent: true, ...callOptions(options) });
+    return this.requester.call({ method: 'GET', path, schema, idempotent: true, ...callOptions(options) });
   }
 
   private list<T>(
@@ -376,7 +304,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
     schema: z.ZodType<Page<T>>,
     options?: CallOptions,
   ): Promise<Page<T>> {
-    return this.call({
+    return this.requester.call({
       method: 'GET',
       path,
       query: clampPageQuery(query) as Query,
@@ -388,166 +316,11 @@ export class TwelveLabsClient implements TwelveLabsApi {
 
   /** Deletes are not retried: a repeat after an unseen success would report a confusing 404. */
   private async delete(path: string, options?: CallOptions): Promise<void> {
-    await this.call<undefined>({ method: 'DELETE', path, idempotent: false, ...callOptions(options) });
-  }
-
-  private async call<T>(spec: CallSpec<T>): Promise<T> {
-    const badSegment = unusableSegment(spec.path);
-    if (badSegment !== undefined) {
-      throw new ApiError({
-        kind: 'invalid_request',
-        code: 'invalid_id',
-        message: `invalid id "${badSegment}" in ${spec.method} ${this.fullPath(spec.path)}`,
-        retryable: false,
-        method: spec.method,
-        path: this.fullPath(spec.path),
-      });
-    }
-    const maxRetries = spec.maxRetries ?? this.retry.maxRetries;
-    for (let retry = 0; ; retry++) {
-      try {
-        return await this.attempt(spec);
-      } catch (error) {
-        const apiError = asApiError(error, spec.method, this.fullPath(spec.path));
-        const notSent = NOT_SENT_CODES.has(apiError.code);
-        const retryAllowed = spec.idempotent || apiError.status === 429 || notSent;
-        // A response timeout already cost seconds: report it now, the poller's backoff takes over.
-        const timedOut = apiError.kind === 'timeout' && !notSent;
-        if (!apiError.retryable || !retryAllowed || timedOut || retry >= maxRetries) throw apiError;
-        const wait = retryDelayMs(this.retry, retry, apiError.retryAfterMs);
-        if (wait === undefined) throw apiError;
-        try {
-          await this.retry.sleep(wait, spec.signal);
-        } catch {
-          throw new ApiError({
-            kind: 'abort',
-            code: 'aborted',
-            message: 'request cancelled',
-            retryable: false,
-            method: spec.method,
-            path: this.fullPath(spec.path),
-          });
-        }
-      }
-    }
-  }
-
-  private fullPath(path: string): string {
-    return `${this.base.pathname}${path}`;
-  }
-
-  private async attempt<T>(spec: CallSpec<T>): Promise<T> {
-    const url = new URL(this.fullPath(spec.path), this.base.origin);
-    url.search = toSearchParams(spec.query).toString();
-    const context = { method: spec.method, path: url.pathname };
-    const headers: Record<string, string> = {
-      'x-api-key': this.#apiKey,
-      'user-agent': this.userAgent,
-      accept: 'application/json',
-    };
-    if (spec.body !== undefined) headers['content-type'] = 'application/json';
-
-    const started = performance.now();
-    let latencyMs: number | undefined;
-    let rateLimit: RateLimitState | undefined;
-    let ok = false;
-    try {
-      const response = await send(
-        {
-          method: spec.method,
-          url,
-          headers,
-          ...(spec.body !== undefined && { body: JSON.stringify(spec.body) }),
-        },
-        {
-          dispatcher: this.dispatcher,
-          timeouts: this.timeouts,
-          signal: spec.signal,
-          maxBodyBytes: this.maxResponseBytes,
-          maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
-        },
-      );
-      latencyMs = performance.now() - started;
-      rateLimit = readRateLimit(response.headers);
-      const value = this.interpret(response, spec.schema, context);
-      ok = true;
-      return value;
-    } finally {
-      this.record({ latencyMs: latencyMs ?? performance.now() - started, ok, rateLimit });
-    }
-  }
-
-  /** A successful response parsed by its schema, or the ApiError the response amounts to. */
-  private interpret<T>(
-    response: RawResponse,
-    schema: z.ZodType<T> | undefined,
-    context: { method: string; path: string },
-  ): T {
-    if (response.status < 200 || response.status >= 300) {
-      throw httpError({
-        ...context,
-        status: response.status,
-        headers: response.headers,
-        bodyText: new TextDecoder().decode(response.body),
-        secrets: [this.#apiKey],
-        now: this.now(),
-      });
-    }
-    if (!schema) return undefined as T;
-    if (response.truncated) {
-      throw this.invalid(
-        context,
-        'response_too_large',
-        `response larger than ${this.maxResponseBytes} bytes`,
-      );
-    }
-    return this.parse(response.body, schema, context);
-  }
-
-  private parse<T>(body: Buffer, schema: z.ZodType<T>, context: { method: string; path: string }): T {
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
-    } catch {
-      throw this.invalid(context, 'invalid_utf8', 'response is not valid UTF-8');
-    }
-    if (!text.trim()) throw this.invalid(context, 'empty_body', 'empty response body');
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      const what = /^\s*</.test(text) ? 'an HTML page instead of JSON' : 'malformed or truncated JSON';
-      throw this.invalid(context, 'invalid_json', what);
-    }
-    const parsed = schema.safeParse(json);
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    const detail = issue ? `${fieldPath(issue.path)}: ${describeIssue(issue.message)}` : 'unexpected shape';
-    throw this.invalid(context, 'schema_mismatch', detail);
-  }
-
-  private invalid(context: { method: string; path: string }, code: string, detail: string): ApiError {
-    const message = cleanServerText(`invalid response from ${context.method} ${context.path}: ${detail}`, [
-      this.#apiKey,
-    ]);
-    return new ApiError({ kind: 'invalid_response', code, message, retryable: false, ...context });
-  }
-
-  /** Latency of the last attempt, when it last succeeded or failed, the latest rate-limit headers. */
-  private record(outcome: { latencyMs: number; ok: boolean; rateLimit: RateLimitState | undefined }): void {
-    const at = this.now();
-    this.currentStats = {
-      ...this.currentStats,
-      lastLatencyMs: Math.round(outcome.latencyMs),
-      ...(outcome.ok ? { lastSuccessAt: at } : { lastErrorAt: at }),
-      ...(outcome.rateLimit && { rateLimit: outcome.rateLimit }),
-    };
-    for (const listener of this.listeners) {
-      try {
-        listener(this.currentStats);
-      } catch {
-        // A failing listener is its owner's bug; it must not turn a call into a non-ApiError.
-      }
-    }
+    await this.requester.call<undefined>({
+      method: 'DELETE',
+      path,
+      idempotent: false,
+      ...callOptions(options),
+    });
   }
 }
