@@ -70,7 +70,7 @@ export interface TwelveLabsClientOptions {
   dispatcher?: Dispatcher;
   /** Where HTTP_PROXY, HTTPS_PROXY and NO_PROXY are read; default process.env. */
   env?: NodeJS.ProcessEnv;
-  /** Largest successful response body accepted (default 8 MiB). */
+  /** Largest successful response body accepted (default 8 MiB; embedding retrieves 64 MiB). */
   maxResponseBytes?: number;
   /** Clock for Retry-After dates and X-Ratelimit-Reset; injectable for tests. */
   now?: () => number;
@@ -81,6 +81,9 @@ const VISIBLE_ASCII = /^[\x21-\x7e]+$/;
 function callOptions(options: CallOptions | undefined): Pick<CallSpec<unknown>, 'signal' | 'maxRetries'> {
   return { signal: options?.signal, maxRetries: options?.maxRetries };
 }
+
+/** A finished embedding task carries every vector: an hour of video is tens of MiB of JSON. */
+const EMBEDDINGS_MAX_BYTES = 64 * 1024 * 1024;
 
 function segment(value: string): string {
   return encodeURIComponent(value);
@@ -267,7 +270,14 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   getEmbedTask(taskId: string, options?: CallOptions): Promise<EmbedTask> {
-    return this.get(`/embed/tasks/${segment(taskId)}`, embedTaskSchema, options);
+    return this.requester.call({
+      method: 'GET',
+      path: `/embed/tasks/${segment(taskId)}`,
+      schema: embedTaskSchema,
+      idempotent: true,
+      maxResponseBytes: EMBEDDINGS_MAX_BYTES,
+      ...callOptions(options),
+    });
   }
 
   listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>> {
@@ -275,7 +285,14 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   getEmbedV2Task(taskId: string, options?: CallOptions): Promise<EmbedV2Task> {
-    return this.get(`/embed-v2/tasks/${segment(taskId)}`, embedV2TaskSchema, options);
+    return this.requester.call({
+      method: 'GET',
+      path: `/embed-v2/tasks/${segment(taskId)}`,
+      schema: embedV2TaskSchema,
+      idempotent: true,
+      maxResponseBytes: EMBEDDINGS_MAX_BYTES,
+      ...callOptions(options),
+    });
   }
 
   // ---- analyze ---------------------------------------------------------------

@@ -24,6 +24,8 @@ export interface CallSpec<T> {
   idempotent: boolean;
   signal?: AbortSignal | undefined;
   maxRetries?: number | undefined;
+  /** Overrides the client's response size limit (embedding retrieves carry every vector). */
+  maxResponseBytes?: number;
 }
 
 export interface RequesterOptions {
@@ -154,13 +156,13 @@ export class Requester {
           dispatcher: this.options.dispatcher,
           timeouts: this.options.timeouts,
           signal: spec.signal,
-          maxBodyBytes: this.options.maxResponseBytes,
+          maxBodyBytes: spec.maxResponseBytes ?? this.options.maxResponseBytes,
           maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
         },
       );
       latencyMs = performance.now() - started;
       rateLimit = readRateLimit(response.headers);
-      const value = this.interpret(response, spec.schema, context);
+      const value = this.interpret(response, spec, context);
       ok = true;
       return value;
     } finally {
@@ -169,7 +171,7 @@ export class Requester {
   }
 
   /** A successful response parsed by its schema, or the ApiError the response amounts to. */
-  private interpret<T>(response: RawResponse, schema: z.ZodType<T> | undefined, context: RequestContext): T {
+  private interpret<T>(response: RawResponse, spec: CallSpec<T>, context: RequestContext): T {
     const secrets = [this.#apiKey];
     if (response.status < 200 || response.status >= 300) {
       throw httpError({
@@ -181,12 +183,12 @@ export class Requester {
         now: this.options.now(),
       });
     }
-    if (!schema) return undefined as T;
+    if (!spec.schema) return undefined as T;
     if (response.truncated) {
-      const detail = `response larger than ${this.options.maxResponseBytes} bytes`;
-      throw invalidResponse(context, 'response_too_large', detail, secrets);
+      const limit = spec.maxResponseBytes ?? this.options.maxResponseBytes;
+      throw invalidResponse(context, 'response_too_large', `response larger than ${limit} bytes`, secrets);
     }
-    return decodeJson(response.body, schema, context, secrets);
+    return decodeJson(response.body, spec.schema, context, secrets);
   }
 
   /** Latency of the last attempt, when it last succeeded or failed, the latest rate-limit headers. */

@@ -365,6 +365,18 @@ describe('timeouts and aborts', () => {
 });
 
 describe('bad responses', () => {
+  test('an embedding retrieve may be tens of MiB; other answers stop at 8 MiB', async () => {
+    const vectors = Array.from({ length: 900 }, () => ({
+      embedding: Array.from({ length: 1024 }, () => 0.123456789),
+    }));
+    const body = JSON.stringify({ _id: 'e1', status: 'ready', data: vectors });
+    expect(body.length).toBeGreaterThan(10 * 1024 * 1024);
+    const raw = await server((_request, response) => reply(response, 200, body));
+    const { client } = makeClient(raw.origin);
+    expect((await client.getEmbedV2Task('e1')).data).toHaveLength(900);
+    expect(await failure(client.getTask('e1'))).toMatchObject({ code: 'response_too_large' });
+  });
+
   test('malformed JSON', async () => {
     const raw = await server((_request, response) => reply(response, 200, '{"data":[{"_id":'));
     const { client } = makeClient(raw.origin);
