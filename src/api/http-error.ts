@@ -52,6 +52,8 @@ export interface HttpErrorContext {
 }
 
 const CODE_PATTERN = /^[\w.-]{1,64}$/;
+/** Room kept at the end of the message for `; retry in 3600s`. */
+const RETRY_SUFFIX_ROOM = 24;
 
 /** Turns a non-2xx response into an ApiError with a one-line message. */
 export function httpError(context: HttpErrorContext): ApiError {
@@ -64,7 +66,11 @@ export function httpError(context: HttpErrorContext): ApiError {
     !secrets.some((secret) => server.code?.includes(secret));
   const code = usable ? server.code! : `http_${status}`;
   const prefix = `${status} ${code}: `;
-  const serverMessage = cleanServerText(server.message, secrets, MAX_MESSAGE_LENGTH - prefix.length - 24);
+  const serverMessage = cleanServerText(
+    server.message,
+    secrets,
+    MAX_MESSAGE_LENGTH - prefix.length - RETRY_SUFFIX_ROOM,
+  );
   const retryAfterMs = readRetryAfterMs(headers, status, context.now);
   const requestId = readRequestId(headers);
   const safeRequestId =
