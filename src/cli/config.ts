@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { API_VERSION_PATH, normalizeApiBaseUrl } from '../api/base-url.js';
+import { ApiError } from '../api/errors.js';
 import { oneLine, UsageError } from './errors.js';
 import { parseHttpUrl } from './parse.js';
 import {
@@ -142,4 +143,44 @@ export async function resolveConnection(
     return { ...base, apiKey, demo: false, keySource: 'command' };
   }
   return { ...base, demo: true, keySource: 'none' };
+}
+
+function keyOrigin({ keySource, profileName }: Connection): string {
+  switch (keySource) {
+    case 'flag':
+      return '--api-key';
+    case 'env':
+      return 'the TWELVELABS_API_KEY environment variable';
+    case 'profile':
+      return `profile "${profileName}"`;
+    case 'command':
+      return `the key_command of profile "${profileName}"`;
+    case 'none':
+      return 'nowhere';
+  }
+}
+
+function isAuthError(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.status === 401 || error.status === 403);
+}
+
+function isUnreachable(error: unknown): error is ApiError {
+  return error instanceof ApiError && (error.kind === 'network' || error.kind === 'timeout');
+}
+
+/** A wrong key or an unreachable host: every call would fail the same way. */
+export function isConnectionFailure(error: unknown): boolean {
+  return isAuthError(error) || isUnreachable(error);
+}
+
+/** One line saying what is wrong with the connection and what to fix. */
+export function describeConnectionError(error: unknown, connection: Connection): string {
+  const host = new URL(connection.baseUrl).host;
+  if (isAuthError(error)) {
+    return `${host} rejected the API key from ${keyOrigin(connection)} (${error.status} ${error.code}); check the key or run tltop config`;
+  }
+  if (isUnreachable(error)) {
+    return `cannot reach the API: ${error.message}; check the base URL (${connection.baseUrl}) and your network`;
+  }
+  return oneLine(error);
 }

@@ -1,7 +1,16 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
-import { DEFAULT_BASE_URL, DEFAULT_PROFILE, parseBaseUrl, parseProfileName } from '../config.js';
-import { ExitCode, UsageError } from '../errors.js';
+import {
+  type Connection,
+  DEFAULT_BASE_URL,
+  DEFAULT_PROFILE,
+  describeConnectionError,
+  parseBaseUrl,
+  parseProfileName,
+  resolveConnection,
+} from '../config.js';
+import { ExitCode, oneLine, UsageError } from '../errors.js';
 import { parseIntegerInRange } from '../parse.js';
 import {
   type ConfigFile,
@@ -278,8 +287,34 @@ async function interactive(io: CommandIo) {
       makeCurrent,
     );
     io.stdout.write(`saved profile "${name}" to ${file} (mode 0600)${makeCurrent ? ', now current' : ''}\n`);
+    io.stdout.write(`${await checkProfile(name)}\n`);
   } finally {
     prompter.close();
+  }
+}
+
+/** One call with the profile's own key and URL (the environment left out), to catch a typo now. */
+async function checkProfile(name: string): Promise<string> {
+  const { TWELVELABS_API_KEY, TWELVE_LABS_API_KEY, TWELVELABS_BASE_URL, ...env } = process.env;
+  let connection: Connection;
+  try {
+    connection = await resolveConnection({ profile: name }, env);
+  } catch (error) {
+    return `warning: ${oneLine(error)}`;
+  }
+  if (!connection.apiKey) return 'no key yet: tltop will open the demo until one is set';
+  const api = new TwelveLabsClient({
+    apiKey: connection.apiKey,
+    baseUrl: connection.baseUrl,
+    retry: { maxRetries: 0 },
+  });
+  try {
+    await api.listIndexes({ page_limit: 1 });
+    return `checked: ${new URL(connection.baseUrl).host} accepts the key`;
+  } catch (error) {
+    return `warning: ${describeConnectionError(error, connection)} (the profile is saved)`;
+  } finally {
+    await api.close();
   }
 }
 

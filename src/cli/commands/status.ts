@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
-import { ApiError } from '../../api/errors.js';
 import { formatBytes, formatRelative } from '../../components/format.js';
 import { defaultStateDir, JournalStore } from '../../upload/journal.js';
-import { addConnectionOptions, type Connection, type ConnectionFlags, resolveConnection } from '../config.js';
+import {
+  addConnectionOptions,
+  type ConnectionFlags,
+  describeConnectionError,
+  isConnectionFailure,
+  resolveConnection,
+} from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
 import type { CommandIo } from '../program.js';
 import type { StatusDocument } from './status-schema.js';
@@ -11,38 +16,6 @@ import { type LocalJournals, takeStatusSnapshot } from './status-snapshot.js';
 
 interface StatusFlags extends ConnectionFlags {
   json?: boolean;
-}
-
-const KEY_ORIGIN: Record<Connection['keySource'], string> = {
-  flag: '--api-key',
-  env: 'the TWELVELABS_API_KEY environment variable',
-  profile: 'the profile',
-  command: "the profile's key_command",
-  none: 'nowhere',
-};
-
-function isAuthError(error: unknown): error is ApiError {
-  return error instanceof ApiError && (error.status === 401 || error.status === 403);
-}
-
-function isUnreachable(error: unknown): error is ApiError {
-  return error instanceof ApiError && (error.kind === 'network' || error.kind === 'timeout');
-}
-
-/** A wrong key or an unreachable host ends the snapshot: every family would fail the same way. */
-function isFatal(error: unknown): boolean {
-  return isAuthError(error) || isUnreachable(error);
-}
-
-function describeFatal(error: unknown, connection: Connection): string {
-  const host = new URL(connection.baseUrl).host;
-  if (isAuthError(error)) {
-    return `${host} rejected the API key from ${KEY_ORIGIN[connection.keySource]} (${error.status} ${error.code}); check the key or run tltop config`;
-  }
-  if (isUnreachable(error)) {
-    return `cannot reach the API: ${error.message}; check the base URL (${connection.baseUrl}) and your network`;
-  }
-  return oneLine(error);
 }
 
 function table(rows: string[][]): string {
@@ -138,11 +111,11 @@ export function registerStatusCommand(program: Command, io: CommandIo, setExitCo
         api,
         profile: connection.profileName,
         journals: await readJournals(env),
-        isFatal,
+        isFatal: isConnectionFailure,
         describeError: oneLine,
       });
     } catch (error) {
-      io.stderr.write(`tltop: ${describeFatal(error, connection)}\n`);
+      io.stderr.write(`tltop: ${describeConnectionError(error, connection)}\n`);
       setExitCode(ExitCode.failed);
       return;
     } finally {

@@ -19,6 +19,8 @@ interface BadInput {
   command?: string;
 }
 
+/** A key and an address that answers nothing, so no case can reach a real host. */
+const OFFLINE = { TWELVELABS_API_KEY: 'tlk_offlineoffline00001', TWELVELABS_BASE_URL: 'http://127.0.0.1:9' };
 const PROFILES = { current_profile: 'prod', profiles: { prod: { api_key: 'tlk_secretsecret1234' } } };
 
 const BAD_INPUTS: BadInput[] = [
@@ -110,26 +112,28 @@ const BAD_INPUTS: BadInput[] = [
     name: 'upload missing file',
     command: 'upload',
     args: ['upload', '/nonexistent/tltop.mp4'],
-    says: /tltop\.mp4/,
+    env: OFFLINE,
+    says: /\/nonexistent\/tltop\.mp4: no such file/,
   },
   {
     name: 'upload bad --type',
     command: 'upload',
     args: ['upload', '--type', 'movie', 'x.mp4'],
-    says: /movie/,
+    says: /expected one of video, audio, image, got "movie"/,
   },
   {
     name: 'upload --concurrency 0',
     command: 'upload',
     args: ['upload', '--concurrency', '0', 'x.mp4'],
-    says: /concurrency|expected/,
+    says: /option '--concurrency <n>' argument '0' is invalid. expected 1..16, got 0/,
   },
   { name: 'upload without a file', command: 'upload', args: ['upload'], says: /missing required argument/ },
   {
     name: 'resume unknown upload',
     command: 'resume',
     args: ['resume', 'no-such-upload'],
-    says: /no-such-upload/,
+    env: OFFLINE,
+    says: /no unfinished upload no-such-upload/,
   },
   { name: 'dashboard without a terminal', command: 'dashboard', args: [], says: /tltop status/ },
   {
@@ -173,7 +177,12 @@ describe('bad command-line input: one line on stderr, exit 2, no stack trace', (
         await writeFile(file, text, { mode: 0o600 });
         if (input.mode !== undefined) await chmod(file, input.mode);
       }
-      const env = cleanEnv({ HOME: home, TLTOP_CONFIG_DIR: configDir, ...input.env });
+      const env = cleanEnv({
+        HOME: home,
+        TLTOP_CONFIG_DIR: configDir,
+        TLTOP_STATE_DIR: path.join(configDir, 'state'),
+        ...input.env,
+      });
       const result = await runCli(input.args, env);
       const lines = result.stderr.split('\n').filter((line) => line !== '');
       expect(lines, result.stderr).toHaveLength(1);

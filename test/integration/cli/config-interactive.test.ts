@@ -3,11 +3,20 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { BIN, NODE } from './run-cli.js';
 
 const exec = promisify(execFile);
 const KEY = 'tlk_hiddenhiddenhidden9999';
+let emulator: TestEmulator;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator({ apiKey: KEY });
+});
+afterAll(async () => {
+  await emulator.close();
+});
 
 /** The real binary on a real terminal (tmux), on a private tmux server. */
 class Terminal {
@@ -62,28 +71,41 @@ describe('tltop config on a terminal', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('adds a profile with the key typed but never shown', async () => {
+  async function addProfile(key: string) {
     await terminal.start(command());
     await terminal.waitFor('Profile name [default]:');
     await terminal.type('prod');
     await terminal.waitFor('Base URL [https://api.twelvelabs.io/v1.3]:');
     await terminal.type('ftp://nope');
     await terminal.waitFor('expected an http(s) URL');
-    await terminal.type('http://127.0.0.1:4000');
+    await terminal.type(emulator.origin);
     await terminal.waitFor('API key (input hidden');
-    await terminal.type(KEY);
+    await terminal.type(key);
     await terminal.waitFor('Default index id [none]:');
     await terminal.type('idx_42');
-    const screen = await terminal.waitFor('EXIT=');
+    return terminal.waitFor('EXIT=');
+  }
+
+  it('adds a profile with the key typed but never shown, and checks the key', async () => {
+    const screen = await addProfile(KEY);
     expect(screen).toContain('saved profile "prod"');
+    expect(screen).toContain(`checked: ${new URL(emulator.origin).host} accepts the key`);
     expect(screen).toContain('EXIT=0');
     expect(screen).not.toContain('hiddenhidden');
 
     expect((await stat(file())).mode & 0o777).toBe(0o600);
     expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({
       current_profile: 'prod',
-      profiles: { prod: { base_url: 'http://127.0.0.1:4000/v1.3', api_key: KEY, default_index: 'idx_42' } },
+      profiles: { prod: { base_url: `${emulator.baseUrl}`, api_key: KEY, default_index: 'idx_42' } },
     });
+  });
+
+  it('saves a key the server rejects, with a one-line warning', async () => {
+    const screen = await addProfile('tlk_typotypotypotypo0000');
+    expect(screen).toContain('saved profile "prod"');
+    expect(screen).toMatch(/warning: .* rejected the API key from profile "prod" \(401 api_key_invalid\)/);
+    expect(screen).not.toContain('typotypo');
+    expect(screen).toContain('EXIT=0');
   });
 
   it('Ctrl-C at a prompt saves nothing and exits 130', async () => {
