@@ -351,3 +351,97 @@ describe('hostile responses', () => {
     expect(apiError.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
   });
 });
+
+/** Small seeded PRNG so a failing mutation can be replayed. */
+function mulberry32(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const VALID_PAGE = {
+  data: [
+    {
+      _id: '6298d673f1090f1100476d4c',
+      status: 'ready',
+      created_at: '2026-01-01T00:00:00Z',
+      system_metadata: { filename: 'a.mp4', duration: 12.5, width: 1280, height: 720 },
+      error_reason: { code: 'x', message: 'y' },
+    },
+  ],
+  page_info: { limit_per_page: 10, page: 1, total_page: 1, total_results: 1 },
+};
+
+const ODD_VALUES: unknown[] = [null, -1, 1.5, 1e308, '', '\u001b[2J', [], {}, true, 'x'.repeat(300)];
+
+/** One random change to a valid body: a byte cut, a byte flipped, or a field replaced or removed. */
+function mutate(random: () => number): Buffer {
+  const body = structuredClone(VALID_PAGE) as Record<string, unknown>;
+  const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+  const choice = random();
+  if (choice < 0.2) {
+    const text = Buffer.from(JSON.stringify(body));
+    return text.subarray(0, Math.floor(random() * text.length));
+  }
+  if (choice < 0.35) {
+    const text = Buffer.from(JSON.stringify(body));
+    text[Math.floor(random() * text.length)] = Math.floor(random() * 256);
+    return text;
+  }
+  const item = (body.data as Record<string, unknown>[])[0]!;
+  const target = pick([
+    body,
+    body.page_info as Record<string, unknown>,
+    item,
+    item.system_metadata as Record<string, unknown>,
+  ]);
+  const key = pick(Object.keys(target));
+  if (random() < 0.3) delete target[key];
+  else target[key] = pick(ODD_VALUES);
+  return Buffer.from(JSON.stringify(body));
+}
+
+describe('random mutations of a valid page', () => {
+  test('300 mutations: each a parsed page or a typed ApiError, never anything else', async () => {
+    const random = mulberry32(20261123);
+    let next: Buffer = Buffer.alloc(0);
+    const mutationServer = await startRawServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(next);
+    });
+    const mutationClient = new TwelveLabsClient({
+      apiKey: 'tlk_fuzz0000000000000000',
+      baseUrl: mutationServer.origin,
+      retry: { maxRetries: 0 },
+    });
+    const tally = { parsed: 0, rejected: 0 };
+    try {
+      for (let i = 0; i < 300; i++) {
+        next = mutate(random);
+        const outcome = await mutationClient.listTasks().then(
+          (page) => ({ page }),
+          (error: unknown) => ({ error }),
+        );
+        if ('page' in outcome) {
+          expect(Array.isArray(outcome.page.data)).toBe(true);
+          for (const task of outcome.page.data) expect(typeof task.status).toBe('string');
+          tally.parsed++;
+        } else {
+          expect(outcome.error, `mutation ${i}: ${next.toString('latin1')}`).toBeInstanceOf(ApiError);
+          expect((outcome.error as ApiError).message).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+          tally.rejected++;
+        }
+      }
+    } finally {
+      await mutationClient.close();
+      await mutationServer.close();
+    }
+    // Both outcomes occur: harmless changes (an optional field dropped) parse, the rest are refused.
+    expect(tally.parsed).toBeGreaterThan(10);
+    expect(tally.rejected).toBeGreaterThan(100);
+  });
+});
