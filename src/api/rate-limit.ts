@@ -27,13 +27,17 @@ export function readRateLimit(headers: IncomingHttpHeaders): RateLimitState | un
 
 /**
  * How long the server asks us to wait, from `retry-after-ms`, `Retry-After` (seconds or an
- * HTTP date) or, for a 429 without them, `X-Ratelimit-Reset` (epoch seconds).
+ * HTTP date) or, for a 429 without them, `X-Ratelimit-Reset` (epoch seconds). Points in time
+ * are measured from the response's own `Date` when it has one, so a skewed local clock cannot
+ * stretch or cancel the wait; `now` is the fallback.
  */
 export function readRetryAfterMs(
   headers: IncomingHttpHeaders,
   status: number,
-  now: number,
+  localNow: number,
 ): number | undefined {
+  const serverDate = Date.parse(header(headers, 'date') ?? '');
+  const now = Number.isNaN(serverDate) ? localNow : serverDate;
   const milliseconds = nonNegativeNumber(header(headers, 'retry-after-ms'));
   if (milliseconds !== undefined) return Math.round(milliseconds);
 

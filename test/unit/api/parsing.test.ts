@@ -84,6 +84,17 @@ describe('rate-limit headers', () => {
     expect(readRetryAfterMs({ 'retry-after': '-1' }, 429, now)).toBeUndefined();
   });
 
+  test("points in time count from the response's Date, not a skewed local clock", () => {
+    const skewedNow = Date.parse('2030-06-01T00:00:00Z');
+    const date = 'Thu, 01 Jan 2026 00:00:00 GMT';
+    const reset = String(Date.parse('2026-01-01T00:00:05Z') / 1000);
+    expect(readRetryAfterMs({ date, 'x-ratelimit-reset': reset }, 429, skewedNow)).toBe(5000);
+    expect(readRetryAfterMs({ date, 'retry-after': 'Thu, 01 Jan 2026 00:00:07 GMT' }, 503, skewedNow)).toBe(
+      7000,
+    );
+    expect(readRetryAfterMs({ date: 'garbage', 'x-ratelimit-reset': '1005' }, 429, 1_000_000)).toBe(5000);
+  });
+
   test('X-Ratelimit-Reset counts only for a 429', () => {
     const headers = { 'x-ratelimit-reset': '1010' };
     expect(readRetryAfterMs(headers, 429, 1_000_000)).toBe(10_000);
