@@ -72,7 +72,7 @@ export interface TwelveLabsClientOptions {
   env?: NodeJS.ProcessEnv;
   /** Largest successful response body accepted (default 8 MiB; embedding retrieves 64 MiB). */
   maxResponseBytes?: number;
-  /** Clock for Retry-After dates and X-Ratelimit-Reset; injectable for tests. */
+  /** Clock for the stats timestamps, and for Retry-After dates when a response has no Date header. */
   now?: () => number;
 }
 
