@@ -98,6 +98,7 @@ export class TwelveLabsClient implements TwelveLabsApi {
   private readonly requester: Requester;
   private readonly dispatcher: Dispatcher;
   private readonly ownsDispatcher: boolean;
+  private closing: Promise<void> | undefined;
 
   constructor(options: TwelveLabsClientOptions) {
     if (!options.apiKey || !VISIBLE_ASCII.test(options.apiKey)) {
@@ -130,9 +131,13 @@ export class TwelveLabsClient implements TwelveLabsApi {
     return this.requester.onStats(listener);
   }
 
-  /** Closes the client's own connection pool (an injected dispatcher is left to its owner). */
-  async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+  /**
+   * Closes the client's own connection pool after the calls in flight (an injected dispatcher
+   * is left to its owner). Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= this.ownsDispatcher ? this.dispatcher.close() : Promise.resolve();
+    return this.closing;
   }
 
   // ---- multipart uploads -----------------------------------------------------

@@ -107,7 +107,18 @@ const TRANSPORT_CODES: Record<string, ErrorCodeInfo> = {
   ECONNRESET: { kind: 'network', code: 'connection_reset', text: 'connection to {host} was reset' },
   EPIPE: { kind: 'network', code: 'connection_reset', text: 'connection to {host} was reset' },
   UND_ERR_SOCKET: { kind: 'network', code: 'connection_closed', text: '{host} closed the connection' },
-  UND_ERR_CLOSED: { kind: 'network', code: 'connection_closed', text: '{host} closed the connection' },
+  UND_ERR_CLOSED: {
+    kind: 'invalid_request',
+    code: 'client_closed',
+    text: 'the client for {host} was closed',
+    retryable: false,
+  },
+  UND_ERR_DESTROYED: {
+    kind: 'invalid_request',
+    code: 'client_closed',
+    text: 'the client for {host} was closed',
+    retryable: false,
+  },
   UND_ERR_RES_CONTENT_LENGTH_MISMATCH: {
     kind: 'network',
     code: 'response_cut_off',

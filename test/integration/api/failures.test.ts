@@ -146,6 +146,16 @@ describe('stats', () => {
     });
   });
 
+  test('a call after close is a typed error and not retried', async () => {
+    const raw = await server((_request, response) => reply(response, 200, taskPage()));
+    const { client, sleeps } = makeClient(raw.origin);
+    await client.listTasks();
+    await client.close();
+    const error = await failure(client.listTasks());
+    expect(error).toMatchObject({ kind: 'invalid_request', code: 'client_closed', retryable: false });
+    expect(sleeps).toEqual([]);
+  });
+
   test('a request undici refuses to send is a typed error and not retried', async () => {
     const raw = await server((_request, response) => reply(response, 200, taskPage()));
     const { client, sleeps } = makeClient(raw.origin, { userAgent: 'tltop\r\nx-injected: 1' });
