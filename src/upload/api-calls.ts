@@ -65,6 +65,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 export interface RetryOptions {
   policy: UploadPolicy;
   signal: AbortSignal;
+  /** overrides policy.apiAttempts */
+  attempts?: number;
   /** a 429/503 was seen (for concurrency and counters) */
   onThrottle?(waitMs: number): void;
   /** an attempt failed and will be retried after `waitMs` */
@@ -84,7 +86,7 @@ export async function withApiRetries<T>(call: () => Promise<T>, options: RetryOp
     } catch (error) {
       if (options.signal.aborted) throw new AbortedError();
       const failure = apiFailure(error);
-      if (!failure.retryable || attempt >= options.policy.apiAttempts) throw error;
+      if (!failure.retryable || attempt >= (options.attempts ?? options.policy.apiAttempts)) throw error;
       let wait = fullJitterDelay(attempt, options.policy);
       if (failure.retryAfterMs !== undefined) {
         wait = Math.max(wait, clampRetryAfter(failure.retryAfterMs, options.policy));

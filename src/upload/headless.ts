@@ -187,6 +187,10 @@ export class HeadlessOutput {
         upload_id: snapshot.uploadId ?? null,
         asset_id: snapshot.assetId ?? null,
         status: outcome,
+        retries: snapshot.counters.retries,
+        url_refreshes: snapshot.counters.urlRefreshes,
+        throttles: snapshot.counters.throttles,
+        tail_duplicates: snapshot.counters.tailDuplicates,
         ...(snapshot.indexedAssetId && {
           index_id: snapshot.indexId,
           indexed_asset_id: snapshot.indexedAssetId,

@@ -36,8 +36,10 @@ export interface UploadPolicy {
   reportBatch: number;
   /** ... or this long after the first unreported one */
   reportFlushMs: number;
-  /** attempts per API call (create, URLs, report, status) */
+  /** attempts per API call (URLs, report, status, asset) */
   apiAttempts: number;
+  /** attempts to create a session: nothing is at stake yet, so a dead host fails fast */
+  createAttempts: number;
   /** after this long without a throttle, concurrency goes up by one */
   concurrencyRecoverMs: number;
   /** breaker opens after 2 x concurrency failures and no confirmed chunk for this long */
@@ -70,6 +72,7 @@ export const DEFAULT_POLICY: UploadPolicy = {
   reportBatch: 10,
   reportFlushMs: 1000,
   apiAttempts: 8,
+  createAttempts: 3,
   concurrencyRecoverMs: 30_000,
   breakerQuietMs: 120_000,
   breakerProbeMs: 30_000,

@@ -188,14 +188,24 @@ export class UploadRun {
   private async drive(): Promise<void> {
     try {
       if (!this.session) await this.createSession();
+      this.throwIfStopped();
       if (this.needsReconcile) await this.reconcile();
+      this.throwIfStopped();
       if (!this.sessionCompleted) await this.uploadChunks();
+      this.throwIfStopped();
       if (this.spec.followAsset) await this.followAsset();
+      this.throwIfStopped();
       if (this.spec.followAsset && this.spec.indexId) await this.followIndexedAsset();
+      this.throwIfStopped();
       await this.finish('done');
     } catch (error) {
       await this.onDriveError(error);
     }
+  }
+
+  /** Pause, cancel or shutdown happened while a stage was finishing. */
+  private throwIfStopped(): void {
+    if (this.activity.signal.aborted) throw new AbortedError();
   }
 
   private async onDriveError(error: unknown): Promise<void> {
@@ -242,7 +252,7 @@ export class UploadRun {
           { filename: basename(this.file.path), type: this.spec.type, total_size: this.file.size },
           { signal },
         ),
-      this.retryOptions(signal),
+      { ...this.retryOptions(signal), attempts: this.deps.policy.createAttempts },
     );
     if (
       !(answer.chunk_size > 0) ||

@@ -14,7 +14,7 @@ import type { CommandIo } from '../program.js';
 interface UploadFlags extends ConnectionFlags {
   type: AssetType;
   index?: string;
-  concurrency: number;
+  concurrency?: number;
   wait: boolean;
   json?: boolean;
 }
@@ -22,6 +22,8 @@ interface UploadFlags extends ConnectionFlags {
 export interface HeadlessSession {
   manager: Uploads;
   output: HeadlessOutput;
+  /** --concurrency, else the profile's, else the default */
+  concurrency: number;
   /** set once Ctrl-C was pressed */
   interrupted(): boolean;
   /** exit code from how every started upload ended */
@@ -53,10 +55,11 @@ export async function openHeadlessSession(
   } catch (error) {
     throw new UsageError(oneLine(error));
   }
+  const concurrency = flags.concurrency ?? connection.settings.concurrency ?? DEFAULT_CONCURRENCY;
   const manager = createUploadManager({
     api,
     stateDir: defaultStateDir(process.env),
-    defaultConcurrency: flags.concurrency,
+    defaultConcurrency: concurrency,
   });
   const output = new HeadlessOutput(io, outputMode(io, flags.json));
   manager.onEvent((event) => output.event(event));
@@ -81,6 +84,7 @@ export async function openHeadlessSession(
   return {
     manager,
     output,
+    concurrency,
     interrupted: () => interrupted,
     async finish(ids) {
       try {
@@ -113,9 +117,10 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     )
     .option('--index <id>', 'also index each asset in this index and wait for it')
     .addOption(
-      new Option('--concurrency <n>', `parallel chunk uploads per file (1-${MAX_CONCURRENCY})`)
-        .argParser(parseIntegerInRange(1, MAX_CONCURRENCY))
-        .default(DEFAULT_CONCURRENCY),
+      new Option(
+        '--concurrency <n>',
+        `parallel chunk uploads per file (1-${MAX_CONCURRENCY}; default: the profile's, else ${DEFAULT_CONCURRENCY})`,
+      ).argParser(parseIntegerInRange(1, MAX_CONCURRENCY)),
     )
     .option('--no-wait', 'stop once the bytes are uploaded, without waiting for the asset')
     .option(
@@ -155,7 +160,7 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
           path: file,
           type: flags.type,
           indexId: flags.index,
-          concurrency: flags.concurrency,
+          concurrency: session.concurrency,
           followAsset: flags.wait,
         });
         ids.push(id);

@@ -1,0 +1,108 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TwelveLabsClient } from '../../../src/api/client.js';
+import { createUploadManager, type Uploads } from '../../../src/upload/manager.js';
+import type { UploadPolicy } from '../../../src/upload/policy.js';
+import type { UploadEvent } from '../../../src/upload/types.js';
+import type { TestEmulator } from '../../helpers/emulator.js';
+
+/** Short waits so retries and polling take milliseconds, not seconds; the rules are the same. */
+export const FAST_POLICY: Partial<UploadPolicy> = {
+  backoffBaseMs: 20,
+  backoffCapMs: 500,
+  retryAfterMinMs: 50,
+  followIntervalMs: 50,
+  followMaxIntervalMs: 200,
+  reportFlushMs: 50,
+  breakerProbeMs: 200,
+  concurrencyRecoverMs: 500,
+  flushBudgetMs: 2000,
+};
+
+export async function tempDir(prefix = 'tltop-upload-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(dir: string | undefined): Promise<void> {
+  if (dir) await rm(dir, { recursive: true, force: true });
+}
+
+/** A file of random bytes (random so that chunk MD5s differ). */
+export async function randomFile(dir: string, name: string, size: number): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, randomBytes(size));
+  return path;
+}
+
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path)) hash.update(piece as Buffer);
+  return hash.digest('hex');
+}
+
+export interface Harness {
+  manager: Uploads;
+  client: TwelveLabsClient;
+  events: UploadEvent[];
+  close(): Promise<void>;
+}
+
+/** A manager on a real client (no retries of its own) talking to the emulator over loopback. */
+export function openManager(
+  emulator: TestEmulator,
+  stateDir: string,
+  policy: Partial<UploadPolicy> = FAST_POLICY,
+): Harness {
+  const client = new TwelveLabsClient({
+    apiKey: emulator.apiKey,
+    baseUrl: emulator.baseUrl,
+    retry: { maxRetries: 0 },
+  });
+  const manager = createUploadManager({ api: client, stateDir, policy });
+  const events: UploadEvent[] = [];
+  manager.onEvent((event) => events.push(event));
+  return {
+    manager,
+    client,
+    events,
+    async close() {
+      await manager.shutdown();
+      await client.close();
+    },
+  };
+}
+
+/** Resolves with the first event matching, or rejects after `ms`. */
+export function waitForEvent(
+  harness: Harness,
+  match: (event: UploadEvent) => boolean,
+  ms = 20_000,
+): Promise<UploadEvent> {
+  const found = harness.events.find(match);
+  if (found) return Promise.resolve(found);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`no matching upload event within ${ms} ms`));
+    }, ms);
+    const stop = harness.manager.onEvent((event) => {
+      if (!match(event)) return;
+      clearTimeout(timer);
+      stop();
+      resolve(event);
+    });
+  });
+}
+
+/** Successful chunk PUTs the emulator has counted so far. */
+export function chunkPuts(emulator: TestEmulator, status = '200'): number {
+  const requests = emulator.stats().requests as Record<string, Record<string, number>>;
+  let total = 0;
+  for (const [route, byStatus] of Object.entries(requests)) {
+    if (route.startsWith('PUT ') && route.includes('/chunks/')) total += byStatus[status] ?? 0;
+  }
+  return total;
+}
