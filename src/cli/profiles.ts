@@ -3,18 +3,32 @@ import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import type { PollIntervals } from '../store/types.js';
+import { MAX_CONCURRENCY } from '../upload/policy.js';
 import { UsageError } from './errors.js';
 
-/** The views whose pollers a profile may slow down or speed up (seconds between polls). */
-export const POLL_TARGETS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'] as const;
-export type PollTarget = (typeof POLL_TARGETS)[number];
+/**
+ * The poll intervals a profile may change (in seconds), and the store's names for them
+ * (src/store/types.ts PollIntervals, in milliseconds).
+ */
+export const POLL_KEYS = {
+  active: 'active',
+  active_hidden: 'activeHidden',
+  window: 'window',
+  window_hidden: 'windowHidden',
+  detail: 'detail',
+  heartbeat: 'heartbeat',
+} as const satisfies Record<string, keyof PollIntervals>;
+export type PollKey = keyof typeof POLL_KEYS;
+export const POLL_KEY_NAMES = Object.keys(POLL_KEYS) as PollKey[];
 
 export const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 const pollIntervalsSchema = z.strictObject(
-  Object.fromEntries(
-    POLL_TARGETS.map((target) => [target, z.number().min(1).max(3600).optional()]),
-  ) as Record<PollTarget, z.ZodOptional<z.ZodNumber>>,
+  Object.fromEntries(POLL_KEY_NAMES.map((key) => [key, z.number().min(0.5).max(3600).optional()])) as Record<
+    PollKey,
+    z.ZodOptional<z.ZodNumber>
+  >,
 );
 
 const profileSchema = z
@@ -24,7 +38,7 @@ const profileSchema = z
     key_command: z.union([z.string().trim().min(1), z.tuple([z.string().min(1)], z.string())]).optional(),
     poll_intervals: pollIntervalsSchema.optional(),
     default_index: z.string().min(1).optional(),
-    concurrency: z.int().min(1).max(64).optional(),
+    concurrency: z.int().min(1).max(MAX_CONCURRENCY).optional(),
     read_only: z.boolean().optional(),
     notifications: z.boolean().optional(),
   })
@@ -43,8 +57,8 @@ export type ConfigFile = z.infer<typeof configSchema>;
 
 /** The non-connection settings of a profile, as the rest of tltop uses them. */
 export interface ProfileSettings {
-  /** Milliseconds between polls per view, only where the profile overrides the default. */
-  pollIntervalsMs: Partial<Record<PollTarget, number>>;
+  /** Only the intervals the profile overrides; pass to startPollers({ intervals }). */
+  pollIntervals: Partial<PollIntervals>;
   defaultIndex?: string;
   /** Upload workers per file. */
   concurrency?: number;
@@ -55,13 +69,13 @@ export interface ProfileSettings {
 }
 
 export function settingsOf(profile: StoredProfile | undefined): ProfileSettings {
-  const pollIntervalsMs: Partial<Record<PollTarget, number>> = {};
-  for (const target of POLL_TARGETS) {
-    const seconds = profile?.poll_intervals?.[target];
-    if (seconds !== undefined) pollIntervalsMs[target] = Math.round(seconds * 1000);
+  const pollIntervals: Partial<PollIntervals> = {};
+  for (const key of POLL_KEY_NAMES) {
+    const seconds = profile?.poll_intervals?.[key];
+    if (seconds !== undefined) pollIntervals[POLL_KEYS[key]] = Math.round(seconds * 1000);
   }
   return {
-    pollIntervalsMs,
+    pollIntervals,
     defaultIndex: profile?.default_index,
     concurrency: profile?.concurrency,
     readOnly: profile?.read_only ?? false,

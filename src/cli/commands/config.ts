@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
+import { MAX_CONCURRENCY } from '../../upload/policy.js';
 import {
   type Connection,
   DEFAULT_BASE_URL,
@@ -16,8 +17,8 @@ import {
   type ConfigFile,
   configPath,
   loadConfig,
-  POLL_TARGETS,
-  type PollTarget,
+  POLL_KEY_NAMES,
+  type PollKey,
   PROFILE_NAME,
   type StoredProfile,
   saveConfig,
@@ -34,22 +35,22 @@ interface SetProfileFlags {
   clearKey?: boolean;
   defaultIndex?: string;
   concurrency?: number;
-  poll: Partial<Record<PollTarget, number>>;
+  poll: Partial<Record<PollKey, number>>;
   readOnly?: boolean;
   notifications?: boolean;
   use?: boolean;
 }
 
-function parsePoll(value: string, previous: Partial<Record<PollTarget, number>>) {
-  const match = /^([a-z]+)=(\d+(?:\.\d+)?)$/.exec(value.trim());
-  const target = match?.[1] as PollTarget | undefined;
+function parsePoll(value: string, previous: Partial<Record<PollKey, number>>) {
+  const match = /^([a-z_]+)=(\d+(?:\.\d+)?)$/.exec(value.trim());
+  const key = match?.[1] as PollKey | undefined;
   const seconds = Number(match?.[2]);
-  if (!target || !POLL_TARGETS.includes(target) || !(seconds >= 1 && seconds <= 3600)) {
+  if (!key || !POLL_KEY_NAMES.includes(key) || !(seconds >= 0.5 && seconds <= 3600)) {
     throw new InvalidArgumentError(
-      `expected VIEW=SECONDS with VIEW one of ${POLL_TARGETS.join(', ')} and 1..3600 seconds, got "${value}"`,
+      `expected NAME=SECONDS with NAME one of ${POLL_KEY_NAMES.join(', ')} and 0.5..3600 seconds, got "${value}"`,
     );
   }
-  return { ...previous, [target]: seconds };
+  return { ...previous, [key]: seconds };
 }
 
 function readStdin(): Promise<string> {
@@ -352,10 +353,14 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
     .option('--key-command <command>', 'a command that prints the key, run without a shell at start')
     .option('--clear-key', 'remove the stored key or key command')
     .option('--default-index <id>', 'index the dashboard and uploads use by default')
-    .option('--concurrency <n>', 'upload workers per file (1..64)', parseIntegerInRange(1, 64))
     .option(
-      '--poll <view=seconds>',
-      `poll interval override, repeatable (${POLL_TARGETS.join(', ')})`,
+      '--concurrency <n>',
+      `upload workers per file (1..${MAX_CONCURRENCY})`,
+      parseIntegerInRange(1, MAX_CONCURRENCY),
+    )
+    .option(
+      '--poll <name=seconds>',
+      `poll interval in seconds, repeatable (${POLL_KEY_NAMES.join(', ')})`,
       parsePoll,
       {},
     )

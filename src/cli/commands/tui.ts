@@ -53,7 +53,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   }
   const api = new TwelveLabsClient({ apiKey, baseUrl });
   const store = createAppStore({ api });
-  const pollers = startPollers(store);
+  const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   const info: ConnectionInfo = {
     profile: connection.demo ? 'demo' : connection.profileName,
     host: new URL(baseUrl).host,

@@ -94,12 +94,12 @@ const BAD_INPUTS: BadInput[] = [
   {
     name: 'config --concurrency 0',
     args: ['config', 'set-profile', 'p', '--concurrency', '0'],
-    says: /expected 1\.\.64, got 0/,
+    says: /expected 1\.\.16, got 0/,
   },
   {
-    name: 'config --poll for an unknown view',
+    name: 'config --poll for an unknown interval',
     args: ['config', 'set-profile', 'p', '--poll', 'tasks=5'],
-    says: /expected VIEW=SECONDS/,
+    says: /expected NAME=SECONDS with NAME one of active, active_hidden/,
   },
   {
     name: 'config key and key command together',

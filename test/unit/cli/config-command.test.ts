@@ -49,9 +49,9 @@ describe('tltop config', () => {
       '--concurrency',
       '6',
       '--poll',
-      'indexing=3',
+      'active=3',
       '--poll',
-      'uploads=1.5',
+      'detail=1.5',
       '--read-only',
     );
     expect(result).toMatchObject({ code: 0, err: '' });
@@ -65,7 +65,7 @@ describe('tltop config', () => {
           base_url: 'https://api.twelvelabs.io/v1.3',
           api_key: 'tlk_abcdefghijklmnop1234',
           concurrency: 6,
-          poll_intervals: { indexing: 3, uploads: 1.5 },
+          poll_intervals: { active: 3, detail: 1.5 },
           read_only: true,
         },
       },

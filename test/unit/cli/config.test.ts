@@ -26,7 +26,7 @@ const twoProfiles: ConfigFile = {
       base_url: 'https://staging.example.test/v1.3/',
       api_key: 'tlk_stagingkey02',
       read_only: true,
-      poll_intervals: { indexing: 2.5 },
+      poll_intervals: { active: 2.5, window_hidden: 300 },
       default_index: 'idx_1',
     },
   },
@@ -42,7 +42,7 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
       keySource: 'none',
     });
     expect(connection.apiKey).toBeUndefined();
-    expect(connection.settings).toEqual({ pollIntervalsMs: {}, readOnly: false, notifications: false });
+    expect(connection.settings).toEqual({ pollIntervals: {}, readOnly: false, notifications: false });
   });
 
   it('takes the current profile from the file', async () => {
@@ -98,7 +98,7 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
     expect(staging.settings).toMatchObject({
       readOnly: true,
       defaultIndex: 'idx_1',
-      pollIntervalsMs: { indexing: 2500 },
+      pollIntervals: { active: 2500, windowHidden: 300_000 },
     });
     expect((await resolveConnection({ profile: 'prod' }, env)).profileName).toBe('prod');
   });
