@@ -46,6 +46,12 @@ import {
 } from './types.js';
 import { UrlBroker } from './url-broker.js';
 
+/** Our own errors and ApiError messages are already one safe line; anything else is cleaned. */
+function firstLine(error: unknown): string {
+  if (error instanceof Error) return (error.message.split('\n')[0] ?? error.name).trim() || error.name;
+  return cleanText(String(error));
+}
+
 const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
 const STALLED_AFTER_MS = 10_000;
 const MAX_STATUS_PAGE = 50;
@@ -220,10 +226,10 @@ export class UploadRun {
       await this.finish('failed');
     } else if (error instanceof JournalWriteError || error instanceof FileReadError || this.session) {
       // resumable: the session and the journal stay
-      this.lastError = error instanceof Error ? cleanText(error.message) : String(error);
+      this.lastError = firstLine(error);
       await this.enterPaused();
     } else {
-      this.lastError = error instanceof Error ? cleanText(error.message) : String(error);
+      this.lastError = firstLine(error);
       await this.finish('failed');
     }
   }

@@ -1,8 +1,10 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { TwelveLabsClient } from '../../../src/api/client.js';
 import { createUploadManager, type Uploads } from '../../../src/upload/manager.js';
 import type { UploadPolicy } from '../../../src/upload/policy.js';
@@ -105,4 +107,60 @@ export function chunkPuts(emulator: TestEmulator, status = '200'): number {
     if (route.startsWith('PUT ') && route.includes('/chunks/')) total += byStatus[status] ?? 0;
   }
   return total;
+}
+
+export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BIN = join(ROOT, 'dist', 'bin.js');
+/** Node 22 from the devDependency; the system node may be older. */
+const NODE = join(ROOT, 'node_modules', '.bin', 'node');
+
+export interface CliRun {
+  child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** resolves with the exit code (or 128 + signal number) */
+  exited: Promise<number>;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = { SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+
+/** Spawns the built binary with only the given environment (plus PATH and HOME). */
+export function spawnCli(args: string[], env: NodeJS.ProcessEnv): CliRun {
+  const child = spawn(NODE, [BIN, ...args], {
+    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (piece: Buffer) => {
+    stdout += piece.toString('utf8');
+  });
+  child.stderr!.on('data', (piece: Buffer) => {
+    stderr += piece.toString('utf8');
+  });
+  const exited = new Promise<number>((resolve) => {
+    child.on('close', (code, signal) => resolve(code ?? 128 + (SIGNAL_NUMBERS[signal ?? ''] ?? 0)));
+  });
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/** Polls `check` every 10 ms until it returns a value, or throws after `ms`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
