@@ -130,21 +130,29 @@ const TRANSPORT_CODES: Record<string, ErrorCodeInfo> = {
   EHOSTUNREACH: { kind: 'network', code: 'host_unreachable', text: '{host} is unreachable' },
   ENETUNREACH: { kind: 'network', code: 'network_unreachable', text: 'network unreachable for {host}' },
   ECONNABORTED: { kind: 'network', code: 'connection_reset', text: 'connection to {host} was aborted' },
-  CERT_HAS_EXPIRED: { kind: 'network', code: 'tls_failed', text: 'TLS certificate of {host} has expired' },
+  CERT_HAS_EXPIRED: {
+    kind: 'network',
+    code: 'tls_failed',
+    text: 'TLS certificate of {host} has expired',
+    retryable: false,
+  },
   DEPTH_ZERO_SELF_SIGNED_CERT: {
     kind: 'network',
     code: 'tls_failed',
     text: '{host} sent a self-signed certificate',
+    retryable: false,
   },
   UNABLE_TO_VERIFY_LEAF_SIGNATURE: {
     kind: 'network',
     code: 'tls_failed',
     text: 'cannot verify the TLS certificate of {host}',
+    retryable: false,
   },
   ERR_TLS_CERT_ALTNAME_INVALID: {
     kind: 'network',
     code: 'tls_failed',
     text: 'TLS certificate does not match {host}',
+    retryable: false,
   },
 };
 

@@ -1,5 +1,7 @@
 import { getEventListeners } from 'node:events';
-import { createServer } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { type AddressInfo, createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, test } from 'vitest';
 import { TwelveLabsClient, type TwelveLabsClientOptions } from '../../../src/api/client.js';
@@ -280,6 +282,29 @@ describe('retries', () => {
     const second = makeClient(limited.origin);
     expect((await second.client.createUpload(body)).upload_id).toBe('u1');
     expect(second.sleeps).toEqual([1000]);
+  });
+
+  test('a self-signed TLS certificate: a network error, not retried', async () => {
+    const fixtures = new URL('./fixtures/', import.meta.url);
+    const tls = createHttpsServer({
+      key: readFileSync(new URL('self-signed.key', fixtures)),
+      cert: readFileSync(new URL('self-signed.crt', fixtures)),
+    });
+    tls.on('request', (_request, response) => reply(response, 200, taskPage()));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    cleanup.push(
+      () =>
+        new Promise<void>((resolve) => {
+          tls.close(() => resolve());
+          tls.closeAllConnections();
+        }),
+    );
+    const { port } = tls.address() as AddressInfo;
+    const { client, sleeps } = makeClient(`https://127.0.0.1:${port}`);
+    const error = await failure(client.listTasks());
+    expect(error).toMatchObject({ kind: 'network', code: 'tls_failed', retryable: false });
+    expect(error.message).toBe(`127.0.0.1:${port} sent a self-signed certificate`);
+    expect(sleeps).toEqual([]);
   });
 
   test('connection refused: retried, then a network error', async () => {
