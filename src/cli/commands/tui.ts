@@ -53,6 +53,8 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   }
   const api = new TwelveLabsClient({ apiKey, baseUrl });
   const store = createAppStore({ api });
+  const { defaultIndex } = connection.settings;
+  if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   const info: ConnectionInfo = {
     profile: connection.demo ? 'demo' : connection.profileName,

@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 import { BIN, NODE } from './run-cli.js';
+import { Terminal } from './terminal.js';
 
-const exec = promisify(execFile);
 const KEY = 'tlk_hiddenhiddenhidden9999';
 let emulator: TestEmulator;
 
@@ -17,42 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.close();
 });
-
-/** The real binary on a real terminal (tmux), on a private tmux server. */
-class Terminal {
-  private readonly socket = `tltop-config-${process.pid}-${Math.random().toString(36).slice(2)}`;
-
-  async start(command: string) {
-    await exec('tmux', ['-L', this.socket, 'new-session', '-d', '-x', '120', '-y', '30', command]);
-  }
-
-  async screen(): Promise<string> {
-    return (await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-S', '-100'])).stdout;
-  }
-
-  async waitFor(text: string, timeoutMs = 10_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const screen = await this.screen();
-      if (screen.includes(text)) return screen;
-      if (Date.now() > deadline) throw new Error(`"${text}" never appeared; screen:\n${screen}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  async type(text: string) {
-    await exec('tmux', ['-L', this.socket, 'send-keys', '-l', text]);
-    await exec('tmux', ['-L', this.socket, 'send-keys', 'Enter']);
-  }
-
-  async keys(...keys: string[]) {
-    await exec('tmux', ['-L', this.socket, 'send-keys', ...keys]);
-  }
-
-  async kill() {
-    await exec('tmux', ['-L', this.socket, 'kill-server']).catch(() => {});
-  }
-}
 
 describe('tltop config on a terminal', () => {
   let dir: string;
