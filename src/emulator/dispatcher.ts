@@ -6,6 +6,7 @@ import { type Match, type Reply, type Router, routeLabel, type Scope, scopeOf } 
 import type { EmulatorState } from './state.js';
 
 const UNMATCHED = '(unmatched)';
+const CLIENT_GONE = 499;
 
 export function internalError(): EmulatorError {
   return new EmulatorError(500, 'internal_error', 'The server encountered an internal error.');
@@ -33,7 +34,10 @@ export class Dispatcher {
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     let label = `${method} ${UNMATCHED}`;
-    res.on('finish', () => this.state.stats.record(label, res.statusCode));
+    // A request that never got a complete answer (client gone, stalled) counts as 499.
+    res.on('close', () =>
+      this.state.stats.record(label, res.writableFinished ? res.statusCode : CLIENT_GONE),
+    );
 
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const scoped = scopeOf(url.pathname);

@@ -172,6 +172,9 @@ describe('hostile paths and queries', () => {
       socket.on('error', reject);
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(emu.stats().requests['PUT /_storage/uploads/{upload_id}/chunks/{chunk_index}']).toMatchObject({
+      499: 1,
+    });
     const status = await call(emu, 'GET', `/assets/multipart-uploads/${created.body.upload_id}`);
     expect(status.body.uploaded_chunks[0].status).toBe('pending');
     const report = await call(emu, 'POST', `/assets/multipart-uploads/${created.body.upload_id}`, {
