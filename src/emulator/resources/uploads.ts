@@ -391,12 +391,7 @@ export function uploadRoutes(state: EmulatorState): Route[] {
         }
         if (check === 'expired') throw new EmulatorError(403, 'AccessDenied', 'Request has expired');
         const session = state.uploads.get(uploadId);
-        if (
-          !session ||
-          sessionStatus(session, now) !== 'active' ||
-          session.seeded ||
-          chunkIndex > session.totalChunks
-        ) {
+        if (!session || sessionStatus(session, now) !== 'active' || chunkIndex > session.totalChunks) {
           throw new EmulatorError(
             404,
             'NoSuchUpload',

@@ -73,6 +73,41 @@ describe('the demo seed', () => {
     expect(status.chunks_completed + status.chunks_failed + status.chunks_pending).toBe(active.total_chunks);
   });
 
+  test('an active seeded session takes more chunks like any other', async () => {
+    const sessions = await all('/assets/multipart-uploads');
+    const active = sessions.find((session) => session.status === 'active');
+    const status = (await call(emu, 'GET', `/assets/multipart-uploads/${active.upload_id}?page_limit=50`))
+      .body;
+    const pending = status.uploaded_chunks.find((chunk: { status: string }) => chunk.status !== 'completed');
+    const presigned = await call(
+      emu,
+      'POST',
+      `/assets/multipart-uploads/${active.upload_id}/presigned-urls`,
+      {
+        body: { start: pending.index, count: 1 },
+      },
+    );
+    const bytes = Buffer.alloc(active.chunk_size, 1);
+    const put = await fetch(presigned.body.upload_urls[0].url, { method: 'PUT', body: bytes });
+    expect(put.status).toBe(200);
+    const reported = await call(emu, 'POST', `/assets/multipart-uploads/${active.upload_id}`, {
+      body: {
+        completed_chunks: [
+          {
+            chunk_index: pending.index,
+            proof: put.headers.get('etag'),
+            proof_type: 'etag',
+            chunk_size: bytes.length,
+          },
+        ],
+      },
+    });
+    expect(reported.body).toMatchObject({
+      processed_chunks: 1,
+      total_completed: status.chunks_completed + 1,
+    });
+  });
+
   test('the official SDK parses every kind of demo item (its date parsing is strict)', async () => {
     const previous = process.env.TWELVELABS_BASE_URL;
     process.env.TWELVELABS_BASE_URL = emu.baseUrl;
