@@ -119,12 +119,12 @@ export class Dispatcher {
         });
       }
       if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-      if (Math.random() < faults.stall) {
+      if (this.state.faultRandom() < faults.stall) {
         this.stall(req);
         return;
       }
-      if (scope === 'api' && Math.random() < faults.api5xx) {
-        throw Math.random() < 0.5
+      if (scope === 'api' && this.state.faultRandom() < faults.api5xx) {
+        throw this.state.faultRandom() < 0.5
           ? internalError()
           : new EmulatorError(503, 'service_unavailable', 'The service is temporarily unavailable.', {
               'Retry-After': '1',

@@ -14,6 +14,7 @@
  *   rate-limit=120/min    request budget per API key (per s, min or h); 429 + Retry-After beyond it
  *   put-rate=25MiB/s      bandwidth cap on each chunk PUT
  *   slow-chunks=0.05@5MiB/s  fraction of chunk PUTs read at the given (slower) rate
+ *   random-seed=42        draw the fault decisions from a seeded generator (same request order, same faults)
  * Rates are in [0, 1]; durations take ms, s, m or h; sizes take B, KB, MB, GB, KiB, MiB, GiB.
  */
 export interface Faults {
@@ -29,6 +30,7 @@ export interface Faults {
   rateLimit?: { limit: number; windowMs: number };
   putRateBytesPerSecond?: number;
   slowChunks?: { rate: number; bytesPerSecond: number };
+  randomSeed?: number;
 }
 
 export class FaultSpecError extends Error {
@@ -47,6 +49,7 @@ export const FAULT_KEYS = [
   'rate-limit',
   'put-rate',
   'slow-chunks',
+  'random-seed',
 ] as const;
 type FaultKey = (typeof FAULT_KEYS)[number];
 
@@ -160,6 +163,10 @@ function applyFault(faults: Faults, key: string, text: string): void {
       faults.slowChunks = { rate: parseRate(key, rate), bytesPerSecond: parseBandwidth(key, bandwidth) };
       return;
     }
+    case 'random-seed':
+      if (!/^\d{1,9}$/.test(text)) throw new FaultSpecError(`${key}: expected a whole number, got "${text}"`);
+      faults.randomSeed = Number(text);
+      return;
     default:
       throw new FaultSpecError(`unknown fault "${key}" (known: ${FAULT_KEYS.join(', ')})`);
   }
@@ -236,5 +243,6 @@ export function describeFaults(faults: Faults): Record<string, number | string |
     'slow-chunks': faults.slowChunks
       ? `${faults.slowChunks.rate}@${formatBandwidth(faults.slowChunks.bytesPerSecond)}`
       : null,
+    'random-seed': faults.randomSeed ?? null,
   };
 }

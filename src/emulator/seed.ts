@@ -1,5 +1,6 @@
 import type { AssetStatus, AssetType, TaskStatus } from '../api/types.js';
 import { newId } from './ids.js';
+import { seededRandom } from './random.js';
 import { addAnalyzeTask } from './resources/analyze.js';
 import { addAsset } from './resources/assets.js';
 import { addEmbedTask, EMBED_V2_FAILURES } from './resources/embed.js';
@@ -17,16 +18,9 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-/** A small deterministic PRNG, so the demo account looks the same on every start. */
+/** Helpers over a seeded PRNG, so the demo account looks the same on every start. */
 function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   return {
     next,
     between: (min: number, max: number) => min + next() * (max - min),

@@ -8,6 +8,7 @@ import type {
 } from '../api/types.js';
 import type { EmulatorClock } from './clock.js';
 import type { Faults } from './faults.js';
+import { seededRandom } from './random.js';
 import type { Stats } from './stats.js';
 import type { ChunkStorage } from './storage.js';
 import type { Timeline } from './timeline.js';
@@ -169,6 +170,8 @@ export class EmulatorState {
   /** Runs before every API request (the demo seed's arriving work). */
   beforeRequest: ((now: number) => void) | undefined;
   private currentFaults: Faults;
+  /** Where fault decisions draw from: Math.random, or a seeded generator. */
+  faultRandom: () => number = Math.random;
   /** End of the outage the current faults started (emulator ms), if any. */
   outageEndsAt: number | undefined;
 
@@ -187,9 +190,10 @@ export class EmulatorState {
     return this.currentFaults;
   }
 
-  /** Replaces the faults; an `outage` starts now. */
+  /** Replaces the faults; an `outage` starts now, a `random-seed` restarts its sequence. */
   set faults(faults: Faults) {
     this.currentFaults = faults;
+    this.faultRandom = faults.randomSeed === undefined ? Math.random : seededRandom(faults.randomSeed);
     this.outageEndsAt = faults.outageMs > 0 ? this.now() + faults.outageMs : undefined;
   }
 

@@ -398,10 +398,10 @@ export function uploadRoutes(state: EmulatorState): Route[] {
             'The specified upload does not exist or is no longer active.',
           );
         }
-        const fail = Math.random() < state.faults.putFail;
+        const fail = state.faultRandom() < state.faults.putFail;
         // Bytes of a reported chunk are frozen: a later PUT is answered but not stored.
         const frozen = session.chunks[chunkIndex - 1]!.reportedAt !== undefined;
-        const slow = state.faults.slowChunks && Math.random() < state.faults.slowChunks.rate;
+        const slow = state.faults.slowChunks && state.faultRandom() < state.faults.slowChunks.rate;
         const bytesPerSecond = slow
           ? state.faults.slowChunks!.bytesPerSecond
           : state.faults.putRateBytesPerSecond;

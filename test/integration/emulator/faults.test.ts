@@ -25,7 +25,7 @@ async function firstUrl(target: TestEmulator, size = 64 * 1024) {
 describe('the --faults grammar', () => {
   test('every key parses and describes itself in the same grammar', () => {
     const spec =
-      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,outage=2m,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s';
+      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,outage=2m,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s,random-seed=7';
     const faults = parseFaultSpec(spec);
     expect(faults).toEqual({
       putFail: 0.2,
@@ -39,6 +39,7 @@ describe('the --faults grammar', () => {
       rateLimit: { limit: 120, windowMs: 60_000 },
       putRateBytesPerSecond: 25 * 1024 * 1024,
       slowChunks: { rate: 0.05, bytesPerSecond: 5 * 1024 * 1024 },
+      randomSeed: 7,
     });
     const described = describeFaults(faults);
     expect(described).toEqual({
@@ -53,6 +54,7 @@ describe('the --faults grammar', () => {
       'rate-limit': '120/min',
       'put-rate': '25MiB/s',
       'slow-chunks': '0.05@5MiB/s',
+      'random-seed': 7,
     });
     expect(parseFaultObject(described)).toEqual(faults);
     expect(parseFaultSpec('')).toEqual(parseFaultSpec(' , '));
@@ -68,6 +70,7 @@ describe('the --faults grammar', () => {
     ['slow-chunks=0.05', 'slow-chunks'],
     ['url-ttl=0s', 'url-ttl'],
     ['stall-phase=later', 'stall-phase'],
+    ['random-seed=-1', 'random-seed'],
     ['explode=1', 'unknown fault'],
     ['put-fail', 'key=value'],
   ])('%s is refused with one line naming the problem', (spec, words) => {
@@ -106,6 +109,24 @@ describe('injected faults', () => {
     expect(target.stats().bytes_received).toBe(64 * 1024);
     const status = await call(target, 'GET', `/assets/multipart-uploads/${upload.upload_id}`);
     expect(status.body.uploaded_chunks[0].status).toBe('pending');
+  });
+
+  test('random-seed: the same seed and request order give the same faults', async () => {
+    const outcomes = async () => {
+      const target = await start('put-fail=0.5,random-seed=42');
+      const upload = await firstUrl(target, 64 * 1024 * 10);
+      const statuses = [];
+      for (const url of upload.upload_urls) {
+        statuses.push((await fetch(url.url, { method: 'PUT', body: randomBytes(16) })).status);
+      }
+      await target.close();
+      emu = undefined;
+      return statuses.join(',');
+    };
+    const first = await outcomes();
+    expect(first).toContain('500');
+    expect(first).toContain('200');
+    expect(await outcomes()).toBe(first);
   });
 
   test('api-5xx=1: API calls get 500/503 in their family shape; storage and admin are spared', async () => {
