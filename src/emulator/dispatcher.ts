@@ -49,12 +49,13 @@ export class Dispatcher {
       );
       return;
     }
-    const shapeOfScope: ErrorShape = scoped.scope === 'storage' ? 'xml' : 'classic';
+    const match = this.router.match(scoped.scope, method, scoped.rest);
+    const route = match && 'route' in match ? match.route : undefined;
+    if (route) label = routeLabel(route);
+    const shape: ErrorShape = route?.errors ?? (scoped.scope === 'storage' ? 'xml' : 'classic');
     const headers: Record<string, string> = scoped.scope === 'api' ? { 'X-Api-Version': '1.3' } : {};
 
     try {
-      const match = this.router.match(scoped.scope, method, scoped.rest);
-      if (match && 'route' in match) label = routeLabel(match.route);
       if (scoped.scope === 'api') this.authenticate(req, headers);
       if (!match) {
         throw new EmulatorError(404, 'not_found', `No such endpoint: ${method} ${url.pathname}`);
@@ -66,16 +67,10 @@ export class Dispatcher {
       }
       await this.run(match, scoped.scope, req, res, url, headers);
     } catch (error) {
-      const shape = this.shapeFor(scoped.scope, method, scoped.rest) ?? shapeOfScope;
       if (error instanceof EmulatorError) sendError(res, shape, error, headers);
       else if (res.headersSent || req.socket.destroyed) res.destroy();
       else sendError(res, shape, internalError(), headers);
     }
-  }
-
-  private shapeFor(scope: Scope, method: string, path: string): ErrorShape | undefined {
-    const match = this.router.match(scope, method, path);
-    return match && 'route' in match ? match.route.errors : undefined;
   }
 
   private authenticate(req: IncomingMessage, headers: Record<string, string>): void {
