@@ -40,7 +40,6 @@ const profileSchema = z
     default_index: z.string().min(1).optional(),
     concurrency: z.int().min(1).max(MAX_CONCURRENCY).optional(),
     read_only: z.boolean().optional(),
-    notifications: z.boolean().optional(),
   })
   .refine((profile) => !(profile.api_key && profile.key_command), {
     error: 'set api_key or key_command, not both',
@@ -62,10 +61,8 @@ export interface ProfileSettings {
   defaultIndex?: string;
   /** Upload workers per file. */
   concurrency?: number;
-  /** When true, no action that changes the account (upload, index, delete, cancel). */
+  /** When true, every API call that changes the account (upload, index, delete) is refused. */
   readOnly: boolean;
-  /** Terminal bell / notification when long work finishes. */
-  notifications: boolean;
 }
 
 export function settingsOf(profile: StoredProfile | undefined): ProfileSettings {
@@ -79,7 +76,6 @@ export function settingsOf(profile: StoredProfile | undefined): ProfileSettings 
     defaultIndex: profile?.default_index,
     concurrency: profile?.concurrency,
     readOnly: profile?.read_only ?? false,
-    notifications: profile?.notifications ?? false,
   };
 }
 

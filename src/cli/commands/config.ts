@@ -37,7 +37,6 @@ interface SetProfileFlags {
   concurrency?: number;
   poll: Partial<Record<PollKey, number>>;
   readOnly?: boolean;
-  notifications?: boolean;
   use?: boolean;
 }
 
@@ -120,7 +119,6 @@ async function setProfile(name: string, flags: SetProfileFlags, io: CommandIo) {
       if (flags.concurrency !== undefined) next.concurrency = flags.concurrency;
       if (Object.keys(flags.poll).length) next.poll_intervals = { ...next.poll_intervals, ...flags.poll };
       if (flags.readOnly !== undefined) next.read_only = flags.readOnly;
-      if (flags.notifications !== undefined) next.notifications = flags.notifications;
       return next;
     },
     flags.use === true ? true : 'if-none',
@@ -142,7 +140,6 @@ function describeOptions(profile: StoredProfile): string {
     parts.push(`poll.${target}=${seconds}s`);
   }
   if (profile.read_only) parts.push('read-only');
-  if (profile.notifications) parts.push('notifications');
   return parts.join(' ') || '-';
 }
 
@@ -163,7 +160,6 @@ async function listProfiles(json: boolean, io: CommandIo) {
         concurrency: profile.concurrency ?? null,
         poll_intervals: profile.poll_intervals ?? {},
         read_only: profile.read_only ?? false,
-        notifications: profile.notifications ?? false,
       };
     });
     const document = { config_path: file, current_profile: config.current_profile ?? null, profiles };
@@ -366,8 +362,6 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
     )
     .option('--read-only', 'no actions that change the account')
     .option('--no-read-only', 'allow actions that change the account')
-    .option('--notifications', 'ring the terminal bell when long work finishes')
-    .option('--no-notifications', 'no bell')
     .option('--use', 'also make it the current profile')
     .action((name: string, flags: SetProfileFlags) => setProfile(name, flags, io));
 

@@ -9,6 +9,7 @@ import { type RunningEmulator, startEmulator } from '../../emulator/server.js';
 import { createAppStore, startPollers } from '../../store/index.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
 import { ExitCode, oneLine } from '../errors.js';
+import { readOnlyApi } from '../profiles-read-only.js';
 import type { CommandIo } from '../program.js';
 
 interface DashboardFlags extends ConnectionFlags {
@@ -51,13 +52,15 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     baseUrl = emulator.baseUrl;
     apiKey = DEMO_KEY;
   }
-  const api = new TwelveLabsClient({ apiKey, baseUrl });
+  const client = new TwelveLabsClient({ apiKey, baseUrl });
+  const readOnly = connection.settings.readOnly && !connection.demo;
+  const api = readOnly ? readOnlyApi(client, connection.profileName) : client;
   const store = createAppStore({ api });
   const { defaultIndex } = connection.settings;
   if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   const info: ConnectionInfo = {
-    profile: connection.demo ? 'demo' : connection.profileName,
+    profile: connection.demo ? 'demo' : `${connection.profileName}${readOnly ? ' (read-only)' : ''}`,
     host: new URL(baseUrl).host,
     maskedKey: maskKey(apiKey),
     demo: connection.demo,
@@ -98,7 +101,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     await pollers.stop();
-    await api.close();
+    await client.close();
     await emulator?.close();
   }
   // written after unmount, so it lands on the normal screen the user returns to

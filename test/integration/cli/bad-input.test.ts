@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../src/cli/program.js';
-import { cleanEnv, runCli } from './run-cli.js';
+import { cleanEnv, ROOT, runCli } from './run-cli.js';
 
 interface BadInput {
   name: string;
@@ -126,6 +126,16 @@ const BAD_INPUTS: BadInput[] = [
     command: 'upload',
     args: ['upload', '--concurrency', '0', 'x.mp4'],
     says: /option '--concurrency <n>' argument '0' is invalid. expected 1..16, got 0/,
+  },
+  {
+    name: 'upload with a read_only profile',
+    command: 'upload',
+    args: ['upload', `${ROOT}package.json`],
+    config: {
+      current_profile: 'ro',
+      profiles: { ro: { api_key: 'tlk_secretsecret1234', base_url: 'http://127.0.0.1:9', read_only: true } },
+    },
+    says: /profile "ro" is read-only/,
   },
   { name: 'upload without a file', command: 'upload', args: ['upload'], says: /missing required argument/ },
   {

@@ -56,4 +56,32 @@ describe('dashboard with a profile', () => {
       new RegExp(`Indexed assets\\s+index ${chosen.index_name} \\(${indexes.length}/${indexes.length}`),
     );
   });
+
+  it('a read_only profile says so in the header, and a confirmed delete is refused without a request', async () => {
+    await terminal.kill();
+    terminal = new Terminal();
+    await saveConfig(path.join(home, 'config.json'), {
+      current_profile: 'emu',
+      profiles: { emu: { base_url: emulator.origin, api_key: emulator.apiKey, read_only: true } },
+    });
+    const deletes = () =>
+      JSON.stringify(
+        Object.entries(emulator.stats().requests).filter(([route]) => route.startsWith('DELETE ')),
+      );
+    const deletesBefore = deletes();
+    await terminal.start(
+      `env -i PATH="${process.env.PATH}" HOME="${home}" TERM=xterm-256color CI=false ` +
+        `TLTOP_CONFIG_DIR="${home}" TLTOP_STATE_DIR="${home}/state" "${NODE}" "${BIN}"`,
+    );
+    await terminal.waitFor('profile emu (read-only)', 15_000);
+    await terminal.keys('3');
+    await terminal.waitFor(/Indexing tasks .* of \d+/);
+    await terminal.keys('G'); // the oldest task: finished, so deletable
+    await terminal.waitFor(/› . (ready|failed) /);
+    await terminal.keys('d');
+    await terminal.waitFor('This cannot be undone');
+    await terminal.keys('y');
+    await terminal.waitFor('delete failed: profile "emu" is read-only: deleting is turned off');
+    expect(deletes()).toBe(deletesBefore);
+  });
 });

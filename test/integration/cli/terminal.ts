@@ -15,11 +15,11 @@ export class Terminal {
     return (await exec('tmux', ['-L', this.socket, 'capture-pane', '-p', '-S', '-100'])).stdout;
   }
 
-  async waitFor(text: string, timeoutMs = 10_000): Promise<string> {
+  async waitFor(text: string | RegExp, timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const screen = await this.screen();
-      if (screen.includes(text)) return screen;
+      if (typeof text === 'string' ? screen.includes(text) : text.test(screen)) return screen;
       if (Date.now() > deadline) throw new Error(`"${text}" never appeared; screen:\n${screen}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }

@@ -42,7 +42,7 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
       keySource: 'none',
     });
     expect(connection.apiKey).toBeUndefined();
-    expect(connection.settings).toEqual({ pollIntervals: {}, readOnly: false, notifications: false });
+    expect(connection.settings).toEqual({ pollIntervals: {}, readOnly: false });
   });
 
   it('takes the current profile from the file', async () => {

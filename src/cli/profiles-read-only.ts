@@ -1,0 +1,38 @@
+import type { TwelveLabsApi } from '../api/api.js';
+import { ApiError } from '../api/errors.js';
+
+/** Every call that changes the account (or starts to): uploads, indexing, deletes. */
+const WRITES: ReadonlyMap<PropertyKey, string> = new Map<keyof TwelveLabsApi, string>([
+  ['createUpload', 'uploading'],
+  ['reportChunks', 'uploading'],
+  ['requestPresignedUrls', 'uploading'],
+  ['createIndexedAsset', 'indexing'],
+  ['deleteTask', 'deleting'],
+  ['deleteAnalyzeTask', 'deleting'],
+]);
+
+/**
+ * The API as a `read_only` profile sees it: reads pass through, every write is refused
+ * before it leaves the machine. Guarding the client (not the keys) means no action,
+ * present or future, can slip past.
+ */
+export function readOnlyApi(api: TwelveLabsApi, profileName: string): TwelveLabsApi {
+  return new Proxy(api, {
+    get(target, property) {
+      const what = WRITES.get(property);
+      if (what !== undefined) {
+        return () =>
+          Promise.reject(
+            new ApiError({
+              kind: 'http',
+              code: 'read_only_profile',
+              message: `profile "${profileName}" is read-only: ${what} is turned off`,
+              retryable: false,
+            }),
+          );
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
