@@ -24,7 +24,7 @@ export async function assetDigest(
       `Asset ${assetId} has no completed upload on this emulator.`,
     );
   }
-  return asset.digest;
+  return asset.digest();
 }
 
 export function applyFaults(state: EmulatorState, input: unknown): Faults {

@@ -64,7 +64,8 @@ export interface AssetRecord {
   duration?: number;
   failureMessage?: string;
   uploadId?: string;
-  digest?: Promise<{ size: number; sha256: string }>;
+  /** Size and SHA-256 of the uploaded bytes, computed on first request (by streaming the chunk files). */
+  digest?: () => Promise<{ size: number; sha256: string }>;
 }
 
 export interface ErrorReason {

@@ -113,8 +113,11 @@ function completeSession(state: EmulatorState, session: UploadSession, now: numb
   asset.duration = Math.max(4, Math.round(session.totalSize / 250_000));
   asset.timeline.continueWith(now, ['ready', DURATIONS.assetProcessing]);
   if (!session.seeded) {
-    asset.digest = state.storage.digest(session.uploadId, session.totalChunks);
-    asset.digest.catch(() => undefined);
+    let digest: Promise<{ size: number; sha256: string }> | undefined;
+    asset.digest = () => {
+      digest ??= state.storage.digest(session.uploadId, session.totalChunks);
+      return digest;
+    };
   }
 }
 
