@@ -91,28 +91,49 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
   }
   const background = selected && !theme.monochrome ? theme.selectedBackground : undefined;
   const foreground = selected && !theme.monochrome ? theme.selectedForeground : undefined;
+  const runs: Run[] = [];
+  // the pointer shows the selection without colour or inverse video (NO_COLOR, screen readers)
+  addRun(runs, selected ? POINTER : NO_POINTER, undefined);
+  layout.forEach(({ column, width: cellWidth }, index) => {
+    const text =
+      cell(column.text(row, now), cellWidth, column.align) + (index === layout.length - 1 ? '' : ' ');
+    addRun(runs, text, selected ? undefined : column.tone?.(row));
+  });
   return (
-    <Text
-      wrap="truncate"
-      backgroundColor={background}
-      color={foreground}
-      inverse={selected && theme.monochrome}
-    >
-      {/* the pointer shows the selection without colour or inverse video (NO_COLOR, screen readers) */}
-      {selected ? POINTER : NO_POINTER}
-      {layout.map(({ column, width: cellWidth }, index) => {
-        const tone = column.tone?.(row);
-        const text = cell(column.text(row, now), cellWidth, column.align);
-        const gap = index === layout.length - 1 ? '' : ' ';
-        return (
-          <Text key={column.key} color={tone && !selected ? toneColor(theme, tone) : undefined}>
-            {text}
-            {gap}
-          </Text>
-        );
-      })}
-    </Text>
+    <Box width={width} height={1} overflow="hidden" backgroundColor={background}>
+      {runs.map((run, index) => (
+        <Text
+          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
+          key={index}
+          wrap="truncate"
+          color={run.tone ? toneColor(theme, run.tone) : foreground}
+          inverse={selected && theme.monochrome}
+        >
+          {run.text}
+        </Text>
+      ))}
+    </Box>
   );
+}
+
+interface Run {
+  text: string;
+  tone?: StatusTone;
+  ascii: boolean;
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/**
+ * Appends text to the last run when tone and ASCII-ness match. Ink measures every text
+ * node each frame, and a line with a single non-ASCII character takes the slow grapheme
+ * path; keeping symbols in short runs of their own keeps long rows on the fast path.
+ */
+function addRun(runs: Run[], text: string, tone: StatusTone | undefined): void {
+  const ascii = PRINTABLE_ASCII.test(text);
+  const last = runs[runs.length - 1];
+  if (last && last.tone === tone && last.ascii === ascii) last.text += text;
+  else runs.push({ text, tone, ascii });
 }
 
 const TableRow = memo(TableRowImpl) as typeof TableRowImpl;

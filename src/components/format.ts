@@ -72,7 +72,7 @@ export function formatPosition(first: number, count: number, total: number): str
 /** Ids are 24 hex characters; tables show the last 8 (the full id is in the detail pane). */
 export function shortId(id: string | undefined): string {
   if (!id) return '';
-  return id.length > 10 ? `…${id.slice(-8)}` : id;
+  return id.length > 10 ? id.slice(-8) : id;
 }
 
 export function percent(part: number, whole: number): number {
@@ -80,9 +80,17 @@ export function percent(part: number, whole: number): number {
   return Math.min(100, Math.max(0, (part / whole) * 100));
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** Truncates with an ellipsis and pads with spaces to exactly `width` terminal cells. */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
+  if (PRINTABLE_ASCII.test(text)) {
+    // one cell per character: no grapheme segmentation needed (the common case, and hot)
+    const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    const pad = ' '.repeat(width - cut.length);
+    return align === 'right' ? pad + cut : cut + pad;
+  }
   const cut = stringWidth(text) > width ? cliTruncate(text, width) : text;
   const pad = ' '.repeat(Math.max(0, width - stringWidth(cut)));
   return align === 'right' ? pad + cut : cut + pad;

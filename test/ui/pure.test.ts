@@ -47,7 +47,7 @@ describe('formatting', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
     expect(formatBytes(1536)).toBe('1.5 KiB');
     expect(formatBytes(5 * 1024 ** 3)).toBe('5.0 GiB');
-    expect(shortId('64f8a1b2c3d4e5f6a7b8c9d0')).toBe('…a7b8c9d0');
+    expect(shortId('64f8a1b2c3d4e5f6a7b8c9d0')).toBe('a7b8c9d0');
   });
 
   it('cells are exactly their width, wide characters included', () => {

@@ -35,9 +35,9 @@ function selectedRow(frame: string): string {
   return row;
 }
 
-/** The "…1a2b3c4d" short id of a table row. */
+/** The short id (last 8 hex digits) of a table row: the first such word after the status. */
 function shortIdOf(row: string): string {
-  const id = /…([0-9a-f]{8})/.exec(row)?.[1];
+  const id = /^. . \w+ +([0-9a-f]{8}) /.exec(row)?.[1];
   if (!id) throw new Error(`no id in row: ${row}`);
   return id;
 }

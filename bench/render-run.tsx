@@ -1,0 +1,294 @@
+/**
+ * Render benchmark of the real dashboard (App + store + Ink 8, incremental rendering) on a
+ * fake 160x50 TTY:
+ *  1. time from a store update to the frame being written, with 10,000 indexing tasks loaded,
+ *     against a baseline of 100 tasks measured side by side (virtualisation => ratio ~1);
+ *  2. heap after 100,000 frames vs after 10,000 (must stay flat).
+ * The tasks are written into the store the way the pollers write a page of GET /tasks;
+ * no API is involved (this measures rendering only).
+ *
+ * Run: node_modules/.bin/node --expose-gc --import tsx bench/render.ts [--quick]
+ */
+import { EventEmitter } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { render } from 'ink';
+import { TwelveLabsClient } from '../src/api/client.js';
+import type { Task } from '../src/api/types.js';
+import { App } from '../src/components/App.js';
+import { type AppStore, createAppStore } from '../src/store/index.js';
+
+const COLUMNS = 160;
+const ROWS = 50;
+const STATUSES = ['validating', 'pending', 'queued', 'indexing', 'ready', 'failed'] as const;
+const quick = process.argv.includes('--quick');
+const UPDATES = quick ? 100 : 2000;
+const HEAP_FRAMES = quick ? 20_000 : 100_000;
+const HEAP_WARMUP = quick ? 2_000 : 10_000;
+
+class FakeStdout extends Writable {
+  readonly isTTY = true;
+  bytes = 0;
+  constructor(
+    readonly columns: number,
+    readonly rows: number,
+  ) {
+    super();
+  }
+  override _write(chunk: Buffer | string, _encoding: string, callback: () => void) {
+    this.bytes += chunk.length;
+    callback();
+  }
+}
+
+/** A TTY-like stdin that never sends anything (Ink needs raw mode for useInput). */
+class FakeStdin extends EventEmitter {
+  readonly isTTY = true;
+  setRawMode() {}
+  setEncoding() {}
+  read() {
+    return null;
+  }
+  ref() {}
+  unref() {}
+  resume() {}
+  pause() {}
+}
+
+function makeTask(i: number, status: string, updated: number): Task {
+  const created = Date.UTC(2026, 10, 1) + i * 60_000;
+  return {
+    _id: (0x64f8a1b2c3d4e5f6n + BigInt(i)).toString(16).padStart(24, '0'),
+    video_id: (0x7a00000000000000n + BigInt(i)).toString(16).padStart(24, '0'),
+    index_id: '6500000000000000000000aa',
+    status,
+    created_at: new Date(created).toISOString(),
+    updated_at: new Date(updated).toISOString(),
+    system_metadata: {
+      filename: `camera-${i % 97}-clip-${i}.mp4`,
+      duration: 60 + (i % 3600),
+      width: 1920,
+      height: 1080,
+    },
+  };
+}
+
+/** Loads `count` tasks as server pages of 50 (newest first), as the task poller stores them. */
+function loadTasks(store: AppStore, count: number): string[] {
+  const tasks: Record<string, Task> = {};
+  const ids: string[] = [];
+  for (let i = count - 1; i >= 0; i--) {
+    const task = makeTask(i, STATUSES[i % STATUSES.length]!, Date.UTC(2026, 10, 2));
+    tasks[task._id] = task;
+    ids.push(task._id);
+  }
+  const pageSize = 50;
+  const pages: Record<number, string[]> = {};
+  for (let page = 0; page * pageSize < ids.length; page++) {
+    pages[page + 1] = ids.slice(page * pageSize, (page + 1) * pageSize);
+  }
+  store.setState((state) => ({
+    entities: { ...state.entities, tasks },
+    collections: {
+      ...state.collections,
+      tasks: { ...state.collections.tasks, pageSize, pages, total: count },
+    },
+  }));
+  store.getState().actions.switchView('indexing');
+  return ids;
+}
+
+function updateTask(store: AppStore, id: string, tick: number) {
+  store.setState((state) => {
+    const task = state.entities.tasks[id]!;
+    const next = {
+      ...task,
+      status: STATUSES[tick % STATUSES.length]!,
+      updated_at: new Date(Date.UTC(2026, 10, 2) + tick * 1000).toISOString(),
+    };
+    return { entities: { ...state.entities, tasks: { ...state.entities.tasks, [id]: next } } };
+  });
+}
+
+interface Rig {
+  store: AppStore;
+  ids: string[];
+  stdout: FakeStdout;
+  /** resolves after the next frame Ink renders */
+  nextFrame(): Promise<number>;
+  close(): void;
+}
+
+function startRig(taskCount: number, columns = COLUMNS, rows = ROWS): Rig {
+  const api = new TwelveLabsClient({
+    apiKey: 'tlk_bench_not_used_000000',
+    baseUrl: 'http://127.0.0.1:9/v1.3',
+  });
+  const store = createAppStore({ api });
+  const ids = loadTasks(store, taskCount);
+  const stdout = new FakeStdout(columns, rows);
+  let waiter: ((renderTime: number) => void) | undefined;
+  const info = { profile: 'bench', host: '127.0.0.1', maskedKey: 'tlk_…0000', demo: false };
+  const instance = render(<App store={store} info={info} size={{ columns, rows }} />, {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
+    interactive: true,
+    incrementalRendering: true,
+    // no throttling: every update is its own frame, so each one is timed
+    maxFps: 100_000,
+    patchConsole: false,
+    exitOnCtrlC: false,
+    onRender: ({ renderTime }) => {
+      const resolve = waiter;
+      waiter = undefined;
+      resolve?.(renderTime);
+    },
+  });
+  return {
+    store,
+    ids,
+    stdout,
+    nextFrame: () =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no frame within 2 s of a store update')), 2000);
+        waiter = (renderTime) => {
+          clearTimeout(timer);
+          resolve(renderTime);
+        };
+      }),
+    close: () => {
+      instance.unmount();
+      void api.close();
+    },
+  };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+interface Timing {
+  scenario: string;
+  tasks: number;
+  p50: number;
+  p95: number;
+  max: number;
+  inkP95: number;
+  bytesPerFrame: number;
+}
+
+async function timeUpdates(
+  tasks: number,
+  scenario: 'visible row' | 'off-screen row' | 'selection',
+): Promise<Timing> {
+  const rig = startRig(tasks);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  console.error(`timing ${scenario} with ${tasks} tasks…`);
+  const wall: number[] = [];
+  const ink: number[] = [];
+  const bytesBefore = rig.stdout.bytes;
+  for (let tick = 1; tick <= UPDATES; tick++) {
+    const frame = rig.nextFrame();
+    const started = performance.now();
+    if (scenario === 'visible row') updateTask(rig.store, rig.ids[3]!, tick);
+    else if (scenario === 'off-screen row') updateTask(rig.store, rig.ids[rig.ids.length - 10]!, tick);
+    else rig.store.getState().actions.moveSelection(tick % 40 < 20 ? 1 : -1);
+    ink.push(await frame);
+    wall.push(performance.now() - started);
+  }
+  const bytesPerFrame = Math.round((rig.stdout.bytes - bytesBefore) / UPDATES);
+  rig.close();
+  return {
+    scenario,
+    tasks,
+    p50: percentile(wall, 50),
+    p95: percentile(wall, 95),
+    max: Math.max(...wall),
+    inkP95: percentile(ink, 95),
+    bytesPerFrame,
+  };
+}
+
+function heapMiB(): number {
+  (globalThis as { gc?: () => void }).gc?.();
+  (globalThis as { gc?: () => void }).gc?.();
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+async function heapOverFrames(): Promise<{
+  warmupFrames: number;
+  frames: number;
+  heapAtWarmup: number;
+  heapAtEnd: number;
+  growth: number;
+}> {
+  // a common 100x30 terminal: 100,000 frames must finish in minutes
+  const rig = startRig(10_000, 100, 30);
+  let heapAtWarmup = 0;
+  for (let tick = 1; tick <= HEAP_FRAMES; tick++) {
+    const frame = rig.nextFrame();
+    // a visible row changes every frame, with a new timestamp string each time
+    updateTask(rig.store, rig.ids[tick % 20]!, tick);
+    await frame;
+    if (tick === HEAP_WARMUP) heapAtWarmup = heapMiB();
+    if (tick % 10_000 === 0) console.error(`${tick} frames, heap ${heapMiB().toFixed(2)} MiB`);
+  }
+  const heapAtEnd = heapMiB();
+  rig.close();
+  return {
+    warmupFrames: HEAP_WARMUP,
+    frames: HEAP_FRAMES,
+    heapAtWarmup,
+    heapAtEnd,
+    growth: heapAtEnd / heapAtWarmup - 1,
+  };
+}
+
+if (!(globalThis as { gc?: unknown }).gc) {
+  console.error('run with: node_modules/.bin/node --expose-gc --import tsx bench/render.ts');
+  process.exit(2);
+}
+
+const timings: Timing[] = [];
+for (const scenario of ['visible row', 'off-screen row', 'selection'] as const) {
+  // baseline and subject side by side, in the same process
+  timings.push(await timeUpdates(100, scenario));
+  timings.push(await timeUpdates(10_000, scenario));
+}
+const heap = await heapOverFrames();
+
+const f = (n: number) => n.toFixed(2);
+console.log(
+  `\nrender after a store update (${UPDATES} updates each, ${COLUMNS}x${ROWS}, ms wall from setState to frame)`,
+);
+console.log('scenario          tasks     p50     p95     max  ink p95  bytes/frame  p95 vs 100 tasks');
+for (const t of timings) {
+  const base = timings.find((b) => b.scenario === t.scenario && b.tasks === 100)!;
+  console.log(
+    `${t.scenario.padEnd(16)} ${String(t.tasks).padStart(6)} ${f(t.p50).padStart(7)} ${f(t.p95).padStart(7)} ${f(t.max).padStart(7)} ${f(t.inkP95).padStart(8)} ${String(t.bytesPerFrame).padStart(12)} ${`${(t.p95 / base.p95).toFixed(2)}x`.padStart(17)}`,
+  );
+}
+console.log(
+  `\nheap after gc: ${f(heap.heapAtWarmup)} MiB at ${heap.warmupFrames} frames, ${f(heap.heapAtEnd)} MiB at ${heap.frames} frames (${(heap.growth * 100).toFixed(1)}%)`,
+);
+
+const budgetP95 = 8;
+const worst = Math.max(...timings.filter((t) => t.tasks === 10_000).map((t) => t.p95));
+const result = {
+  benchmark: 'render',
+  date: new Date().toISOString(),
+  node: process.version,
+  terminal: { columns: COLUMNS, rows: ROWS },
+  updates: UPDATES,
+  timings,
+  heap,
+  budgets: { p95Ms: budgetP95, heapGrowth: 0.1 },
+  pass: worst < budgetP95 && heap.growth < 0.1,
+};
+writeFileSync(new URL('./results/render.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);
+console.log(
+  `\np95 with 10,000 tasks: ${f(worst)} ms (budget < ${budgetP95} ms); heap growth ${(heap.growth * 100).toFixed(1)}% (budget < 10%) -> ${result.pass ? 'PASS' : 'FAIL'}`,
+);
+process.exit(0);
