@@ -56,6 +56,16 @@ async function mapLimited<T, R>(
   return results;
 }
 
+/** Every string in a JSON value made terminal-safe: the document goes to terminals and logs as is. */
+function sanitizeStrings<T>(value: T): T {
+  if (typeof value === 'string') return sanitize(value) as T;
+  if (Array.isArray(value)) return value.map(sanitizeStrings) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, sanitizeStrings(item)])) as T;
+  }
+  return value;
+}
+
 function task(
   family: StatusFamily,
   fields: Partial<Omit<StatusTask, 'family'>> & Pick<StatusTask, 'id' | 'status'>,
@@ -66,9 +76,8 @@ function task(
     asset_id: null,
     created_at: null,
     updated_at: null,
+    name: null,
     ...fields,
-    status: sanitize(fields.status),
-    name: fields.name ? sanitize(fields.name) : null,
   };
 }
 
@@ -248,7 +257,7 @@ async function collectUploads(
     return {
       upload_id: session.upload_id,
       source: journal ? 'both' : 'server',
-      status: sanitize(detail.status),
+      status: detail.status,
       asset_id: journal?.assetId ?? null,
       file: journal?.filePath ?? null,
       total_size: session.total_size,
@@ -322,7 +331,7 @@ export async function takeStatusSnapshot(options: SnapshotOptions): Promise<Stat
     (b.created_at ?? '').localeCompare(a.created_at ?? '');
   const tasks = families.flatMap((collected) => [...collected.items].sort(newestFirst));
   for (const item of tasks) counts[item.family]++;
-  return {
+  return sanitizeStrings({
     version: 1,
     generated_at: (options.now?.() ?? new Date()).toISOString(),
     profile: options.profile,
@@ -335,5 +344,5 @@ export async function takeStatusSnapshot(options: SnapshotOptions): Promise<Stat
       ...STATUS_FAMILIES.filter((_, position) => families[position]!.truncated),
     ],
     errors,
-  };
+  } satisfies StatusDocument);
 }

@@ -1,12 +1,8 @@
 import type { Command } from 'commander';
-import { render } from 'ink';
-import { createElement } from 'react';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
-import { App, type ConnectionInfo } from '../../components/App.js';
-import { monochromeTheme, themeFromEnv } from '../../components/theme.js';
-import { type RunningEmulator, startEmulator } from '../../emulator/server.js';
-import { createAppStore, startPollers } from '../../store/index.js';
+import type { ConnectionInfo } from '../../components/App.js';
+import type { RunningEmulator } from '../../emulator/server.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
 import { ExitCode, oneLine } from '../errors.js';
 import { readOnlyApi } from '../profiles-read-only.js';
@@ -44,6 +40,13 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     return ExitCode.usage;
   }
   const connection = await resolveConnection(flags, process.env);
+  // Loaded here, not at the top: every other command (status, config, upload) starts without React and Ink.
+  const { render } = await import('ink');
+  const { createElement } = await import('react');
+  const { App } = await import('../../components/App.js');
+  const { monochromeTheme, themeFromEnv } = await import('../../components/theme.js');
+  const { startEmulator } = await import('../../emulator/server.js');
+  const { createAppStore, startPollers } = await import('../../store/index.js');
   let emulator: RunningEmulator | undefined;
   let apiKey = connection.apiKey ?? DEMO_KEY;
   let baseUrl = connection.baseUrl;

@@ -119,6 +119,21 @@ describe('tltop status against the emulator', () => {
     await journals.remove(session.upload_id);
   });
 
+  it('strips escape sequences and control characters that came from the server', async () => {
+    const session = await client.createUpload({
+      filename: 'evil\u001b[2J\u001b]0;pwned\u0007\u009b31m.mp4',
+      type: 'video',
+      total_size: 1_000_000,
+    });
+    const document = await statusJson();
+    const asset = document.tasks.find((task) => task.id === session.asset_id);
+    expect(asset?.name).toBeDefined();
+    expect(asset!.name).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    const table = await runCli(['status'], env());
+    expect(table.stdout).toContain('evil');
+    expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
   it('prints a compact table without --json', async () => {
     const document = await statusJson();
     const result = await runCli(['status'], env());
