@@ -1,8 +1,12 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import type { ConnectionInfo } from '../../components/App.js';
 import type { RunningEmulator } from '../../emulator/server.js';
+import type { UploadManager } from '../../upload/types.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
 import { ExitCode, oneLine } from '../errors.js';
 import { readOnlyApi } from '../profiles-read-only.js';
@@ -17,6 +21,12 @@ interface DashboardFlags extends ConnectionFlags {
 const DEMO_SPEED = 10;
 /** Any key works against the emulator; this one is not a secret. */
 const DEMO_KEY = 'tlk_demo_key_not_a_secret_0000';
+/**
+ * The demo also runs one live upload so the chunk map has something to show: small chunks,
+ * each PUT capped at 1 MiB/s, and a few failed PUTs for the retry machinery.
+ */
+const DEMO_EMULATOR = { chunkSize: 1024 * 1024, faults: 'put-rate=1MiB/s,put-fail=0.03' };
+const DEMO_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export function registerTuiCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
   const command = program
@@ -47,21 +57,33 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   const { monochromeTheme, themeFromEnv } = await import('../../components/theme.js');
   const { startEmulator } = await import('../../emulator/server.js');
   const { createAppStore, startPollers } = await import('../../store/index.js');
+  const { createUploadManager } = await import('../../upload/manager.js');
   let emulator: RunningEmulator | undefined;
+  let demoDir: string | undefined;
   let apiKey = connection.apiKey ?? DEMO_KEY;
   let baseUrl = connection.baseUrl;
   if (connection.demo) {
-    emulator = await startEmulator({ host: '127.0.0.1', port: 0, seed: 'demo', speed: DEMO_SPEED });
+    emulator = await startEmulator({
+      host: '127.0.0.1',
+      port: 0,
+      seed: 'demo',
+      speed: DEMO_SPEED,
+      ...DEMO_EMULATOR,
+    });
     baseUrl = emulator.baseUrl;
     apiKey = DEMO_KEY;
+    // the demo upload's file and journal live in a temp dir, removed on exit
+    demoDir = await mkdtemp(join(tmpdir(), 'tltop-demo-'));
   }
   const client = new TwelveLabsClient({ apiKey, baseUrl });
   const readOnly = connection.settings.readOnly && !connection.demo;
   const api = readOnly ? readOnlyApi(client, connection.profileName) : client;
-  const store = createAppStore({ api });
+  const uploads = createUploadManager({ api, stateDir: demoDir });
+  const store = createAppStore({ api, uploads });
   const { defaultIndex } = connection.settings;
   if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
+  if (demoDir) await startDemoUpload(uploads, demoDir);
   const info: ConnectionInfo = {
     profile: connection.demo ? 'demo' : `${connection.profileName}${readOnly ? ' (read-only)' : ''}`,
     host: new URL(baseUrl).host,
@@ -104,10 +126,20 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
     await pollers.stop();
+    await uploads.shutdown();
     await client.close();
     await emulator?.close();
+    if (demoDir) await rm(demoDir, { recursive: true, force: true });
   }
   // written after unmount, so it lands on the normal screen the user returns to
   if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
   return exitCode;
+}
+
+/** A sparse file of zeros (no disk space used), uploaded in the background. */
+async function startDemoUpload(uploads: UploadManager, dir: string): Promise<void> {
+  const path = join(dir, 'camera-b-morning-shift.mp4');
+  await writeFile(path, '');
+  await truncate(path, DEMO_UPLOAD_BYTES);
+  await uploads.start({ path, type: 'video', concurrency: 4 });
 }
