@@ -1,5 +1,5 @@
 import { type Command, InvalidArgumentError } from 'commander';
-import { FaultSpecError, parseFaultSpec } from '../../emulator/faults.js';
+import { FAULT_KEYS, FaultSpecError, parseFaultSpec } from '../../emulator/faults.js';
 import { startEmulator } from '../../emulator/server.js';
 import { ExitCode, UsageError } from '../errors.js';
 import { parseChoice, parseIntegerInRange, parsePositiveNumber } from '../parse.js';
@@ -39,7 +39,7 @@ export function registerEmulatorCommand(
     .option('--seed <name>', 'initial data: demo or empty', parseChoice(['demo', 'empty'] as const), 'demo')
     .option(
       '--faults <spec>',
-      'fault injection, e.g. put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s',
+      `fault injection, key=value,... with keys ${FAULT_KEYS.join(', ')}; e.g. put-fail=0.2,latency=20ms,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s`,
       parseFaults,
     )
     .option('--speed <x>', 'emulator clock speed (1 = real time)', parsePositiveNumber, 1)
