@@ -147,12 +147,15 @@ async function listProfiles(json: boolean, io: CommandIo) {
   const file = configPath();
   const config = await loadConfig(file);
   const names = Object.keys(config.profiles).sort();
+  // what tltop would use now: TLTOP_PROFILE overrides the file's current_profile
+  const active = process.env.TLTOP_PROFILE?.trim() || config.current_profile;
   if (json) {
     const profiles = names.map((name) => {
       const profile = config.profiles[name]!;
       return {
         name,
         current: name === config.current_profile,
+        active: name === active,
         base_url: profile.base_url ?? DEFAULT_BASE_URL,
         key: profile.api_key ? maskKey(profile.api_key) : null,
         key_command: profile.key_command ? describeKeyCommand(profile.key_command) : null,
@@ -162,7 +165,12 @@ async function listProfiles(json: boolean, io: CommandIo) {
         read_only: profile.read_only ?? false,
       };
     });
-    const document = { config_path: file, current_profile: config.current_profile ?? null, profiles };
+    const document = {
+      config_path: file,
+      current_profile: config.current_profile ?? null,
+      active_profile: active ?? null,
+      profiles,
+    };
     io.stdout.write(`${JSON.stringify(document)}\n`);
     return;
   }
@@ -175,7 +183,7 @@ async function listProfiles(json: boolean, io: CommandIo) {
     ...names.map((name) => {
       const profile = config.profiles[name]!;
       return [
-        name === config.current_profile ? '*' : '',
+        name === active ? '*' : '',
         name,
         profile.base_url ?? DEFAULT_BASE_URL,
         describeKey(profile),
@@ -190,6 +198,11 @@ async function listProfiles(json: boolean, io: CommandIo) {
         .map((cell, column) => cell.padEnd(widths[column]!))
         .join('  ')
         .trimEnd()}\n`,
+    );
+  }
+  if (active !== config.current_profile) {
+    io.stdout.write(
+      `* TLTOP_PROFILE=${active} overrides current_profile ${config.current_profile ?? '(none)'}\n`,
     );
   }
 }
@@ -367,7 +380,7 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
 
   config
     .command('list')
-    .description('show the profiles, keys masked; * marks the current one')
+    .description('show the profiles, keys masked; * marks the one tltop uses now')
     .option('--json', 'one JSON document')
     .action((flags: { json?: boolean }) => listProfiles(flags.json === true, io));
 

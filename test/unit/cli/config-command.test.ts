@@ -135,6 +135,22 @@ describe('tltop config', () => {
     expect((await stat(file())).mode & 0o777).toBe(0o600);
   });
 
+  it('list marks the profile TLTOP_PROFILE picks, and says it overrides the file', async () => {
+    await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
+    await tltop('config', 'set-profile', 'staging', '--api-key', 'tlk_stagingstaging0002');
+    process.env.TLTOP_PROFILE = 'staging';
+    try {
+      const lines = (await tltop('config', 'list')).out.trimEnd().split('\n');
+      expect(lines[1]).toMatch(/^\s+prod\s/);
+      expect(lines[2]).toMatch(/^\*\s+staging\s/);
+      expect(lines[3]).toBe('* TLTOP_PROFILE=staging overrides current_profile prod');
+      const json = JSON.parse((await tltop('config', 'list', '--json')).out);
+      expect(json).toMatchObject({ current_profile: 'prod', active_profile: 'staging' });
+    } finally {
+      delete process.env.TLTOP_PROFILE;
+    }
+  });
+
   it('remove deletes a profile and clears it as current', async () => {
     await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
     expect((await tltop('config', 'remove', 'prod')).code).toBe(0);
