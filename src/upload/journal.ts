@@ -66,10 +66,12 @@ const SUFFIX = '.json';
 
 /**
  * One JSON file per upload in `<stateDir>/uploads`, replaced atomically (temp file, fsync,
- * rename, fsync of the directory), mode 0600 in a 0700 directory.
+ * rename), mode 0600 in a 0700 directory. The directory is fsynced when a journal is first
+ * created; after that a power cut can at worst bring back the previous, complete version.
  */
 export class JournalStore {
   readonly dir: string;
+  private readonly created = new Set<string>();
 
   constructor(stateDir: string) {
     this.dir = join(stateDir, 'uploads');
@@ -113,7 +115,10 @@ export class JournalStore {
         await handle.close();
       }
       await rename(temp, target);
-      await this.syncDir();
+      if (!this.created.has(record.uploadId)) {
+        await this.syncDir();
+        this.created.add(record.uploadId);
+      }
     } catch (error) {
       await rm(temp, { force: true }).catch(() => undefined);
       throw new JournalWriteError(
@@ -169,6 +174,7 @@ export class JournalStore {
   }
 
   async remove(uploadId: string): Promise<void> {
+    this.created.delete(uploadId);
     await rm(this.fileOf(uploadId), { force: true });
   }
 

@@ -21,6 +21,8 @@ export class Reporter {
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> | undefined;
   private stopped = false;
+  /** every chunk is confirmed: send whatever is queued without waiting to fill a batch */
+  private urgent = false;
 
   constructor(private readonly deps: ReporterDeps) {}
 
@@ -34,18 +36,24 @@ export class Reporter {
 
   enqueue(chunk: CompletedChunk): void {
     this.queue.push(chunk);
-    if (this.queue.length >= this.deps.batch) this.kick();
+    if (this.urgent || this.queue.length >= this.deps.batch) this.kick();
     else this.timer ??= setTimeout(() => this.kick(), this.deps.flushMs);
   }
 
-  /** Sends now (used when the last chunk is confirmed). */
+  /** No more chunks to wait for: report what is queued now and anything that follows at once. */
+  finishing(): void {
+    this.urgent = true;
+    this.kick();
+  }
+
+  /** Sends what is queued now (if no call is under way). */
   kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped || this.sending || this.queue.length === 0) return;
     this.sending = this.sendBatch().finally(() => {
       this.sending = undefined;
-      if (this.queue.length >= this.deps.batch) this.kick();
+      if (this.queue.length >= this.deps.batch || (this.urgent && this.queue.length > 0)) this.kick();
       else if (this.queue.length > 0) this.timer ??= setTimeout(() => this.kick(), this.deps.flushMs);
     });
   }

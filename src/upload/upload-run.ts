@@ -483,7 +483,7 @@ export class UploadRun {
       reporter.restart();
       this.setPhase(table.allConfirmed ? 'reporting' : 'uploading');
       if (table.allConfirmed) {
-        if (reporter.pending > 0) reporter.kick();
+        if (reporter.pending > 0) reporter.finishing();
         else void this.verifyCompletion();
       }
       this.pump();
@@ -723,7 +723,7 @@ export class UploadRun {
     reporter.enqueue(this.completedChunk(chunk));
     if (table.allConfirmed && this.sending) {
       this.setPhase('reporting');
-      reporter.kick();
+      reporter.finishing();
     }
   }
 
@@ -977,6 +977,7 @@ export class UploadRun {
         }
       }
       if (!table.allConfirmed) this.setPhase('uploading');
+      else reporter.finishing();
       reporter.kick();
       this.pump();
     } catch (error) {
