@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
-import { formatBytes, formatRelative } from '../../components/format.js';
+import { formatBytes, formatRelative, stringWidth } from '../../components/format.js';
 import { defaultStateDir, JournalStore } from '../../upload/journal.js';
 import {
   addConnectionOptions,
@@ -18,14 +18,16 @@ interface StatusFlags extends ConnectionFlags {
   json?: boolean;
 }
 
+/** Columns aligned by display width (file names may hold wide characters). */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => stringWidth(row[column]!))));
+  const pad = (text: string, width: number) => text + ' '.repeat(width - stringWidth(text));
   return rows
-    .map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ')}`.trimEnd())
+    .map((row) => `  ${row.map((text, column) => pad(text, widths[column]!)).join('  ')}`.trimEnd())
     .join('\n');
 }
 
-export function renderStatusTable(document: StatusDocument): string {
+function renderStatusTable(document: StatusDocument): string {
   const now = Date.parse(document.generated_at);
   const lines = [
     `profile ${document.profile}  ${new URL(document.base_url).host}  at ${document.generated_at}`,

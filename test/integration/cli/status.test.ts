@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../../src/api/client.js';
 import { isTerminal } from '../../../src/api/types.js';
@@ -120,6 +121,7 @@ describe('tltop status against the emulator', () => {
   });
 
   it('strips escape sequences and control characters that came from the server', async () => {
+    await client.createUpload({ filename: '会議録画-週次.mp4', type: 'video', total_size: 1_000_000 });
     const session = await client.createUpload({
       filename: 'evil\u001b[2J\u001b]0;pwned\u0007\u009b31m.mp4',
       type: 'video',
@@ -131,6 +133,14 @@ describe('tltop status against the emulator', () => {
     expect(asset!.name).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     const table = await runCli(['status'], env());
     expect(table.stdout).toContain('evil');
+    // columns stay aligned by display width with wide characters in a name
+    const lines = table.stdout.split('\n');
+    const header = lines.find((line) => line.includes('CREATED'))!;
+    const wide = lines.find((line) => line.includes('会議録画'))!;
+    const createdAt = wide.search(/(\d+\w ago|just now)$/);
+    expect(stringWidth(wide.slice(0, createdAt))).toBe(
+      stringWidth(header.slice(0, header.indexOf('CREATED'))),
+    );
     expect(table.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
   });
 
