@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, rename, rm, unlink } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type TransformCallback, Writable } from 'node:stream';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 export type SignatureCheck = 'valid' | 'expired' | 'invalid';
@@ -81,15 +81,16 @@ export class ChunkStorage {
   }
 
   /**
-   * Streams a chunk PUT body to disk, computing its MD5 on the way. The file
-   * replaces any earlier copy only once the whole body has arrived.
+   * Streams a chunk PUT body to disk, computing its MD5 on the way. Once the
+   * whole body has arrived, `keep()` decides whether it replaces the stored copy
+   * (it is asked then, not before, so a chunk reported meanwhile stays frozen).
    */
   async receive(
     uploadId: string,
     chunkIndex: number,
     body: IncomingMessage,
-    options: { bytesPerSecond?: number; keep?: boolean; onBytes?: (count: number) => void } = {},
-  ): Promise<ReceivedChunk> {
+    options: { bytesPerSecond?: number; keep?: () => boolean; onBytes?: (count: number) => void } = {},
+  ): Promise<ReceivedChunk & { kept: boolean }> {
     const file = await this.file(uploadId, chunkIndex);
     await mkdir(join(file, '..'), { recursive: true });
     const partial = `${file}.${randomBytes(4).toString('hex')}.part`;
@@ -106,18 +107,15 @@ export class ChunkStorage {
     const stages: (NodeJS.ReadableStream | NodeJS.ReadWriteStream)[] = [body];
     if (options.bytesPerSecond) stages.push(new Throttle(options.bytesPerSecond));
     stages.push(tap);
-    if (options.keep === false) {
-      await pipeline([...stages, discard()]);
-      return { etag: md5.digest('hex'), size };
-    }
+    let kept = false;
     try {
       await pipeline([...stages, createWriteStream(partial, { highWaterMark: 1024 * 1024 })]);
-      await rename(partial, file);
-    } catch (error) {
-      await unlink(partial).catch(() => undefined);
-      throw error;
+      kept = options.keep?.() ?? true;
+      if (kept) await rename(partial, file);
+    } finally {
+      if (!kept) await unlink(partial).catch(() => undefined);
     }
-    return { etag: md5.digest('hex'), size };
+    return { etag: md5.digest('hex'), size, kept };
   }
 
   /** Size and SHA-256 of the assembled file, streamed chunk by chunk. */
@@ -177,12 +175,4 @@ class Throttle extends Transform {
     if (this.timer) clearTimeout(this.timer);
     callback(error);
   }
-}
-
-function discard(): Writable {
-  return new Writable({
-    write(_chunk, _encoding, callback) {
-      callback();
-    },
-  });
 }

@@ -402,25 +402,26 @@ export function uploadRoutes(state: EmulatorState): Route[] {
           );
         }
         const fail = state.faultRandom() < state.faults.putFail;
-        // Bytes of a reported chunk are frozen: a later PUT is answered but not stored.
-        const frozen = session.chunks[chunkIndex - 1]!.reportedAt !== undefined;
         const slow = state.faults.slowChunks && state.faultRandom() < state.faults.slowChunks.rate;
         const bytesPerSecond = slow
           ? state.faults.slowChunks!.bytesPerSecond
           : state.faults.putRateBytesPerSecond;
+        const chunk = session.chunks[chunkIndex - 1]!;
         const received = await state.storage.receive(uploadId, chunkIndex, req, {
           bytesPerSecond,
-          keep: !fail && !frozen,
+          // Bytes of a reported chunk are frozen: a later PUT is answered but not stored.
+          keep: () => !fail && chunk.reportedAt === undefined,
           onBytes: (count) => state.stats.addBytes(count),
         });
-        if (fail)
+        if (fail) {
           throw new EmulatorError(
             500,
             'InternalError',
             'We encountered an internal error. Please try again.',
           );
-        if (!frozen) {
-          session.chunks[chunkIndex - 1]!.received = { ...received, at: state.now() };
+        }
+        if (received.kept) {
+          chunk.received = { etag: received.etag, size: received.size, at: state.now() };
           session.updatedAt = state.now();
         }
         return {
