@@ -58,23 +58,50 @@ export function selectActiveTable(state: AppState): TableId {
 /** Loaded ids of a collection, in server order, without duplicates. */
 function loadedIds(collection: Collection): string[] {
   const seen = new Set<string>();
-  const pageNumbers = Object.keys(collection.pages)
-    .map(Number)
-    .sort((a, b) => a - b);
-  for (const page of pageNumbers) {
-    for (const id of collection.pages[page] ?? []) seen.add(id);
+  for (const pages of collection.groups?.map((group) => group.pages) ?? [collection.pages]) {
+    const pageNumbers = Object.keys(pages)
+      .map(Number)
+      .sort((a, b) => a - b);
+    for (const page of pageNumbers) {
+      for (const id of pages[page] ?? []) seen.add(id);
+    }
   }
   return [...seen];
 }
 
-function serverOrderedIds(collection: Collection): (string | undefined)[] {
-  const total = collection.total ?? 0;
-  const ids: (string | undefined)[] = new Array(total).fill(undefined);
-  for (const [page, pageIds] of Object.entries(collection.pages)) {
-    const offset = (Number(page) - 1) * collection.pageSize;
+/** Places loaded pages at their offsets; rows of pages not loaded yet stay undefined. */
+function placePages(
+  ids: (string | undefined)[],
+  offset: number,
+  total: number,
+  pages: Readonly<Record<number, readonly string[]>>,
+  pageSize: number,
+): void {
+  for (const [page, pageIds] of Object.entries(pages)) {
+    const start = (Number(page) - 1) * pageSize;
     pageIds.forEach((id, i) => {
-      if (offset + i < total) ids[offset + i] = id;
+      if (start + i < total) ids[offset + start + i] = id;
     });
+  }
+}
+
+function serverOrderedIds(collection: Collection): (string | undefined)[] {
+  const groups = collection.groups;
+  if (!groups) {
+    const total = collection.total ?? 0;
+    const ids: (string | undefined)[] = new Array(total).fill(undefined);
+    placePages(ids, 0, total, collection.pages, collection.pageSize);
+    return ids;
+  }
+  // status order: each status's rows, one group after the other
+  const ids: (string | undefined)[] = new Array(groups.reduce((sum, g) => sum + (g.total ?? 0), 0)).fill(
+    undefined,
+  );
+  let offset = 0;
+  for (const group of groups) {
+    const total = group.total ?? 0;
+    placePages(ids, offset, total, group.pages, collection.pageSize);
+    offset += total;
   }
   return ids;
 }
@@ -133,7 +160,9 @@ function computeResourceView<T extends Exclude<ResourceTableId, 'uploads'>>(
   sortIndex: number,
 ): TableView {
   const sort = sortSpec(table, sortIndex);
-  const loading = collection.total === undefined;
+  const loading = collection.groups
+    ? collection.groups.every((group) => group.total === undefined)
+    : collection.total === undefined;
   const filteredLocally = filter.trim() !== '' && !hasServerFilter(table);
   if (sort.server && !filteredLocally) {
     const ids = serverOrderedIds(collection);

@@ -1,6 +1,6 @@
 /** What each table is made of: its entities, sort options, filter support and the text rows show. */
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
-import type { EntityOf, ResourceTableId, SortSpec, TableId, UiState } from './types.js';
+import type { Collection, EntityOf, ResourceTableId, SortSpec, TableId, UiState } from './types.js';
 
 const NEWEST_SERVER: SortSpec = { key: 'created_at', direction: 'desc', server: true, label: 'newest' };
 const OLDEST_LOCAL: SortSpec = {
@@ -12,16 +12,39 @@ const OLDEST_LOCAL: SortSpec = {
 const STATUS_LOCAL: SortSpec = { key: 'status', direction: 'asc', server: false, label: 'status (loaded)' };
 const NAME_LOCAL: SortSpec = { key: 'name', direction: 'asc', server: false, label: 'name (loaded)' };
 
-/** Tasks and indexed assets can be sorted by the server over the whole collection. */
-const SERVER_SORTED: readonly SortSpec[] = [
-  NEWEST_SERVER,
-  { key: 'created_at', direction: 'asc', server: true, label: 'oldest' },
-  { key: 'updated_at', direction: 'desc', server: true, label: 'recently updated' },
-  { key: 'updated_at', direction: 'asc', server: true, label: 'least recently updated' },
-  STATUS_LOCAL,
-];
+/** Problems first, then work in progress (furthest along first), then done. */
+function byStatus(groups: readonly string[]): SortSpec {
+  return { key: 'status', direction: 'asc', server: true, label: 'status', groups };
+}
 
-const SERVER_ORDERED: readonly SortSpec[] = [NEWEST_SERVER, OLDEST_LOCAL, STATUS_LOCAL, NAME_LOCAL];
+const TASK_STATUS_ORDER = byStatus([
+  'failed',
+  'indexing',
+  'queued',
+  'pending',
+  'validating',
+  'uploading',
+  'ready',
+]);
+const INDEXED_STATUS_ORDER = byStatus(['failed', 'indexing', 'queued', 'pending', 'ready']);
+const EMBED_STATUS_ORDER = byStatus(['failed', 'processing', 'ready']);
+const ANALYZE_STATUS_ORDER = byStatus(['failed', 'processing', 'pending', 'queued', 'ready']);
+
+/** Tasks and indexed assets can be sorted by the server over the whole collection. */
+function serverSorted(statusOrder: SortSpec): readonly SortSpec[] {
+  return [
+    NEWEST_SERVER,
+    { key: 'created_at', direction: 'asc', server: true, label: 'oldest' },
+    { key: 'updated_at', direction: 'desc', server: true, label: 'recently updated' },
+    { key: 'updated_at', direction: 'asc', server: true, label: 'least recently updated' },
+    statusOrder,
+  ];
+}
+
+/** Lists with a status filter but no sort parameter. */
+function statusFiltered(statusOrder: SortSpec): readonly SortSpec[] {
+  return [NEWEST_SERVER, OLDEST_LOCAL, statusOrder, NAME_LOCAL];
+}
 
 const SORTS: Readonly<Record<TableId, readonly SortSpec[]>> = {
   uploads: [
@@ -29,12 +52,13 @@ const SORTS: Readonly<Record<TableId, readonly SortSpec[]>> = {
     { key: 'status', direction: 'asc', server: false, label: 'status' },
     { key: 'name', direction: 'asc', server: false, label: 'name' },
   ],
-  assets: SERVER_ORDERED,
-  tasks: SERVER_SORTED,
-  indexedAssets: SERVER_SORTED,
-  embedV2: SERVER_ORDERED,
-  embedV1: SERVER_ORDERED,
-  analyze: SERVER_ORDERED,
+  // the assets list filters neither by status nor sorts: other orders are of the loaded rows
+  assets: [NEWEST_SERVER, OLDEST_LOCAL, STATUS_LOCAL, NAME_LOCAL],
+  tasks: serverSorted(TASK_STATUS_ORDER),
+  indexedAssets: serverSorted(INDEXED_STATUS_ORDER),
+  embedV2: statusFiltered(EMBED_STATUS_ORDER),
+  embedV1: statusFiltered(EMBED_STATUS_ORDER),
+  analyze: statusFiltered(ANALYZE_STATUS_ORDER),
   events: [
     { key: 'created_at', direction: 'desc', server: false, label: 'newest' },
     { key: 'created_at', direction: 'asc', server: false, label: 'oldest' },
@@ -60,6 +84,8 @@ export function hasServerFilter(table: TableId): boolean {
 export interface ServerParams {
   sort: { sort_by?: 'created_at' | 'updated_at'; sort_option?: 'asc' | 'desc' };
   filename?: string;
+  /** the status order, listed one status at a time */
+  groups?: readonly string[];
   /** identifies the server query: pages fetched under another key are dropped */
   key: string;
 }
@@ -69,16 +95,31 @@ export function serverParams(ui: UiState, table: TableId): ServerParams {
   // a local sort reorders the rows loaded in the default server order
   const chosen = sortSpec(table, ui.sort[table]);
   const spec = chosen.server ? chosen : sortSpec(table, 0);
+  // within a status group, rows keep the default order
+  const order = spec.groups ? sortSpec(table, 0) : spec;
   const filter = hasServerFilter(table) ? ui.filter[table].trim() : '';
   const sort: ServerParams['sort'] =
-    spec.server && (spec.key === 'created_at' || spec.key === 'updated_at')
-      ? { sort_by: spec.key, sort_option: spec.direction }
+    order.key === 'created_at' || order.key === 'updated_at'
+      ? { sort_by: order.key, sort_option: order.direction }
       : {};
   const index = table === 'indexedAssets' ? (ui.indexId ?? '') : '';
+  const groups = spec.groups?.join(',') ?? '';
   return {
     sort,
     filename: filter || undefined,
-    key: `${index}|${sort.sort_by ?? ''}|${sort.sort_option ?? ''}|${filter}`,
+    groups: spec.groups,
+    key: `${index}|${sort.sort_by ?? ''}|${sort.sort_option ?? ''}|${filter}|${groups}`,
+  };
+}
+
+/** A table's collection with nothing loaded yet for the current query. */
+export function emptyCollection(ui: UiState, table: TableId, pageSize: number): Collection {
+  const { key, groups } = serverParams(ui, table);
+  return {
+    queryKey: key,
+    pageSize,
+    pages: {},
+    ...(groups && { groups: groups.map((status) => ({ status, pages: {} })) }),
   };
 }
 

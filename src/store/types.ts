@@ -100,6 +100,17 @@ export interface Collection {
   total?: number;
   /** total_results of the non-terminal query (active items), when known */
   activeTotal?: number;
+  /**
+   * Set when the table is ordered by status: one server query per status (status filter),
+   * shown one after the other; `pages` and `total` are then unused.
+   */
+  groups?: readonly CollectionGroup[];
+}
+
+export interface CollectionGroup {
+  status: string;
+  total?: number;
+  pages: Readonly<Record<number, readonly string[]>>;
 }
 
 // ---- sorting and filtering ------------------------------------------------------
@@ -110,6 +121,8 @@ export interface SortSpec {
   /** true: the server orders the whole collection; false: loaded rows are sorted locally */
   server: boolean;
   label: string;
+  /** status order listed one status at a time with the server's status filter */
+  groups?: readonly string[];
 }
 
 // ---- connection -----------------------------------------------------------------

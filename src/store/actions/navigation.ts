@@ -1,7 +1,7 @@
 /** Moving around: views, tables, selection, detail, filter, sort, polling. */
 import type { StoreContext } from '../context.js';
 import { selectActiveTable, selectSelectedId, selectTableView } from '../selectors.js';
-import { serverParams, sortOptions, sortSpec } from '../tables.js';
+import { emptyCollection, serverParams, sortOptions, sortSpec } from '../tables.js';
 import type { AppActions, ResourceTableId, TableId, UiState, ViewId } from '../types.js';
 import { VIEW_TABLES, VIEWS } from '../types.js';
 
@@ -56,9 +56,8 @@ export function navigationActions(context: StoreContext): NavigationActions {
       const ui = { ...current.ui, ...patch(current.ui) };
       if (table === 'events' || table === 'uploads') return { ui };
       const collection = current.collections[table];
-      const { key } = serverParams(ui, table);
-      if (key === collection.queryKey) return { ui };
-      const emptied = { queryKey: key, pageSize: collection.pageSize, pages: {} };
+      if (serverParams(ui, table).key === collection.queryKey) return { ui };
+      const emptied = emptyCollection(ui, table, collection.pageSize);
       return { ui, collections: { ...current.collections, [table]: emptied } };
     });
   };

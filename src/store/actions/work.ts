@@ -2,7 +2,7 @@
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
 import { hasRunningUploads, selectActiveTable, selectSelectedId } from '../selectors.js';
-import type { AppActions, ConfirmPurpose, ResourceTableId } from '../types.js';
+import type { AppActions, Collection, ConfirmPurpose, ResourceTableId } from '../types.js';
 import type { PromptHandlers } from './prompts.js';
 
 type WorkActions = Pick<
@@ -15,6 +15,29 @@ type WorkActions = Pick<
   | 'confirmYes'
   | 'confirmNo'
 >;
+
+function withoutIn(
+  pages: Readonly<Record<number, readonly string[]>>,
+  id: string,
+): Record<number, readonly string[]> | undefined {
+  const entry = Object.entries(pages).find(([, ids]) => ids.includes(id));
+  if (!entry) return undefined;
+  return { ...pages, [entry[0]]: entry[1].filter((other) => other !== id) };
+}
+
+/** The collection without a deleted row (its page and total shrink until the next refresh). */
+function withoutRow(collection: Collection, id: string): Collection {
+  const less = (total: number | undefined) => (total === undefined ? undefined : Math.max(0, total - 1));
+  if (collection.groups) {
+    const groups = collection.groups.map((group) => {
+      const pages = withoutIn(group.pages, id);
+      return pages ? { ...group, pages, total: less(group.total) } : group;
+    });
+    return { ...collection, groups };
+  }
+  const pages = withoutIn(collection.pages, id);
+  return pages ? { ...collection, pages, total: less(collection.total) } : collection;
+}
 
 function errorText(error: unknown): string {
   return oneLineText(error instanceof Error ? error.message : String(error));
@@ -61,14 +84,9 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
     else throw new Error('this row cannot be deleted');
     store.setState((current) => {
       const { [id]: _removed, ...rest } = current.entities[table] as Record<string, unknown>;
-      const collection = current.collections[table];
-      const pages = Object.fromEntries(
-        Object.entries(collection.pages).map(([page, ids]) => [page, ids.filter((other) => other !== id)]),
-      );
-      const total = collection.total === undefined ? undefined : Math.max(0, collection.total - 1);
       return {
         entities: { ...current.entities, [table]: rest },
-        collections: { ...current.collections, [table]: { ...collection, pages, total } },
+        collections: { ...current.collections, [table]: withoutRow(current.collections[table], id) },
         ui: { ...current.ui, detail: current.ui.detail?.id === id ? null : current.ui.detail },
       };
     });

@@ -13,8 +13,9 @@ import { isTerminal } from '../../api/types.js';
 import { shortId } from '../events.js';
 import { mergeEntities, removeEntities, sameIds } from '../merge.js';
 import { selectActiveTable } from '../selectors.js';
-import { ENTITY_NOUN, hasServerFilter, idOf, sortSpec, statusOf } from '../tables.js';
+import { ENTITY_NOUN, emptyCollection, hasServerFilter, idOf, sortSpec, statusOf } from '../tables.js';
 import type { AppState, Collection, EntityOf } from '../types.js';
+import { firstPages, isLoaded, type PageRef, union, wantedPages, withGroupPage } from './pages.js';
 import type { CollectionSource, CollectionTable, ListPage } from './sources.js';
 import type { Draft, PollContext, PollStep, Write } from './step.js';
 
@@ -22,8 +23,6 @@ import type { Draft, PollContext, PollStep, Write } from './step.js';
 const MAX_ACTIVE_PAGES = 20;
 /** At most this many items fetched one by one per poll. */
 const MAX_SINGLE_GETS = 20;
-/** Never keep more than this many pages wanted around the selection. */
-const MAX_WINDOW_PAGES = 20;
 
 type Entity<T extends CollectionTable> = EntityOf[T];
 
@@ -69,22 +68,23 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
 
     let collection = state.collections[this.table];
     if (collection.queryKey !== query.key) {
-      collection = { queryKey: query.key, pageSize: context.pageSize, pages: {} };
+      collection = emptyCollection(state.ui, this.table, context.pageSize);
       out.push(this.resetCollection(collection));
       this.windowDueAt = 0;
     }
 
-    // pages around the selection
+    // pages around the selection (and, on a refresh, every first page: they tell the totals)
     const refreshWindow = force || becameVisible || now >= this.windowDueAt;
     const wanted = refreshWindow
-      ? this.wantedPages(state, collection, visible)
+      ? union(this.wantedPages(state, collection, visible), firstPages(collection))
       : this.missingPages(state, collection, visible);
     let lastPage = Number.POSITIVE_INFINITY;
-    for (const page of wanted) {
-      if (page > lastPage) break;
-      const result = await query.list(page, collection.pageSize, context.signal);
-      lastPage = Math.max(1, result.page_info.total_page);
-      out.push(this.writePage(query.key, page, result));
+    for (const ref of wanted) {
+      if (ref.group === undefined && ref.page > lastPage) continue;
+      const status = ref.group === undefined ? undefined : collection.groups?.[ref.group]?.status;
+      const result = await query.list(ref.page, collection.pageSize, context.signal, status);
+      if (ref.group === undefined) lastPage = Math.max(1, result.page_info.total_page);
+      out.push(this.writePage(query.key, ref, result));
     }
     if (refreshWindow) this.windowDueAt = now + (visible ? intervals.window : intervals.windowHidden);
 
@@ -117,35 +117,22 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     return !entity || !isTerminal(statusOf(this.table, entity)) || !this.detailed.has(detail.id);
   }
 
-  /** Server pages the table needs now: around the selection when visible, else page 1 for the total. */
-  private wantedPages(state: AppState, collection: Collection, visible: boolean): number[] {
-    if (!visible) return [1];
+  /** Server pages the table needs now: around the selection when visible, else what tells the total. */
+  private wantedPages(state: AppState, collection: Collection, visible: boolean): PageRef[] {
+    if (!visible) return wantedPages(collection, null);
     const selection = state.ui.selection[this.table];
     const rows = state.ui.pageRows;
     const spec = sortSpec(this.table, state.ui.sort[this.table]);
     const local = !spec.server || (state.ui.filter[this.table].trim() !== '' && !hasServerFilter(this.table));
     // a local sort or filter works on loaded rows, so they load from the top down
     const from = local ? 0 : Math.max(0, selection - rows);
-    const to = selection + 2 * rows;
-    const size = collection.pageSize;
-    const lastPage =
-      collection.total === undefined
-        ? Number.POSITIVE_INFINITY
-        : Math.max(1, Math.ceil(collection.total / size));
-    const pages: number[] = [];
-    for (let page = Math.floor(from / size) + 1; page <= Math.floor(to / size) + 1; page++) {
-      if (page > lastPage || pages.length >= MAX_WINDOW_PAGES) break;
-      pages.push(page);
-    }
-    return pages;
+    return wantedPages(collection, { from, to: selection + 2 * rows });
   }
 
-  private missingPages(state: AppState, collection: Collection, visible: boolean): number[] {
+  private missingPages(state: AppState, collection: Collection, visible: boolean): PageRef[] {
     const query = this.source.query(state);
-    if (query && collection.queryKey !== query.key) return [1];
-    return this.wantedPages(state, collection, visible).filter(
-      (page) => collection.pages[page] === undefined,
-    );
+    if (query && collection.queryKey !== query.key) return [{ page: 1 }];
+    return this.wantedPages(state, collection, visible).filter((ref) => !isLoaded(collection, ref));
   }
 
   /** Polls the non-terminal items; true when anything they show changed. */
@@ -278,7 +265,7 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     };
   }
 
-  private writePage(queryKey: string, page: number, result: Page<Entity<T>>): Write {
+  private writePage(queryKey: string, ref: PageRef, result: Page<Entity<T>>): Write {
     const ids = result.data.map((item) => idOf(this.table, item));
     const total = result.page_info.total_results;
     const entities = this.writeEntities(result.data, [], undefined);
@@ -286,10 +273,19 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
       entities(draft);
       const collection = draft.state.collections[this.table];
       if (collection.queryKey !== queryKey) return;
-      const samePage = sameIds(collection.pages[page], ids);
-      if (samePage && collection.total === total) return;
+      if (ref.group !== undefined) {
+        const group = collection.groups?.[ref.group];
+        if (!group || (sameIds(group.pages[ref.page], ids) && group.total === total)) return;
+        const groups = collection.groups!.map((other, index) =>
+          index === ref.group ? withGroupPage(other, ref.page, ids, total) : other,
+        );
+        this.setCollection(draft, { ...collection, groups });
+        return;
+      }
+      if (sameIds(collection.pages[ref.page], ids) && collection.total === total) return;
       // when the total moved, rows shifted between pages: the others are fetched again
-      const pages = collection.total === total ? { ...collection.pages, [page]: ids } : { [page]: ids };
+      const pages =
+        collection.total === total ? { ...collection.pages, [ref.page]: ids } : { [ref.page]: ids };
       this.setCollection(draft, { ...collection, pages, total });
     };
   }

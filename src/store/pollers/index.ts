@@ -10,6 +10,7 @@ import { POLL_FAMILIES } from '../types.js';
 import { CollectionPoller } from './collection.js';
 import { ConnectionTracker } from './connection.js';
 import { FamilyPoller } from './family.js';
+import { gatedApi } from './gated-api.js';
 import { IndexesPoller } from './indexes.js';
 import { RateGovernor } from './rate-governor.js';
 import {
@@ -57,11 +58,11 @@ export interface StartPollersOptions extends PollerOptions {
 
 export function startPollers(store: AppStore, options: StartPollersOptions = {}): Pollers {
   const context = contextOf(store);
-  const { api } = context;
   const intervals: PollIntervals = { ...DEFAULT_INTERVALS, ...options.intervals };
   const settings = { intervals, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE };
   const governor = new RateGovernor();
-  const connection = new ConnectionTracker(api, intervals.heartbeat);
+  const connection = new ConnectionTracker(context.api, intervals.heartbeat);
+  const api = gatedApi(context.api, governor, context.clock);
 
   const steps: Record<PollFamily, () => PollStep[]> = {
     uploads: () => [new UploadSessionsPoller(api)],

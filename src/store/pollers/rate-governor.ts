@@ -8,6 +8,8 @@ import type { ApiError } from '../../api/errors.js';
 /** Never wait longer than this on one 429 or window reset (guards against skewed server clocks). */
 const MAX_WAIT_MS = 120_000;
 const DEFAULT_429_WAIT_MS = 10_000;
+/** Reset times come in whole seconds from another clock: go a little after, not a little before. */
+const RESET_MARGIN_MS = 250;
 
 export class RateGovernor {
   private blockedUntil = 0;
@@ -26,7 +28,7 @@ export class RateGovernor {
   waitMs(rate: RateLimitState, now: number): number {
     let wait = Math.max(0, this.blockedUntil - now);
     if (rate.remaining !== undefined && rate.remaining <= 0 && rate.reset !== undefined) {
-      wait = Math.max(wait, Math.min(MAX_WAIT_MS, rate.reset * 1000 - now));
+      wait = Math.max(wait, Math.min(MAX_WAIT_MS, rate.reset * 1000 + RESET_MARGIN_MS - now));
     }
     return wait;
   }
@@ -36,6 +38,7 @@ export class RateGovernor {
     let wait = error.retryAfterMs;
     if (wait === undefined && rate.reset !== undefined) wait = rate.reset * 1000 - now;
     if (wait === undefined || !(wait > 0)) wait = DEFAULT_429_WAIT_MS;
+    wait += RESET_MARGIN_MS;
     this.blockedUntil = Math.max(this.blockedUntil, now + Math.min(MAX_WAIT_MS, wait));
     return this.blockedUntil;
   }

@@ -11,10 +11,20 @@ export type CollectionTable = Exclude<ResourceTableId, 'uploads'>;
 
 export type ListPage<T> = (page: number, pageLimit: number, signal: AbortSignal) => Promise<Page<T>>;
 
+/** One page of the table's query; with `status`, of its items in that status only. */
+export type ListQueryPage<T> = (
+  page: number,
+  pageLimit: number,
+  signal: AbortSignal,
+  status?: string,
+) => Promise<Page<T>>;
+
 export interface ServerQuery<T> {
   /** identifies the query; pages of another key are dropped */
   key: string;
-  list: ListPage<T>;
+  list: ListQueryPage<T>;
+  /** set when the table is ordered by status: the statuses, in order, each listed on its own */
+  groups?: readonly string[];
 }
 
 export interface CollectionSource<T extends CollectionTable> {
@@ -35,11 +45,15 @@ export function taskSource(api: TwelveLabsApi): CollectionSource<'tasks'> {
   return {
     table: 'tasks',
     query(state) {
-      const { sort, filename, key } = serverParams(state.ui, 'tasks');
+      const { sort, filename, key, groups } = serverParams(state.ui, 'tasks');
       return {
         key,
-        list: (page, page_limit, signal) =>
-          api.listTasks({ page, page_limit, ...sort, filename }, { signal }),
+        groups,
+        list: (page, page_limit, signal, status) =>
+          api.listTasks(
+            { page, page_limit, ...sort, filename, status: status ? [status] : undefined },
+            { signal },
+          ),
       };
     },
     active: () => [
@@ -71,11 +85,16 @@ export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexe
     query(state) {
       const indexId = state.ui.indexId;
       if (!indexId) return undefined;
-      const { sort, filename, key } = serverParams(state.ui, 'indexedAssets');
+      const { sort, filename, key, groups } = serverParams(state.ui, 'indexedAssets');
       return {
         key,
-        list: (page, page_limit, signal) =>
-          api.listIndexedAssets(indexId, { page, page_limit, ...sort, filename }, { signal }),
+        groups,
+        list: (page, page_limit, signal, status) =>
+          api.listIndexedAssets(
+            indexId,
+            { page, page_limit, ...sort, filename, status: status ? [status] : undefined },
+            { signal },
+          ),
       };
     },
     active(state) {
@@ -96,10 +115,15 @@ export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexe
 export function embedV2Source(api: TwelveLabsApi): CollectionSource<'embedV2'> {
   return {
     table: 'embedV2',
-    query: () => ({
-      key: '',
-      list: (page, page_limit, signal) => api.listEmbedV2Tasks({ page, page_limit }, { signal }),
-    }),
+    query(state) {
+      const { key, groups } = serverParams(state.ui, 'embedV2');
+      return {
+        key,
+        groups,
+        list: (page, page_limit, signal, status) =>
+          api.listEmbedV2Tasks({ page, page_limit, status }, { signal }),
+      };
+    },
     active: () => [
       (page, page_limit, signal) =>
         api.listEmbedV2Tasks({ page, page_limit, status: 'processing' }, { signal }),
@@ -111,10 +135,15 @@ export function embedV2Source(api: TwelveLabsApi): CollectionSource<'embedV2'> {
 export function embedV1Source(api: TwelveLabsApi): CollectionSource<'embedV1'> {
   return {
     table: 'embedV1',
-    query: () => ({
-      key: '',
-      list: (page, page_limit, signal) => api.listEmbedTasks({ page, page_limit }, { signal }),
-    }),
+    query(state) {
+      const { key, groups } = serverParams(state.ui, 'embedV1');
+      return {
+        key,
+        groups,
+        list: (page, page_limit, signal, status) =>
+          api.listEmbedTasks({ page, page_limit, status }, { signal }),
+      };
+    },
     active: () => [
       (page, page_limit, signal) =>
         api.listEmbedTasks({ page, page_limit, status: 'processing' }, { signal }),
@@ -132,10 +161,15 @@ export function embedV1Source(api: TwelveLabsApi): CollectionSource<'embedV1'> {
 export function analyzeSource(api: TwelveLabsApi): CollectionSource<'analyze'> {
   return {
     table: 'analyze',
-    query: () => ({
-      key: '',
-      list: (page, page_limit, signal) => api.listAnalyzeTasks({ page, page_limit }, { signal }),
-    }),
+    query(state) {
+      const { key, groups } = serverParams(state.ui, 'analyze');
+      return {
+        key,
+        groups,
+        list: (page, page_limit, signal, status) =>
+          api.listAnalyzeTasks({ page, page_limit, status }, { signal }),
+      };
+    },
     // the list filters on one status at a time
     active: () =>
       ACTIVE_ANALYZE_STATUSES.map(

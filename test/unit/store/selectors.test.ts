@@ -6,6 +6,7 @@ import {
   selectUploadProgress,
 } from '../../../src/store/selectors.js';
 import { serverParams } from '../../../src/store/tables.js';
+import type { CollectionGroup } from '../../../src/store/types.js';
 import { loadTasks, offlineStore, task } from './fixtures.js';
 
 describe('table selectors', () => {
@@ -47,25 +48,85 @@ describe('table selectors', () => {
     expect(second.total).toBe(10_001);
   });
 
-  it('sorts loaded rows locally by status and recomputes only when entities change', () => {
+  it('sorts loaded rows locally where the server cannot, recomputing only when entities change', () => {
     const store = offlineStore();
-    store.getState().actions.switchView('indexing');
-    // newest, oldest, recently updated, least recently updated, status
-    for (let i = 0; i < 4; i++) store.getState().actions.cycleSort();
-    // a local sort works on rows loaded in the default server order
-    loadTasks(store, 10_000, (i) => (i % 1000 === 0 ? 'indexing' : i % 700 === 0 ? 'failed' : 'ready'));
-    const view = selectTableView(store.getState(), 'tasks');
-    expect(view.sort.key).toBe('status');
+    const { actions } = store.getState();
+    actions.switchView('assets');
+    // newest, oldest (loaded), status (loaded)
+    actions.cycleSort();
+    actions.cycleSort();
+    const statusOf = (i: number) => (i % 1000 === 0 ? 'processing' : i % 700 === 0 ? 'failed' : 'ready');
+    const assets = Array.from({ length: 10_000 }, (_, i) => ({
+      ...task(10_000 - i),
+      status: statusOf(10_000 - i),
+    }));
+    store.setState((state) => ({
+      entities: { ...state.entities, assets: Object.fromEntries(assets.map((asset) => [asset._id, asset])) },
+      collections: {
+        ...state.collections,
+        assets: {
+          queryKey: serverParams(state.ui, 'assets').key,
+          pageSize: 50,
+          pages: Object.fromEntries(
+            Array.from({ length: 200 }, (_, p) => [
+              p + 1,
+              assets.slice(p * 50, p * 50 + 50).map((a) => a._id),
+            ]),
+          ),
+          total: 10_000,
+        },
+      },
+    }));
+    const view = selectTableView(store.getState(), 'assets');
+    expect(view.sort.label).toBe('status (loaded)');
     expect(view.partial).toBe(false);
-    const statuses = view.ids.slice(0, 30).map((id) => store.getState().entities.tasks[id!]!.status);
-    // 13 failed (multiples of 700 but not of 1000), 10 indexing (multiples of 1000), then ready
+    const statuses = view.ids.slice(0, 30).map((id) => store.getState().entities.assets[id!]!.status);
+    // 13 failed (multiples of 700 but not of 1000), 10 processing (multiples of 1000), then ready
     expect(statuses.slice(0, 13).every((status) => status === 'failed')).toBe(true);
-    expect(statuses.slice(13, 23).every((status) => status === 'indexing')).toBe(true);
+    expect(statuses.slice(13, 23).every((status) => status === 'processing')).toBe(true);
     expect(statuses[23]).toBe('ready');
 
-    store.setState((state) => ({ ui: { ...state.ui, selection: { ...state.ui.selection, tasks: 5 } } }));
-    expect(selectTableView(store.getState(), 'tasks')).toBe(view);
-    expect(selectSelectedId(store.getState(), 'tasks')).toBe(view.ids[5]);
+    actions.moveSelection(5);
+    expect(selectTableView(store.getState(), 'assets')).toBe(view);
+    expect(selectSelectedId(store.getState(), 'assets')).toBe(view.ids[5]);
+  });
+
+  it('orders by status over the whole collection, one server query per status, failed first', () => {
+    const store = offlineStore();
+    const { actions } = store.getState();
+    actions.switchView('indexing');
+    while (selectTableView(store.getState(), 'tasks').sort.key !== 'status') actions.cycleSort();
+    const groups = store.getState().collections.tasks.groups!;
+    expect(groups.map((group) => group.status)).toEqual([
+      'failed',
+      'indexing',
+      'queued',
+      'pending',
+      'validating',
+      'uploading',
+      'ready',
+    ]);
+    const totals: Record<string, number> = { failed: 3, indexing: 60, ready: 9_000 };
+    store.setState((state) => ({
+      collections: {
+        ...state.collections,
+        tasks: {
+          ...state.collections.tasks,
+          groups: groups.map((group): CollectionGroup => {
+            const total = totals[group.status] ?? 0;
+            const first = Array.from({ length: Math.min(50, total) }, (_, i) => `${group.status}-${i}`);
+            return { ...group, total, pages: total ? { 1: first } : {} };
+          }),
+        },
+      },
+    }));
+    const view = selectTableView(store.getState(), 'tasks');
+    expect(view.total).toBe(9_063);
+    expect(view.ids.slice(0, 4)).toEqual(['failed-0', 'failed-1', 'failed-2', 'indexing-0']);
+    expect(view.ids[52]).toBe('indexing-49');
+    // the second page of indexing tasks is not loaded yet
+    expect(view.ids[53]).toBeUndefined();
+    expect(view.ids[63]).toBe('ready-0');
   });
 
   it('filters locally where the server cannot, and marks the rows partial', () => {
