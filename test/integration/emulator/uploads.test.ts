@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
@@ -262,6 +263,25 @@ describe('report and status', () => {
     await put(created.upload_urls[1]!.url, chunkOf(data, 2));
     await report(created.upload_id, [{ index: 2, bytes: chunkOf(data, 2) }]);
     expect((await emu.digest(created.asset_id)).sha256).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  test('a PUT still arriving when its chunk gets reported does not replace the reported bytes', async () => {
+    const data = randomBytes(CHUNK);
+    const created = await createUpload(data.length);
+    const url = new URL(created.upload_urls[0]!.url);
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`PUT ${url.pathname}${url.search} HTTP/1.1\r\nHost: x\r\nContent-Length: ${CHUNK}\r\n\r\n`);
+    socket.write(randomBytes(CHUNK / 2));
+    await put(created.upload_urls[0]!.url, data);
+    expect((await report(created.upload_id, [{ index: 1, bytes: data }])).body.url).toBeDefined();
+    const answer = new Promise<string>((resolve) =>
+      socket.once('data', (piece) => resolve(piece.toString())),
+    );
+    socket.write(randomBytes(CHUNK / 2));
+    expect(await answer).toMatch(/^HTTP\/1\.1 200/);
+    expect((await emu.digest(created.asset_id)).sha256).toBe(createHash('sha256').update(data).digest('hex'));
+    socket.destroy();
   });
 
   test('reporting again after completion is counted as duplicates and still returns the url', async () => {
