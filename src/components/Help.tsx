@@ -22,9 +22,9 @@ export function helpLines(view: ViewId): Line[] {
     lines.push({ kind: 'title', text: section.title });
     for (const binding of KEYMAP) {
       if (!binding.layers.includes(section.layer) || binding.helpHidden) continue;
-      const id = `${section.layer}:${binding.label}:${binding.description}`;
-      if (seen.has(id)) continue;
-      seen.add(id);
+      // a binding that works in several layers is listed once, in the first
+      if (seen.has(binding.id)) continue;
+      seen.add(binding.id);
       lines.push({ kind: 'binding', binding, here: !binding.views || binding.views.includes(view) });
     }
   }

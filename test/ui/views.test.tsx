@@ -140,7 +140,7 @@ describe('Indexing view', () => {
     expect(caption(d.frame())).toContain(`of ${tasks.toLocaleString('en-US')}`);
     await d.press('v');
     const first = await d.waitFor(
-      (f) => /^Indexed assets +index .* of \d+/.test(caption(f)),
+      (f) => /^Indexed assets .* of \d+ .*index /.test(caption(f)),
       'indexed assets',
     );
     const indexes = (await d.api.listIndexes({ page_limit: 50 })).data;

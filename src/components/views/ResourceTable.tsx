@@ -37,9 +37,10 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
     .slice(first, first + bodyRows)
     .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
   const position = view.loading ? 'loading…' : formatPosition(first, rows.length, view.total);
+  // the position comes first: it is what a narrow terminal must still show
   const extras = [
-    context ? sanitize(context) : '',
     position,
+    context ? sanitize(context) : '',
     `sort ${view.sort.label}`,
     view.filter ? `filter “${sanitize(view.filter)}”` : '',
     view.partial ? 'loaded rows only' : '',
