@@ -16,6 +16,13 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** One answered (or abandoned) request, as `--log` prints it: no query string, so no signature or key. */
+export interface RequestLogEntry {
+  route: string;
+  status: number;
+  ms: number;
+}
+
 /** Runs one request through auth, rate limit and faults to its route handler. */
 export class Dispatcher {
   private readonly rateLimiter = new RateLimiter();
@@ -24,6 +31,7 @@ export class Dispatcher {
   constructor(
     private readonly state: EmulatorState,
     private readonly router: Router,
+    private readonly onRequest?: (entry: RequestLogEntry) => void,
   ) {}
 
   stopStalls(): void {
@@ -35,9 +43,12 @@ export class Dispatcher {
     const method = req.method ?? 'GET';
     let label = `${method} ${UNMATCHED}`;
     // A request that never got a complete answer (client gone, stalled) counts as 499.
-    res.on('close', () =>
-      this.state.stats.record(label, res.writableFinished ? res.statusCode : CLIENT_GONE),
-    );
+    const started = performance.now();
+    res.on('close', () => {
+      const status = res.writableFinished ? res.statusCode : CLIENT_GONE;
+      this.state.stats.record(label, status);
+      this.onRequest?.({ route: label, status, ms: performance.now() - started });
+    });
 
     const url = new URL(req.url ?? '/', 'http://emulator.invalid');
     const scoped = scopeOf(url.pathname);

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { adminRoutes, assetDigest } from './admin.js';
 import { EmulatorClock, iso } from './clock.js';
-import { Dispatcher, internalError } from './dispatcher.js';
+import { Dispatcher, internalError, type RequestLogEntry } from './dispatcher.js';
 import { defaultFaults, describeFaults, parseFaultObject } from './faults.js';
 import { sendError } from './http.js';
 import { analyzeRoutes } from './resources/analyze.js';
@@ -35,6 +35,8 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** With the demo seed: new tasks, analyses and embeddings keep arriving on the clock. */
   activity?: boolean;
+  /** Called after every request (route template, status, real milliseconds). */
+  onRequest?: (entry: RequestLogEntry) => void;
 }
 
 export interface RunningEmulator {
@@ -85,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...analyzeRoutes(state),
     ...adminRoutes(state),
   ];
-  const dispatcher = new Dispatcher(state, new Router(routes));
+  const dispatcher = new Dispatcher(state, new Router(routes), options.onRequest);
   const server = createServer((req, res) => {
     dispatcher.handle(req, res).catch(() => {
       if (!res.headersSent) sendError(res, 'classic', internalError());

@@ -14,6 +14,7 @@ interface EmulatorFlags {
   chunkSize?: number;
   apiKey?: string;
   activity?: boolean;
+  log?: boolean;
 }
 
 function parseFaults(value: string): string {
@@ -46,6 +47,7 @@ export function registerEmulatorCommand(
     .option('--chunk-size <bytes>', 'multipart chunk size (default 5 MiB)', parseIntegerInRange(1, 2 ** 40))
     .option('--api-key <key>', 'accept only this API key (default: any non-empty key)')
     .option('--activity', 'with --seed demo: new tasks, analyses and embeddings keep arriving')
+    .option('--log', 'print one line per request on stderr (route template, status, time)')
     .action(async (flags: EmulatorFlags) => {
       let emulator: Awaited<ReturnType<typeof startEmulator>>;
       try {
@@ -58,6 +60,9 @@ export function registerEmulatorCommand(
           chunkSize: flags.chunkSize,
           apiKey: flags.apiKey,
           activity: flags.activity,
+          onRequest: flags.log
+            ? ({ route, status, ms }) => io.stderr.write(`${status} ${route} ${ms.toFixed(1)}ms\n`)
+            : undefined,
         });
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;

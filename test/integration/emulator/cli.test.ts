@@ -79,7 +79,7 @@ describe('tltop emulator', () => {
     },
   );
 
-  test('--api-key, --faults and --chunk-size take effect', async () => {
+  test('--api-key, --faults, --chunk-size and --log take effect', async () => {
     const run = tltop(
       'emulator',
       '--seed',
@@ -90,6 +90,7 @@ describe('tltop emulator', () => {
       'latency=1ms,rate-limit=5/s',
       '--chunk-size',
       '2048',
+      '--log',
     );
     const origin = (await run.firstLine).slice('listening on '.length);
     expect((await fetch(`${origin}/v1.3/tasks`, { headers: { 'x-api-key': 'tlk_other' } })).status).toBe(401);
@@ -104,6 +105,11 @@ describe('tltop emulator', () => {
     expect(faults).toMatchObject({ latency: '1ms', 'rate-limit': '5/s' });
     run.child.kill('SIGTERM');
     expect((await run.exited).code).toBe(0);
+    const log = run.stderr().trim().split('\n');
+    expect(log[0]).toMatch(/^401 GET \/tasks \d+\.\dms$/);
+    expect(log[1]).toMatch(/^201 POST \/assets\/multipart-uploads \d+\.\dms$/);
+    expect(log[2]).toMatch(/^200 GET \/_emulator\/faults /);
+    expect(run.stderr()).not.toContain('tlk_only');
   });
 
   test.each([
