@@ -35,12 +35,12 @@ interface SetProfileFlags {
   clearKey?: boolean;
   defaultIndex?: string;
   concurrency?: number;
-  poll: Partial<Record<PollKey, number>>;
+  poll?: Partial<Record<PollKey, number>>;
   readOnly?: boolean;
   use?: boolean;
 }
 
-function parsePoll(value: string, previous: Partial<Record<PollKey, number>>) {
+function parsePoll(value: string, previous: Partial<Record<PollKey, number>> = {}) {
   const match = /^([a-z_]+)=(\d+(?:\.\d+)?)$/.exec(value.trim());
   const key = match?.[1] as PollKey | undefined;
   const seconds = Number(match?.[2]);
@@ -117,7 +117,7 @@ async function setProfile(name: string, flags: SetProfileFlags, io: CommandIo) {
       if (flags.baseUrl) next.base_url = flags.baseUrl;
       if (flags.defaultIndex !== undefined) next.default_index = flags.defaultIndex;
       if (flags.concurrency !== undefined) next.concurrency = flags.concurrency;
-      if (Object.keys(flags.poll).length) next.poll_intervals = { ...next.poll_intervals, ...flags.poll };
+      if (flags.poll) next.poll_intervals = { ...next.poll_intervals, ...flags.poll };
       if (flags.readOnly !== undefined) next.read_only = flags.readOnly;
       return next;
     },
@@ -332,6 +332,17 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
   const config = program
     .command('config')
     .description('add or change connection profiles (interactive without a subcommand)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tltop config                                      prompts; the key is read without echo
+  echo "$KEY" | tltop config set-profile prod --api-key-stdin --use
+  tltop config set-profile staging --base-url https://staging.example.com --key-command "pass show tl/staging"
+  tltop config set-profile prod --concurrency 8 --poll active=5 --read-only
+  tltop config list --json
+  tltop config use staging`,
+    )
     .allowExcessArguments()
     .action(async (_flags: object, command: Command) => {
       const [unknown] = command.args;
@@ -361,7 +372,7 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
     .option('--api-key-stdin', 'read the key from the first line of stdin')
     .option('--key-command <command>', 'a command that prints the key, run without a shell at start')
     .option('--clear-key', 'remove the stored key or key command')
-    .option('--default-index <id>', 'index the dashboard and uploads use by default')
+    .option('--default-index <id>', 'index the dashboard opens on and i (index an asset) proposes')
     .option(
       '--concurrency <n>',
       `upload workers per file (1..${MAX_CONCURRENCY})`,
@@ -371,9 +382,8 @@ export function registerConfigCommand(program: Command, io: CommandIo, setExitCo
       '--poll <name=seconds>',
       `poll interval in seconds, repeatable (${POLL_KEY_NAMES.join(', ')})`,
       parsePoll,
-      {},
     )
-    .option('--read-only', 'no actions that change the account')
+    .option('--read-only', 'refuse every API call that changes the account (upload, index, delete)')
     .option('--no-read-only', 'allow actions that change the account')
     .option('--use', 'also make it the current profile')
     .action((name: string, flags: SetProfileFlags) => setProfile(name, flags, io));
