@@ -103,6 +103,11 @@ async function setProfile(name: string, flags: SetProfileFlags, io: CommandIo) {
     throw new UsageError('use only one of --api-key, --api-key-stdin, --key-command, --clear-key');
   }
   let apiKey = flags.apiKey?.trim();
+  if (flags.apiKeyStdin && process.stdin.isTTY) {
+    throw new UsageError(
+      '--api-key-stdin reads a pipe (echo "$KEY" | …); on a terminal run tltop config, which hides the key',
+    );
+  }
   if (flags.apiKeyStdin) apiKey = (await readStdin()).split('\n')[0]?.trim();
   if ((flags.apiKey !== undefined || flags.apiKeyStdin) && !apiKey)
     throw new UsageError('the API key is empty');

@@ -20,9 +20,9 @@ describe('tltop config on a terminal', () => {
   let dir: string;
   let terminal: Terminal;
   const file = () => path.join(dir, 'config.json');
-  const command = () =>
+  const command = (args = 'config') =>
     `env -i PATH="${process.env.PATH}" HOME="${dir}" TLTOP_CONFIG_DIR="${dir}" CI=false ` +
-    `"${NODE}" "${BIN}" config; echo "EXIT=$?"; sleep 30`;
+    `"${NODE}" "${BIN}" ${args}; echo "EXIT=$?"; sleep 30`;
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'tltop-config-tty-'));
@@ -68,6 +68,14 @@ describe('tltop config on a terminal', () => {
     expect(screen).toMatch(/warning: .* rejected the API key from profile "prod" \(401 api_key_invalid\)/);
     expect(screen).not.toContain('typotypo');
     expect(screen).toContain('EXIT=0');
+  });
+
+  it('--api-key-stdin on a terminal is refused, so the key is never typed visibly', async () => {
+    await terminal.start(command('config set-profile prod --api-key-stdin'));
+    const screen = await terminal.waitFor('EXIT=');
+    expect(screen).toContain('tltop: --api-key-stdin reads a pipe');
+    expect(screen).toContain('EXIT=2');
+    await expect(stat(file())).rejects.toThrow(/ENOENT/);
   });
 
   it('Ctrl-C at a prompt saves nothing and exits 130', async () => {
