@@ -52,6 +52,51 @@ describe('twelvelabs-js against the emulator', () => {
     expect(asset.status).toBe('ready');
   });
 
+  test('the low-level multipart calls and waitForUploadCompletion', async () => {
+    const data = randomBytes(CHUNK * 12);
+    const created = await client.multipartUpload.create({
+      filename: 'manual.mp4',
+      type: 'video',
+      totalSize: data.length,
+    });
+    expect(created.uploadUrls).toHaveLength(10);
+    expect(created.expiresAt).toBeInstanceOf(Date);
+    const more = await client.multipartUpload.getAdditionalPresignedUrls(created.uploadId!, {
+      start: 11,
+      count: 2,
+    });
+    const urls = [...created.uploadUrls!, ...more.uploadUrls!];
+    const completedChunks = [];
+    for (const url of urls) {
+      const bytes = data.subarray((url.chunkIndex! - 1) * CHUNK, url.chunkIndex! * CHUNK);
+      const response = await fetch(url.url!, { method: 'PUT', body: bytes });
+      const proof = response.headers.get('etag')!.replaceAll('"', '');
+      completedChunks.push({
+        chunkIndex: url.chunkIndex!,
+        proof,
+        proofType: 'etag' as const,
+        chunkSize: bytes.length,
+      });
+    }
+    const first = await client.multipartUpload.reportChunkBatch(created.uploadId!, {
+      completedChunks: completedChunks.slice(0, 6),
+    });
+    expect(first.url).toBeUndefined();
+    const seen: number[] = [];
+    const waiting = client.multipartUpload.waitForUploadCompletion(created.uploadId!, {
+      sleepInterval: 0.01,
+      callback: (status) => {
+        seen.push(status.completedChunks);
+      },
+    });
+    const last = await client.multipartUpload.reportChunkBatch(created.uploadId!, {
+      completedChunks: completedChunks.slice(6),
+    });
+    expect(last.url).toContain(emu.origin);
+    expect((await waiting).status).toBe('completed');
+    expect(seen.at(-1)).toBe(12);
+  });
+
   test('tasks.waitForDone follows a running task to its end as the clock advances', async () => {
     const running = await client.tasks.list({ status: ['indexing'], pageLimit: 1 });
     const task = running.data[0]!;
