@@ -116,8 +116,9 @@ function holdsKey(config: ConfigFile): boolean {
 }
 
 /**
- * Reads config.json; a missing file is an empty config. A file that holds an API key and
- * is readable by group or others is refused (the key may already have leaked).
+ * Reads config.json; a missing file is an empty config. Refused: a file others can write
+ * (they could point base_url elsewhere or plant a key_command), and one that holds an API
+ * key and is readable by group or others (the key may already have leaked).
  */
 export async function loadConfig(file: string): Promise<ConfigFile> {
   let text: string;
@@ -128,11 +129,15 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
     throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
   }
   const config = parseConfig(text, file);
-  if (process.platform !== 'win32' && holdsKey(config)) {
-    const { mode } = await stat(file);
-    if ((mode & 0o077) !== 0) {
+  if (process.platform !== 'win32') {
+    const mode = (await stat(file)).mode & 0o777;
+    const fix = `run: chmod 600 '${file}'`;
+    if ((mode & 0o022) !== 0) {
+      throw new UsageError(`${file} is writable by others (mode ${mode.toString(8)}); ${fix}`);
+    }
+    if ((mode & 0o044) !== 0 && holdsKey(config)) {
       throw new UsageError(
-        `${file} holds an API key but is readable by others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 '${file}'`,
+        `${file} holds an API key but is readable by others (mode ${mode.toString(8)}); ${fix}`,
       );
     }
   }

@@ -178,6 +178,16 @@ describe('config file', () => {
     }
   });
 
+  it('refuses a file others can write, whatever it holds', async () => {
+    await saveConfig(file(), { profiles: { default: { base_url: 'https://api.twelvelabs.io' } } });
+    for (const mode of [0o620, 0o602, 0o666]) {
+      await chmod(file(), mode);
+      await expect(resolveConnection({}, env)).rejects.toThrow(
+        `${file()} is writable by others (mode ${mode.toString(8)}); run: chmod 600`,
+      );
+    }
+  });
+
   it('accepts a readable file that holds only a key_command', async () => {
     await saveConfig(file(), {
       profiles: { default: { key_command: [process.execPath, '-e', 'console.log(1)'] } },
