@@ -310,13 +310,14 @@ function computeProgress(row: UploadRow): UploadProgress {
       running: !TERMINAL_PHASES.has(local.phase) && local.phase !== 'paused',
     };
   }
-  const session = row.session;
+  const remote = row.remote;
+  const done = remote && remote.totalSize > 0 ? remote.uploadedSize / remote.totalSize : 0;
   return {
-    sent: 0,
-    confirmed: 0,
-    chunksConfirmed: 0,
-    totalChunks: session?.total_chunks ?? 0,
-    chunksFailed: 0,
+    sent: done,
+    confirmed: done,
+    chunksConfirmed: remote?.chunksCompleted ?? 0,
+    totalChunks: row.session?.total_chunks ?? 0,
+    chunksFailed: remote?.chunksFailed ?? 0,
     speed: 0,
     running: false,
   };

@@ -60,6 +60,16 @@ export interface UploadRow {
   id: string;
   session?: IncompleteUpload;
   local?: UploadSnapshot;
+  /** the server's chunk counts for a session this process does not run (fetched while its detail is open) */
+  remote?: RemoteUploadProgress;
+}
+
+export interface RemoteUploadProgress {
+  chunksCompleted: number;
+  chunksFailed: number;
+  chunksPending: number;
+  uploadedSize: number;
+  totalSize: number;
 }
 
 /** Entity tables, normalized by id. Unchanged entities keep their object identity across polls. */
@@ -342,7 +352,7 @@ export interface AppStoreDeps {
   api: TwelveLabsApi;
   uploads?: UploadManager;
   clock?: Partial<Clock>;
-  /** default asset type for `n` (new upload) */
+  /** asset type for `n` (new upload) when the file name has no extension (default video) */
   uploadType?: AssetType;
   /** bounded events log size (default 500) */
   maxEvents?: number;

@@ -3,6 +3,7 @@ import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
 import { hasRunningUploads, selectActiveTable, selectSelectedId } from '../selectors.js';
 import type { AppActions, Collection, ConfirmPurpose, ResourceTableId } from '../types.js';
+import { assetTypeOf } from './asset-type.js';
 import type { PromptHandlers } from './prompts.js';
 
 type WorkActions = Pick<
@@ -170,7 +171,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
     async submitUpload(path) {
       if (!path) throw new Error('type a file path');
       if (!context.uploads) throw new Error('uploads are not available here');
-      const id = await context.uploads.start({ path, type: context.uploadType });
+      const id = await context.uploads.start({ path, type: assetTypeOf(path, context.uploadType) });
       setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started`) });
     },
     async submitIndex(ref) {

@@ -7,7 +7,7 @@ import type { TwelveLabsApi } from '../../api/api.js';
 import { isApiError } from '../../api/errors.js';
 import type { IncompleteUpload } from '../../api/types.js';
 import { shortId } from '../events.js';
-import type { UploadRow } from '../types.js';
+import type { AppState, RemoteUploadProgress, UploadRow } from '../types.js';
 import type { PollContext, PollStep, Write } from './step.js';
 
 const MAX_PAGES = 10;
@@ -15,17 +15,32 @@ const MAX_SINGLE_GETS = 20;
 
 export class UploadSessionsPoller implements PollStep {
   private dueAt = 0;
+  private detailDueAt = 0;
   private interval: number | undefined;
   private listed = new Set<string>();
 
   constructor(private readonly api: TwelveLabsApi) {}
 
-  nextDueAt(): number {
-    return this.dueAt;
+  nextDueAt(state: AppState): number {
+    return remoteDetailOf(state) ? Math.min(this.dueAt, this.detailDueAt) : this.dueAt;
   }
 
   async poll(context: PollContext, out: Write[]): Promise<void> {
     const { state, now, force, intervals, signal } = context;
+    const detail = remoteDetailOf(state);
+    if (detail && (force || now >= this.detailDueAt)) {
+      this.detailDueAt = now + intervals.detail;
+      const status = await this.api.getUploadStatus(detail.id, { page: 1, page_limit: 1 }, { signal });
+      out.push(
+        writeRemote(detail.id, {
+          chunksCompleted: status.chunks_completed,
+          chunksFailed: status.chunks_failed,
+          chunksPending: status.chunks_pending,
+          uploadedSize: status.uploaded_size,
+          totalSize: status.total_size,
+        }),
+      );
+    }
     if (!force && now < this.dueAt) return;
     const sessions: IncompleteUpload[] = [];
     let total = 0;
@@ -59,6 +74,24 @@ export class UploadSessionsPoller implements PollStep {
     this.dueAt = now + this.interval;
     out.push(writeSessions(sessions, removed, total));
   }
+}
+
+/** The open detail, when it is a session this process does not run and its counts can still move. */
+function remoteDetailOf(state: AppState): UploadRow | undefined {
+  const detail = state.ui.detail;
+  if (detail?.table !== 'uploads') return undefined;
+  const row = state.entities.uploads[detail.id];
+  if (!row?.session || row.local) return undefined;
+  return row.session.status === 'active' || !row.remote ? row : undefined;
+}
+
+function writeRemote(id: string, remote: RemoteUploadProgress): Write {
+  return (draft) => {
+    const row = draft.state.entities.uploads[id];
+    if (!row || isDeepStrictEqual(row.remote, remote)) return;
+    const uploads = { ...draft.state.entities.uploads, [id]: { ...row, remote } };
+    draft.state = { ...draft.state, entities: { ...draft.state.entities, uploads } };
+  };
 }
 
 function writeSessions(

@@ -98,6 +98,44 @@ describe('store actions against the emulator', () => {
     expect(last.ids.filter((id) => id === undefined).length).toBeGreaterThan(100);
   });
 
+  it('the detail of a session started elsewhere shows the server chunk counts, polled while active', async () => {
+    rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['uploads'] });
+    const { store, emulator } = rig;
+    const { actions } = store.getState();
+    const route = 'GET /assets/multipart-uploads/{upload_id}';
+    await until(store, (state) => Object.keys(state.entities.uploads).length > 1);
+
+    const activeId = await until(
+      store,
+      (state) => Object.values(state.entities.uploads).find((row) => row.session?.status === 'active')?.id,
+    );
+    const rows = selectTableView(store.getState(), 'uploads').ids;
+    actions.moveSelection(rows.indexOf(activeId));
+    actions.openDetail();
+    const remote = await until(store, (state) => state.entities.uploads[activeId]?.remote);
+    expect(remote.totalSize).toBe(store.getState().entities.uploads[activeId]!.session!.total_size);
+    expect(remote.chunksCompleted + remote.chunksFailed + remote.chunksPending).toBe(
+      store.getState().entities.uploads[activeId]!.session!.total_chunks,
+    );
+    const polled = requestCount(emulator, route);
+    await eventually(() => requestCount(emulator, route) >= polled + 3);
+
+    // a finished session: fetched once, then left alone
+    const doneId = Object.values(store.getState().entities.uploads).find(
+      (row) => row.session && row.session.status !== 'active',
+    )?.id as string;
+    expect(doneId).toBeDefined();
+    actions.back();
+    actions.selectFirst();
+    actions.moveSelection(selectTableView(store.getState(), 'uploads').ids.indexOf(doneId));
+    actions.openDetail();
+    await until(store, (state) => state.entities.uploads[doneId]?.remote);
+    await sleep(100);
+    const once = requestCount(emulator, route);
+    await sleep(300);
+    expect(requestCount(emulator, route)).toBe(once);
+  });
+
   it('p stops all requests, R refreshes once even while paused, p again resumes', async () => {
     rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['tasks'] });
     const { store, emulator } = rig;

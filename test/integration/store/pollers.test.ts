@@ -72,9 +72,13 @@ describe('store pollers against the emulator', () => {
       expect(messages).toContain(`task ${short} ${transition}`);
     }
 
-    // terminal now: many more polls of the active list, no request for the task itself
-    await sleep(100);
-    const singlesBefore = requestCount(emulator, 'GET /tasks/{task_id}');
+    // terminal now. Demo tasks that the clock jump finished are fetched once each (20 per poll);
+    // once those are done: many more polls of the active list, no request for any single task
+    let singlesBefore = -1;
+    while (requestCount(emulator, 'GET /tasks/{task_id}') !== singlesBefore) {
+      singlesBefore = requestCount(emulator, 'GET /tasks/{task_id}');
+      await sleep(300);
+    }
     const listsBefore = requestCount(emulator, 'GET /tasks');
     await eventually(() => requestCount(emulator, 'GET /tasks') >= listsBefore + 20);
     expect(requestCount(emulator, 'GET /tasks/{task_id}')).toBe(singlesBefore);
