@@ -46,11 +46,15 @@ export function connectUploads(context: StoreContext, uploads: UploadManager): (
       return rows;
     };
     const seen = new Set<string>();
+    /** a detail pane open on a row that moves to its upload id follows it */
+    let detailMovedTo: string | undefined;
     for (const snapshot of snapshots) {
       const rowId = rowIdOf(snapshot);
       seen.add(snapshot.id);
       const previous = rowOf.get(snapshot.id);
       if (previous !== undefined && previous !== rowId) {
+        const detail = store.getState().ui.detail;
+        if (detail?.table === 'uploads' && detail.id === previous) detailMovedTo = rowId;
         const old = (rows ?? current)[previous];
         if (old?.session) edit()[previous] = { id: previous, session: old.session };
         else if (old) delete edit()[previous];
@@ -67,7 +71,14 @@ export function connectUploads(context: StoreContext, uploads: UploadManager): (
       if (row?.session) edit()[rowId] = { id: rowId, session: row.session };
       else if (row) delete edit()[rowId];
     }
-    if (rows) store.setState((state) => ({ entities: { ...state.entities, uploads: rows! } }));
+    if (rows) {
+      store.setState((state) => ({
+        entities: { ...state.entities, uploads: rows! },
+        ...(detailMovedTo
+          ? { ui: { ...state.ui, detail: { table: 'uploads' as const, id: detailMovedTo } } }
+          : {}),
+      }));
+    }
   };
 
   applySnapshots(uploads.list());
