@@ -138,8 +138,9 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   useEffect(() => setPageRows(tableRows), [setPageRows, tableRows]);
 
   const ViewComponent = VIEW_COMPONENTS[view];
+  // a question or a prompt keeps its keys in the footer; messages wait for the tables
   const flash =
-    status && now - status.at < STATUS_MS
+    status && (layer === 'view' || layer === 'detail') && now - status.at < STATUS_MS
       ? {
           text: sanitize(status.text),
           tone: status.level === 'info' ? ('info' as const) : ('error' as const),

@@ -21,6 +21,9 @@ const TONES: Record<string, StatusTone> = {
   active: 'running',
   in_flight: 'running',
   finalizing: 'running',
+  creating: 'running',
+  reporting: 'running',
+  waiting_asset: 'running',
   pending: 'waiting',
   queued: 'waiting',
   paused: 'waiting',
@@ -30,6 +33,12 @@ const TONES: Record<string, StatusTone> = {
   error: 'failed',
   cancelled: 'muted',
   canceled: 'muted',
+};
+
+/** Upload phases whose code name is not a word an operator would use. */
+const WORDS: Record<string, string> = {
+  waiting_asset: 'processing',
+  in_flight: 'in flight',
 };
 
 const SYMBOLS: Record<StatusTone, string> = {
@@ -42,8 +51,13 @@ const SYMBOLS: Record<StatusTone, string> = {
 
 /** A status as symbol + word + tone, so colour is never the only carrier. Unknown statuses stay readable. */
 export function statusLook(status: string | undefined): StatusLook {
-  const word = (status ?? 'unknown').replace(/[^\w-]/g, '').slice(0, 12) || 'unknown';
-  const tone = TONES[word.toLowerCase()] ?? 'muted';
+  const key =
+    (status ?? 'unknown')
+      .replace(/[^\w-]/g, '')
+      .slice(0, 24)
+      .toLowerCase() || 'unknown';
+  const tone = TONES[key] ?? 'muted';
+  const word = (WORDS[key] ?? key).slice(0, 12);
   return { symbol: SYMBOLS[tone], word, tone };
 }
 

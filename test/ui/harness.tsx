@@ -43,6 +43,7 @@ export interface DashboardOptions {
   theme?: Theme;
   pageSize?: number;
   uploads?: (api: TwelveLabsClient) => UploadManager;
+  onQuit?: () => void;
 }
 
 export interface Dashboard {
@@ -83,6 +84,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       size={size}
       theme={options.theme ?? colorTheme}
       serverNow={() => Date.parse(emulator.emulator.now())}
+      onQuit={options.onQuit}
     />,
   );
   const frame = () => ink.lastFrame() ?? '';

@@ -86,7 +86,7 @@ function chunkLines(row: UploadRow, barWidth: number): DetailLine[] {
     for (const chunk of local.failedChunks) {
       lines.push({
         label: `chunk ${chunk.index}`,
-        value: `✗ ${sanitize(chunk.error)} (${chunk.attempts} attempts)`,
+        value: `✗ ${sanitize(chunk.error)}${/attempt/.test(chunk.error) ? '' : ` (${chunk.attempts} attempts)`}`,
         tone: 'failed',
       });
     }
