@@ -58,8 +58,9 @@ const recordSchema = z.object({
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.TLTOP_STATE_DIR?.trim();
   if (override) return override;
-  const paths = envPaths('tltop', { suffix: '' });
-  return process.platform === 'linux' ? paths.log : paths.data;
+  if (process.platform !== 'linux') return envPaths('tltop', { suffix: '' }).data;
+  const xdg = env.XDG_STATE_HOME?.trim();
+  return xdg ? join(xdg, 'tltop') : envPaths('tltop', { suffix: '' }).log;
 }
 
 const SUFFIX = '.json';

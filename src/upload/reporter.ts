@@ -11,6 +11,7 @@ export interface ReporterDeps {
 }
 
 const MAX_PER_CALL = 50;
+const MAX_HOLD_MS = 30_000;
 
 /**
  * Reports confirmed chunks in small batches (every `batch` chunks or `flushMs`), one call at a
@@ -23,6 +24,9 @@ export class Reporter {
   private stopped = false;
   /** every chunk is confirmed: send whatever is queued without waiting to fill a batch */
   private urgent = false;
+  /** failed calls in a row; the next call waits until `holdUntil` (epoch ms) */
+  private failures = 0;
+  private holdUntil = 0;
 
   constructor(private readonly deps: ReporterDeps) {}
 
@@ -46,11 +50,16 @@ export class Reporter {
     this.kick();
   }
 
-  /** Sends what is queued now (if no call is under way). */
+  /** Sends what is queued now (if no call is under way and no failure backoff is running). */
   kick(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.stopped || this.sending || this.queue.length === 0) return;
+    const wait = this.holdUntil - Date.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => this.kick(), wait);
+      return;
+    }
     this.sending = this.sendBatch().finally(() => {
       this.sending = undefined;
       if (this.queue.length >= this.deps.batch || (this.urgent && this.queue.length > 0)) this.kick();
@@ -62,9 +71,15 @@ export class Reporter {
     const batch = this.queue.splice(0, MAX_PER_CALL);
     try {
       const answer = await this.deps.send(batch);
+      this.failures = 0;
+      this.holdUntil = 0;
       this.deps.onReported(batch, answer);
     } catch (error) {
-      if (this.deps.onError(batch, error) === 'keep') this.queue.unshift(...batch);
+      if (this.deps.onError(batch, error) === 'keep') {
+        this.queue.unshift(...batch);
+        this.failures += 1;
+        this.holdUntil = Date.now() + Math.min(MAX_HOLD_MS, this.deps.flushMs * 2 ** (this.failures - 1));
+      }
     }
   }
 

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { HeadlessOutput } from '../../../src/upload/headless.js';
+import type { UploadSnapshot } from '../../../src/upload/types.js';
+
+function snapshot(overrides: Partial<UploadSnapshot> = {}): UploadSnapshot {
+  return {
+    id: 'a1',
+    uploadId: 'up1',
+    assetId: 'as1',
+    filePath: '/videos/clip.mp4',
+    fileName: 'clip.mp4',
+    type: 'video',
+    size: 100,
+    chunkSize: 50,
+    totalChunks: 2,
+    phase: 'uploading',
+    chunks: '#.',
+    inFlight: [],
+    failedChunks: [],
+    bytesSent: 60,
+    bytesConfirmed: 50,
+    speed: 10,
+    etaSeconds: 5,
+    concurrency: 4,
+    maxConcurrency: 4,
+    offline: false,
+    stalled: false,
+    counters: { retries: 1, throttles: 0, urlRefreshes: 2, tailDuplicates: 0 },
+    startedAt: 0,
+    updatedAt: 0,
+    ...overrides,
+  };
+}
+
+function capture(mode: 'json' | 'plain') {
+  const out: string[] = [];
+  const err: string[] = [];
+  const output = new HeadlessOutput(
+    {
+      stdout: { write: (text: string) => out.push(text) },
+      stderr: { write: (text: string) => err.push(text) },
+    },
+    mode,
+  );
+  return { output, out, err };
+}
+
+describe('HeadlessOutput', () => {
+  it('writes one JSON object per line, ending each file with a done line', () => {
+    const { output, out, err } = capture('json');
+    output.event({ type: 'started', id: 'a1', snapshot: snapshot() });
+    output.progress([snapshot()]);
+    output.event({
+      type: 'chunk_failed',
+      id: 'a1',
+      chunk: { index: 2, error: 'HTTP 500 from storage', attempts: 6 },
+    });
+    output.event({ type: 'uploaded', id: 'a1', snapshot: snapshot({ phase: 'waiting_asset' }) });
+    output.event({
+      type: 'ready',
+      id: 'a1',
+      snapshot: snapshot({ phase: 'waiting_asset', assetStatus: 'ready' }),
+    });
+    output.event({ type: 'done', id: 'a1', snapshot: snapshot({ phase: 'done', assetStatus: 'ready' }) });
+    const lines = out
+      .join('')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.event)).toEqual([
+      'started',
+      'progress',
+      'chunk_failed',
+      'uploaded',
+      'ready',
+      'done',
+    ]);
+    expect(lines[1]).toMatchObject({
+      bytes_sent: 60,
+      bytes_confirmed: 50,
+      chunks_confirmed: 1,
+      total_chunks: 2,
+    });
+    expect(lines[2]).toEqual({
+      event: 'chunk_failed',
+      file: '/videos/clip.mp4',
+      upload_id: 'up1',
+      chunk: 2,
+      attempts: 6,
+      error: 'HTTP 500 from storage',
+    });
+    expect(lines.at(-1)).toEqual({
+      event: 'done',
+      file: '/videos/clip.mp4',
+      upload_id: 'up1',
+      asset_id: 'as1',
+      status: 'ready',
+      retries: 1,
+      url_refreshes: 2,
+      throttles: 0,
+      tail_duplicates: 0,
+    });
+    expect(output.outcome('a1')).toBe('ready');
+    expect(err).toEqual([]);
+  });
+
+  it('says how to continue a paused upload, and gives failures their reason', () => {
+    const { output, out, err } = capture('plain');
+    output.event({
+      type: 'paused',
+      id: 'a1',
+      snapshot: snapshot({ phase: 'paused', lastError: '2 chunks failed; retry to send them again' }),
+    });
+    output.event({
+      type: 'expired',
+      id: 'b2',
+      snapshot: snapshot({
+        id: 'b2',
+        phase: 'expired',
+        filePath: '/videos/old.mp4',
+        lastError: 'upload session up9 expired',
+      }),
+    });
+    output.event({ type: 'done', id: 'c3', snapshot: snapshot({ id: 'c3', phase: 'done' }) });
+    expect(err).toEqual([
+      'tltop: /videos/clip.mp4 paused: 2 chunks failed; retry to send them again; continue with: tltop resume up1\n',
+      'tltop: /videos/old.mp4 expired: upload session up9 expired\n',
+    ]);
+    expect(out).toEqual(['uploaded\tas1\t/videos/clip.mp4\n']);
+    expect([output.outcome('a1'), output.outcome('b2'), output.outcome('c3')]).toEqual([
+      'paused',
+      'failed',
+      'uploaded',
+    ]);
+  });
+});

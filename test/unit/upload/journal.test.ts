@@ -1,0 +1,106 @@
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JournalWriteError } from '../../../src/upload/errors.js';
+import {
+  defaultStateDir,
+  type JournalRecord,
+  JournalStore,
+  JournalWriter,
+} from '../../../src/upload/journal.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tltop-journal-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function record(uploadId: string, etags: Record<string, string> = {}): JournalRecord {
+  return {
+    version: 1,
+    uploadId,
+    assetId: 'asset1',
+    type: 'video',
+    followAsset: true,
+    file: { path: '/videos/a.mp4', size: 10, mtimeMs: 1.5, ino: 7, fingerprint: 'f'.repeat(64) },
+    chunkSize: 5,
+    totalChunks: 2,
+    sessionExpiresAt: '2026-11-24T12:00:00Z',
+    uploadHeaders: { 'Content-Type': 'application/octet-stream' },
+    createdAt: '2026-11-23T12:00:00Z',
+    updatedAt: '2026-11-23T12:00:01Z',
+    etags,
+    sessionCompleted: false,
+  };
+}
+
+describe('JournalStore', () => {
+  it('round-trips a record with mode 0600 in a 0700 directory, leaving no temp files', async () => {
+    const store = new JournalStore(dir);
+    await store.write(record('u1', { 1: 'abc' }));
+    await store.write(record('u1', { 1: 'abc', 2: 'def' }));
+    expect(await store.read('u1')).toEqual(record('u1', { 1: 'abc', 2: 'def' }));
+    expect(await readdir(store.dir)).toEqual(['u1.json']);
+    expect((await stat(store.pathOf('u1'))).mode & 0o777).toBe(0o600);
+    expect((await stat(store.dir)).mode & 0o777).toBe(0o700);
+    await store.remove('u1');
+    expect(await store.read('u1')).toBeUndefined();
+  });
+
+  it('lists good journals and reports bad ones without throwing or deleting them', async () => {
+    const store = new JournalStore(dir);
+    await store.write(record('good'));
+    await writeFile(join(store.dir, 'torn.json'), '{"version":1,"uploadId":"to');
+    await writeFile(join(store.dir, 'other.json'), JSON.stringify({ hello: 'world' }));
+    await writeFile(join(store.dir, 'moved.json'), JSON.stringify(record('elsewhere')));
+    const { records, problems } = await store.list();
+    expect(records.map((item) => item.uploadId)).toEqual(['good']);
+    expect(problems).toEqual([
+      `${join(store.dir, 'moved.json')}: upload id does not match the file name`,
+      expect.stringMatching(/other\.json: not an upload journal/),
+      `${join(store.dir, 'torn.json')}: not valid JSON`,
+    ]);
+    expect((await readdir(store.dir)).sort()).toEqual(['good.json', 'moved.json', 'other.json', 'torn.json']);
+  });
+
+  it('says clearly when the directory cannot be written, and keeps the previous copy', async () => {
+    const blocker = join(dir, 'file');
+    await writeFile(blocker, 'x');
+    const broken = new JournalStore(join(blocker, 'state'));
+    await expect(broken.ensureWritable()).rejects.toThrow(
+      new JournalWriteError(
+        `cannot write the upload journal in ${join(blocker, 'state', 'uploads')}: a parent is not a directory (ENOTDIR)`,
+      ),
+    );
+  });
+
+  it('lives in $TLTOP_STATE_DIR, else the XDG state dir', () => {
+    expect(defaultStateDir({ TLTOP_STATE_DIR: '/srv/state' })).toBe('/srv/state');
+    if (process.platform === 'linux') {
+      expect(defaultStateDir({ XDG_STATE_HOME: '/home/u/.state' })).toBe('/home/u/.state/tltop');
+    }
+  });
+});
+
+describe('JournalWriter', () => {
+  it('coalesces a burst of saves into at most two writes, each holding every change made before it', async () => {
+    const store = new JournalStore(dir);
+    const etags: Record<string, string> = {};
+    let writes = 0;
+    const writer = new JournalWriter(store, () => {
+      writes += 1;
+      return record('burst', { ...etags });
+    });
+    const saves: Promise<void>[] = [];
+    for (let index = 1; index <= 20; index++) {
+      etags[index] = `etag${index}`;
+      saves.push(writer.save());
+    }
+    await Promise.all(saves);
+    expect(writes).toBeLessThanOrEqual(2);
+    expect(Object.keys((await store.read('burst'))!.etags)).toHaveLength(20);
+  });
+});
