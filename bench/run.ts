@@ -8,6 +8,7 @@
  *   npm run bench -- --quick             short runs of everything
  *   npm run bench -- --only idle,soak    some benchmarks; --merge keeps the others' last results
  *   npm run bench -- --quick=render,soak the named ones short, the rest full
+ *   npm run bench -- --pass=soak:--frames=20000   an extra argument for one benchmark
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -27,19 +28,29 @@ interface Flags {
   only?: Set<string>;
   merge: boolean;
   timeoutMinutes: number;
+  extraArgs: Map<string, string[]>;
 }
 
 function parseFlags(argv: readonly string[]): Flags {
-  const flags: Flags = { quickAll: false, quickNames: new Set(), merge: false, timeoutMinutes: 60 };
+  const flags: Flags = {
+    quickAll: false,
+    quickNames: new Set(),
+    merge: false,
+    timeoutMinutes: 60,
+    extraArgs: new Map(),
+  };
   for (const arg of argv) {
     if (arg === '--quick') flags.quickAll = true;
     else if (arg.startsWith('--quick=')) flags.quickNames = new Set(arg.slice(8).split(','));
     else if (arg.startsWith('--only=')) flags.only = new Set(arg.slice(7).split(','));
     else if (arg === '--merge') flags.merge = true;
     else if (arg.startsWith('--timeout=')) flags.timeoutMinutes = Number(arg.slice(10));
-    else {
+    else if (arg.startsWith('--pass=') && arg.includes(':')) {
+      const [name, extra] = [arg.slice(7, arg.indexOf(':')), arg.slice(arg.indexOf(':') + 1)];
+      flags.extraArgs.set(name, [...(flags.extraArgs.get(name) ?? []), extra]);
+    } else {
       process.stderr.write(
-        `bench: unknown option ${arg} (known: --quick[=a,b], --only=a,b, --merge, --timeout=MINUTES)\n`,
+        `bench: unknown option ${arg} (known: --quick[=a,b], --only=a,b, --merge, --timeout=MINUTES, --pass=NAME:ARG)\n`,
       );
       process.exit(2);
     }
@@ -50,6 +61,7 @@ function parseFlags(argv: readonly string[]): Flags {
 interface BenchRun {
   name: string;
   mode: 'quick' | 'full';
+  args: string[];
   exit_code: number | null;
   signal: string | null;
   seconds: number;
@@ -72,14 +84,16 @@ async function resultMtimes(): Promise<Map<string, number>> {
 
 function runChild(
   name: string,
-  quick: boolean,
+  args: readonly string[],
   timeoutMs: number,
   log: string,
 ): Promise<{ code: number | null; signal: string | null; tail: string }> {
   return new Promise((resolve) => {
     const file = join('bench', `${name}.ts`);
-    const args = ['--import', 'tsx', file, ...(quick ? ['--quick'] : [])];
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     const out = createWriteStream(log);
     let tail = '';
     const keep = (piece: Buffer) => {
@@ -140,9 +154,10 @@ async function main() {
     const before = await resultMtimes();
     const startedAt = new Date();
     const load = loadavg().map((value) => Number(value.toFixed(2)));
-    process.stdout.write(`\n=== bench/${name}.ts${quick ? ' --quick' : ''} (load ${load.join(' ')})\n`);
+    const args = [...(quick ? ['--quick'] : []), ...(flags.extraArgs.get(name) ?? [])];
+    process.stdout.write(`\n=== bench/${name}.ts ${args.join(' ')} (load ${load.join(' ')})\n`);
     const log = join(logDir, `${name}.log`);
-    const { code, signal, tail } = await runChild(name, quick, flags.timeoutMinutes * 60_000, log);
+    const { code, signal, tail } = await runChild(name, args, flags.timeoutMinutes * 60_000, log);
     const after = await resultMtimes();
     const written = [...after]
       .filter(([file, mtime]) => (before.get(file) ?? 0) < mtime)
@@ -151,6 +166,7 @@ async function main() {
     runs.push({
       name,
       mode: quick ? 'quick' : 'full',
+      args,
       exit_code: code,
       signal,
       seconds: Number(((Date.now() - startedAt.getTime()) / 1000).toFixed(1)),
