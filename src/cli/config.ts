@@ -23,6 +23,8 @@ export interface ConnectionFlags {
   apiKey?: string;
   baseUrl?: string;
   profile?: string;
+  /** Refuse every API call that changes the account, whatever the profile says. */
+  readOnly?: boolean;
   demo?: boolean;
 }
 
@@ -37,6 +39,8 @@ export interface Connection {
   demo: boolean;
   keySource: KeySource;
   settings: ProfileSettings;
+  /** Why settings.readOnly is set, for messages: `--read-only` or `profile "prod"`. */
+  readOnlyBy?: string;
   configPath: string;
 }
 
@@ -56,14 +60,17 @@ export function parseBaseUrl(value: string): string {
   }
 }
 
-/** Adds --api-key, --base-url and --profile to a command. */
+/** Adds --api-key, --base-url, --profile and --read-only to a command. */
 export function addConnectionOptions(command: Command): Command {
   return command
     .addOption(new Option('--api-key <key>', 'TwelveLabs API key (prefer TWELVELABS_API_KEY or a profile)'))
     .addOption(
       new Option('--base-url <url>', `API base URL (default ${DEFAULT_BASE_URL})`).argParser(parseBaseUrl),
     )
-    .addOption(new Option('--profile <name>', 'profile from the config file').argParser(parseProfileName));
+    .addOption(new Option('--profile <name>', 'profile from the config file').argParser(parseProfileName))
+    .addOption(
+      new Option('--read-only', 'refuse every API call that changes the account (upload, index, delete)'),
+    );
 }
 
 /**
@@ -130,7 +137,14 @@ export async function resolveConnection(
         ? normalizeBaseUrl(profile.base_url, `profile "${chosen.name}" base_url`)
         : DEFAULT_BASE_URL;
 
-  const base = { baseUrl, profileName: chosen.name, settings: settingsOf(profile), configPath: file };
+  const settings = settingsOf(profile);
+  const readOnlyBy = flags.readOnly
+    ? '--read-only'
+    : settings.readOnly
+      ? `profile "${chosen.name}"`
+      : undefined;
+  settings.readOnly = readOnlyBy !== undefined;
+  const base = { baseUrl, profileName: chosen.name, settings, readOnlyBy, configPath: file };
   if (flags.demo) return { ...base, demo: true, keySource: 'none' };
 
   if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new UsageError('--api-key is empty');

@@ -12,11 +12,11 @@ const WRITES: ReadonlyMap<PropertyKey, string> = new Map<keyof TwelveLabsApi, st
 ]);
 
 /**
- * The API as a `read_only` profile sees it: reads pass through, every write is refused
+ * The API under `--read-only` or a `read_only` profile: reads pass through, every write is refused
  * before it leaves the machine. Guarding the client (not the keys) means no action,
  * present or future, can slip past.
  */
-export function readOnlyApi(api: TwelveLabsApi, profileName: string): TwelveLabsApi {
+export function readOnlyApi(api: TwelveLabsApi, reason: string): TwelveLabsApi {
   return new Proxy(api, {
     get(target, property) {
       const what = WRITES.get(property);
@@ -26,7 +26,7 @@ export function readOnlyApi(api: TwelveLabsApi, profileName: string): TwelveLabs
             new ApiError({
               kind: 'http',
               code: 'read_only_profile',
-              message: `profile "${profileName}" is read-only: ${what} is turned off`,
+              message: `read-only (${reason}): ${what} is turned off`,
               retryable: false,
             }),
           );

@@ -76,8 +76,8 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     demoDir = await mkdtemp(join(tmpdir(), 'tltop-demo-'));
   }
   const client = new TwelveLabsClient({ apiKey, baseUrl });
-  const readOnly = connection.settings.readOnly && !connection.demo;
-  const api = readOnly ? readOnlyApi(client, connection.profileName) : client;
+  const readOnly = connection.readOnlyBy !== undefined && !connection.demo;
+  const api = readOnly ? readOnlyApi(client, connection.readOnlyBy!) : client;
   const uploads = createUploadManager({ api, stateDir: demoDir });
   const store = createAppStore({ api, uploads });
   const { defaultIndex } = connection.settings;

@@ -49,9 +49,8 @@ export async function openHeadlessSession(
       'no API key: set TWELVELABS_API_KEY, pass --api-key, or add a profile with tltop config',
     );
   }
-  if (connection.settings.readOnly) {
-    throw new UsageError(`profile "${connection.profileName}" is read-only; pick another with --profile`);
-  }
+  if (connection.readOnlyBy)
+    throw new UsageError(`read-only (${connection.readOnlyBy}): uploading is turned off`);
   let api: ReturnType<typeof createUploadApi>;
   try {
     api = createUploadApi({ apiKey: connection.apiKey, baseUrl: connection.baseUrl });

@@ -128,6 +128,13 @@ const BAD_INPUTS: BadInput[] = [
     says: /option '--concurrency <n>' argument '0' is invalid. expected 1..16, got 0/,
   },
   {
+    name: 'upload with --read-only',
+    command: 'upload',
+    args: ['upload', '--read-only', `${ROOT}package.json`],
+    env: OFFLINE,
+    says: /read-only \(--read-only\): uploading is turned off/,
+  },
+  {
     name: 'upload with a read_only profile',
     command: 'upload',
     args: ['upload', `${ROOT}package.json`],
@@ -135,7 +142,7 @@ const BAD_INPUTS: BadInput[] = [
       current_profile: 'ro',
       profiles: { ro: { api_key: 'tlk_secretsecret1234', base_url: 'http://127.0.0.1:9', read_only: true } },
     },
-    says: /profile "ro" is read-only/,
+    says: /read-only \(profile "ro"\): uploading is turned off/,
   },
   { name: 'upload without a file', command: 'upload', args: ['upload'], says: /missing required argument/ },
   {

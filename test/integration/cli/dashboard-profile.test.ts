@@ -80,7 +80,7 @@ describe('dashboard with a profile', () => {
     await terminal.keys('d');
     await terminal.waitFor('This cannot be undone');
     await terminal.keys('y');
-    await terminal.waitFor('delete failed: profile "emu" is read-only: deleting is turned off');
+    await terminal.waitFor('delete failed: read-only (profile "emu"): deleting is turned off');
     expect(deletes()).toBe(deletesBefore);
   });
 });

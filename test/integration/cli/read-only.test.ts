@@ -21,7 +21,7 @@ describe('a read_only profile', () => {
     Object.keys(stats.requests).filter((route) => !route.startsWith('GET '));
 
   it('reads pass through; every write is refused before it reaches the server', async () => {
-    const api = readOnlyApi(client, 'prod');
+    const api = readOnlyApi(client, 'profile "prod"');
     const { data: tasks } = await api.listTasks({ page_limit: 5 });
     expect(tasks.length).toBeGreaterThan(0);
     expect((await api.getTask(tasks[0]!._id))._id).toBe(tasks[0]!._id);
@@ -42,7 +42,7 @@ describe('a read_only profile', () => {
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ code: 'read_only_profile', retryable: false });
       expect((error as ApiError).message).toMatch(
-        /^profile "prod" is read-only: (uploading|indexing|deleting) is turned off$/,
+        /^read-only \(profile "prod"\): (uploading|indexing|deleting) is turned off$/,
       );
     }
     expect(writes(emulator.stats())).toEqual(before);

@@ -103,6 +103,22 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
     expect((await resolveConnection({ profile: 'prod' }, env)).profileName).toBe('prod');
   });
 
+  it('--read-only wins over a profile that allows writes, and says where it came from', async () => {
+    await saveConfig(file(), twoProfiles);
+    expect(await resolveConnection({}, env)).toMatchObject({
+      settings: { readOnly: false },
+      readOnlyBy: undefined,
+    });
+    expect(await resolveConnection({ readOnly: true }, env)).toMatchObject({
+      settings: { readOnly: true },
+      readOnlyBy: '--read-only',
+    });
+    expect(await resolveConnection({ profile: 'staging' }, env)).toMatchObject({
+      settings: { readOnly: true },
+      readOnlyBy: 'profile "staging"',
+    });
+  });
+
   it('refuses an unknown profile naming the known ones', async () => {
     await saveConfig(file(), twoProfiles);
     await expect(resolveConnection({ profile: 'nope' }, env)).rejects.toThrow(
