@@ -92,7 +92,8 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     if (force || becameVisible || now >= this.activeDueAt) {
       const changed = await this.pollActive(context, out);
       const base = visible ? intervals.active : intervals.activeHidden;
-      const max = visible ? intervals.activeMax : intervals.activeHiddenMax;
+      // a configured interval above the default cap is kept, not cut back by the cap
+      const max = Math.max(base, visible ? intervals.activeMax : intervals.activeHiddenMax);
       const previous = this.activeInterval ?? base;
       this.activeInterval = changed || becameVisible ? base : Math.min(max, Math.max(base, previous * 1.5));
       this.activeDueAt = now + this.activeInterval;

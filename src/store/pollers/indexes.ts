@@ -41,9 +41,14 @@ function writeIndexes(indexes: readonly Index[]): Write {
       if (!keep) changed = true;
     }
     if (changed) draft.state = { ...draft.state, entities: { ...draft.state.entities, indexes: next } };
+    // the chosen index may have been given by name (a profile's default_index)
     const chosen = draft.state.ui.indexId;
-    if ((chosen === undefined || !(chosen in next)) && indexes[0] && chosen !== indexes[0]._id) {
-      draft.state = { ...draft.state, ui: { ...draft.state.ui, indexId: indexes[0]._id } };
+    const resolved =
+      chosen !== undefined && chosen in next
+        ? chosen
+        : (indexes.find((index) => index.index_name === chosen)?._id ?? indexes[0]?._id);
+    if (resolved !== undefined && resolved !== chosen) {
+      draft.state = { ...draft.state, ui: { ...draft.state.ui, indexId: resolved } };
     }
   };
 }

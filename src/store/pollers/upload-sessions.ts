@@ -69,7 +69,8 @@ export class UploadSessionsPoller implements PollStep {
     );
     const visible = state.ui.view === 'uploads';
     const base = visible ? intervals.active : intervals.activeHidden;
-    const max = visible ? intervals.activeMax : intervals.activeHiddenMax;
+    // a configured interval above the default cap is kept, not cut back by the cap
+    const max = Math.max(base, visible ? intervals.activeMax : intervals.activeHiddenMax);
     this.interval = changed ? base : Math.min(max, Math.max(base, (this.interval ?? base) * 1.5));
     this.dueAt = now + this.interval;
     out.push(writeSessions(sessions, removed, total));

@@ -250,6 +250,20 @@ describe('store actions against the emulator', () => {
     });
   });
 
+  it('opens the indexed assets of a default index given by name (a profile setting)', async () => {
+    rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['indexes'] });
+    const { store, api } = rig;
+    const wanted = (await api.listIndexes()).data[1]!;
+    store.getState().actions.selectIndex(wanted.index_name);
+    await until(store, (state) => state.ui.indexId === wanted._id);
+    await until(store, (state) =>
+      Object.values(state.entities.indexedAssets).some((item) => item.index_id === wanted._id),
+    );
+    expect(
+      Object.values(store.getState().entities.indexedAssets).every((item) => item.index_id === wanted._id),
+    ).toBe(true);
+  });
+
   it('n uploads a file through the engine; its snapshots and events join the uploads table', async () => {
     const emulator: TestEmulator = await startTestEmulator({ seed: 'empty', chunkSize: 1024 * 1024 });
     const dir = await mkdtemp(path.join(tmpdir(), 'tltop-store-'));
