@@ -1,4 +1,4 @@
-import { Box, useApp, useInput, useWindowSize } from 'ink';
+import { Box, type Key, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { selectStaleAge } from '../store/selectors.js';
 import type { AppState, AppStore } from '../store/types.js';
@@ -47,6 +47,40 @@ const TABS_ROWS = 1;
 const FOOTER_ROWS = 1;
 /** a status message stays in the footer this long */
 const STATUS_MS = 4000;
+
+const NO_KEY: Key = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageDown: false,
+  pageUp: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+  super: false,
+  hyper: false,
+  capsLock: false,
+  numLock: false,
+};
+
+/** The Key Ink would report for one plain character. */
+function keyOf(char: string): Key {
+  return {
+    ...NO_KEY,
+    return: char === '\r',
+    tab: char === '\t',
+    backspace: char === '\u007f',
+    shift: char !== char.toLowerCase(),
+  };
+}
 
 export function layerOf(state: AppState): Layer {
   const { overlay, detail } = state.ui;
@@ -102,6 +136,15 @@ function Screen({ info, size, onQuit, serverNow }: Omit<AppProps, 'store' | 'the
     };
     if (isTooSmall(columns, rows)) {
       if (text === 'q' || (key.ctrl && text === 'c')) state.actions.quit();
+      return;
+    }
+    if (text.length > 1 && layerOf(state) !== 'prompt' && !key.ctrl && !key.meta) {
+      // keys typed faster than one read (or a paste) arrive together: take them one by one,
+      // each in the layer the previous one left (after "/", the rest goes to the prompt)
+      for (const char of text) {
+        const now = stores.app.getState();
+        dispatchKey(char, keyOf(char), { layer: layerOf(now), view: now.ui.view }, actions);
+      }
       return;
     }
     dispatchKey(text, key, { layer: layerOf(state), view: state.ui.view }, actions);

@@ -1,8 +1,9 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { findOrInstallTmux, TmuxSession } from './tmux.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -18,14 +19,19 @@ describe.skipIf(!tmux.tmux)(`tltop --demo in tmux${tmux.reason ? ` (skipped: ${t
     session = new TmuxSession(tmux.tmux!);
     const node = join(root, 'node_modules/.bin/node');
     const bin = join(root, 'dist/bin.js');
-    session.start(`echo SHELL-BEFORE-TLTOP; '${node}' '${bin}' --demo; echo "TLTOP-EXIT:$?"`, 100, 30, {
-      CI: 'false',
-      TERM: 'xterm-256color',
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_STATE_HOME: join(home, 'state'),
-      TLTOP_STATE_DIR: join(home, 'state/tltop'),
-    });
+    session.start(
+      `echo SHELL-BEFORE-TLTOP; '${node}' '${bin}' --demo; echo "TLTOP-EXIT:$?"; sleep 60`,
+      100,
+      30,
+      {
+        CI: 'false',
+        TERM: 'xterm-256color',
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, 'config'),
+        XDG_STATE_HOME: join(home, 'state'),
+        TLTOP_STATE_DIR: join(home, 'state/tltop'),
+      },
+    );
   });
 
   afterAll(() => {
@@ -108,6 +114,13 @@ describe.skipIf(!tmux.tmux)(`tltop --demo in tmux${tmux.reason ? ` (skipped: ${t
     session.send('Escape');
     await session.waitFor((text) => !text.includes('Assets › '), 5000, 'detail closed');
     session.send('q');
+    // the demo's own upload may still be running: then quitting asks first
+    const answer = await session.waitFor(
+      (text) => text.includes('TLTOP-EXIT:') || text.includes('Quit and leave them resumable?'),
+      10_000,
+      'exit or the quit question',
+    );
+    if (answer.includes('Quit and leave')) session.send('y');
     const screen = await session.waitFor((text) => text.includes('TLTOP-EXIT:'), 10_000, 'exit');
     expect(screen).toContain('TLTOP-EXIT:0');
     expect(screen).not.toContain('tltop DEMO');
@@ -115,5 +128,66 @@ describe.skipIf(!tmux.tmux)(`tltop --demo in tmux${tmux.reason ? ` (skipped: ${t
     expect(session.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');
     expect(session.history()).toContain('SHELL-BEFORE-TLTOP');
     expect(session.history()).not.toContain('tltop DEMO');
+  });
+});
+
+describe.skipIf(!tmux.tmux)('tltop --demo leaves the terminal as it found it', () => {
+  let session: TmuxSession;
+  let home: string;
+
+  beforeEach(async () => {
+    home = mkdtempSync(join(tmpdir(), 'tltop-e2e-'));
+    session = new TmuxSession(tmux.tmux!);
+    const node = join(root, 'node_modules/.bin/node');
+    const bin = join(root, 'dist/bin.js');
+    session.start(`'${node}' '${bin}' --demo; echo "TLTOP-EXIT:$?"; sleep 60`, 100, 30, {
+      CI: 'false',
+      TERM: 'xterm-256color',
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, 'config'),
+      XDG_STATE_HOME: join(home, 'state'),
+    });
+    await session.waitFor((screen) => screen.includes('tltop DEMO'), 15_000, 'the dashboard');
+  });
+
+  afterEach(() => {
+    session?.kill();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('Ctrl-C goes through the quit action (asking while the demo upload runs)', async () => {
+    session.send('C-c');
+    const answer = await session.waitFor(
+      (text) => text.includes('TLTOP-EXIT:') || text.includes('Quit and leave them resumable?'),
+      10_000,
+      'exit or the quit question',
+    );
+    if (answer.includes('Quit and leave')) session.send('y');
+    await session.waitFor((text) => text.includes('TLTOP-EXIT:0'), 10_000, 'exit 0');
+    expect(session.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+  });
+
+  it('SIGTERM restores the screen and exits', async () => {
+    // the pane runs a shell whose only child is tltop
+    const shell = session.format('#{pane_pid}');
+    const tltop = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).trim();
+    expect(tltop).toMatch(/^\d+$/);
+    process.kill(Number(tltop), 'SIGTERM');
+    await session.waitFor((text) => /TLTOP-EXIT:\d+/.test(text), 10_000, 'exit');
+    expect(session.format('#{alternate_on} #{cursor_flag}')).toBe('0 1');
+    expect(session.screen().join('\n')).not.toContain('tltop DEMO');
+  });
+});
+
+describe('tltop without a terminal', () => {
+  it('says to use tltop status and exits 2', () => {
+    const result = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'dist/bin.js'), '--demo'], {
+      encoding: 'utf8',
+      env: { ...process.env, CI: 'false' },
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^tltop: .*tltop status/);
+    expect(result.stderr.split('\n').filter(Boolean)).toHaveLength(1);
   });
 });

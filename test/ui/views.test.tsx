@@ -251,6 +251,16 @@ describe('the whole dashboard', () => {
     await d.waitFor((f) => /^Events/.test(caption(f)), 'Shift-Tab back to Events');
   });
 
+  it('takes keys that arrive together one by one, each in the layer the previous left', async () => {
+    const d = await open('1', /^Uploads/);
+    // one read holding five keys: view 2, open the filter, type "dash", accept
+    await d.press('2/dash\r');
+    await d.waitFor(
+      (f) => /^Assets .* of \d+/.test(caption(f)) && caption(f).includes('filter “dash”'),
+      'assets filtered by "dash"',
+    );
+  });
+
   it('shows the help overlay generated from the keymap and closes it', async () => {
     const d = await open('1', /^Uploads/);
     await d.press('?');
