@@ -85,6 +85,51 @@ describe('store pollers against the emulator', () => {
     expect(store.getState().ui.detail?.id).toBe(task._id);
   });
 
+  it('follows embedding and analyze tasks too, and stops requesting them once they finish', async () => {
+    rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['embeddings', 'analyze'] });
+    const { store, emulator } = rig;
+    await until(
+      store,
+      (state) => state.collections.analyze.activeTotal !== undefined && state.collections.embedV1.activeTotal,
+    );
+    expect(store.getState().collections.analyze.activeTotal).toBeGreaterThan(0);
+
+    emulator.advanceClock(3_600);
+    await until(store, (state) => state.collections.analyze.activeTotal === 0, 10_000);
+    await until(
+      store,
+      (state) => state.collections.embedV2.activeTotal === 0 && state.collections.embedV1.activeTotal === 0,
+    );
+    const messages = eventMessages(store.getState());
+    expect(messages.some((message) => /^analysis \S+ \w+ -> (ready|failed)$/.test(message))).toBe(true);
+    expect(messages.some((message) => /^embed task \S+ processing -> (ready|failed)$/.test(message))).toBe(
+      true,
+    );
+    const stillActive = [
+      ...Object.values(store.getState().entities.analyze),
+      ...Object.values(store.getState().entities.embedV2),
+    ].filter((task) => task.status !== 'ready' && task.status !== 'failed');
+    expect(stillActive).toEqual([]);
+
+    const singles = () =>
+      requestCount(emulator, 'GET /analyze/tasks/{task_id}') +
+      requestCount(emulator, 'GET /embed-v2/tasks/{task_id}') +
+      requestCount(emulator, 'GET /embed/tasks/{task_id}/status');
+    let settled = -1;
+    while (singles() !== settled) {
+      settled = singles();
+      await sleep(300);
+    }
+    // each task that left the active set was fetched once for its final state…
+    expect(requestCount(emulator, 'GET /analyze/tasks/{task_id}')).toBeGreaterThan(0);
+    expect(requestCount(emulator, 'GET /embed-v2/tasks/{task_id}')).toBeGreaterThan(0);
+    expect(requestCount(emulator, 'GET /embed/tasks/{task_id}/status')).toBeGreaterThan(0);
+    // …and never again
+    const lists = requestCount(emulator, 'GET /analyze/tasks');
+    await eventually(() => requestCount(emulator, 'GET /analyze/tasks') >= lists + 15);
+    expect(singles()).toBe(settled);
+  });
+
   it('polls a hidden table slower, backs off while nothing changes, and speeds up when it is shown', async () => {
     rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['tasks'] });
     const { store, emulator } = rig;
