@@ -28,6 +28,9 @@ export interface ConnectionFlags {
   demo?: boolean;
 }
 
+/** The key's environment variables, the first set wins (the second is the official JS SDK's name). */
+export const KEY_ENV_VARS = ['TWELVELABS_API_KEY', 'TWELVE_LABS_API_KEY'] as const;
+
 export type KeySource = 'flag' | 'env' | 'profile' | 'command' | 'none';
 
 export interface Connection {
@@ -38,6 +41,8 @@ export interface Connection {
   /** True when --demo was given or no key is configured anywhere. */
   demo: boolean;
   keySource: KeySource;
+  /** Which variable held the key when keySource is 'env'. */
+  keyEnvVar?: (typeof KEY_ENV_VARS)[number];
   settings: ProfileSettings;
   /** Why settings.readOnly is set, for messages: `--read-only` or `profile "prod"`. */
   readOnlyBy?: string;
@@ -148,9 +153,10 @@ export async function resolveConnection(
   if (flags.demo) return { ...base, demo: true, keySource: 'none' };
 
   if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new UsageError('--api-key is empty');
-  const envKey = envValue(env, 'TWELVELABS_API_KEY') ?? envValue(env, 'TWELVE_LABS_API_KEY');
+  const keyEnvVar = KEY_ENV_VARS.find((name) => envValue(env, name) !== undefined);
   if (flags.apiKey) return { ...base, apiKey: flags.apiKey.trim(), demo: false, keySource: 'flag' };
-  if (envKey) return { ...base, apiKey: envKey, demo: false, keySource: 'env' };
+  if (keyEnvVar)
+    return { ...base, apiKey: envValue(env, keyEnvVar), demo: false, keySource: 'env', keyEnvVar };
   if (profile?.api_key) return { ...base, apiKey: profile.api_key, demo: false, keySource: 'profile' };
   if (profile?.key_command) {
     const apiKey = await runKeyCommand(profile.key_command, chosen.name);
@@ -159,12 +165,12 @@ export async function resolveConnection(
   return { ...base, demo: true, keySource: 'none' };
 }
 
-function keyOrigin({ keySource, profileName }: Connection): string {
+function keyOrigin({ keySource, profileName, keyEnvVar }: Connection): string {
   switch (keySource) {
     case 'flag':
       return '--api-key';
     case 'env':
-      return 'the TWELVELABS_API_KEY environment variable';
+      return `the ${keyEnvVar ?? KEY_ENV_VARS[0]} environment variable`;
     case 'profile':
       return `profile "${profileName}"`;
     case 'command':

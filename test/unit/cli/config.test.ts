@@ -2,7 +2,13 @@ import { chmod, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_BASE_URL, normalizeBaseUrl, resolveConnection } from '../../../src/cli/config.js';
+import { ApiError } from '../../../src/api/errors.js';
+import {
+  DEFAULT_BASE_URL,
+  describeConnectionError,
+  normalizeBaseUrl,
+  resolveConnection,
+} from '../../../src/cli/config.js';
 import { UsageError } from '../../../src/cli/errors.js';
 import { type ConfigFile, loadConfig, saveConfig } from '../../../src/cli/profiles.js';
 
@@ -81,7 +87,18 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
 
   it('accepts TWELVE_LABS_API_KEY when TWELVELABS_API_KEY is unset, and prefers the latter', async () => {
     env.TWELVE_LABS_API_KEY = 'tlk_underscored1';
-    expect((await resolveConnection({}, env)).apiKey).toBe('tlk_underscored1');
+    const underscored = await resolveConnection({}, env);
+    expect(underscored).toMatchObject({ apiKey: 'tlk_underscored1', keyEnvVar: 'TWELVE_LABS_API_KEY' });
+    const rejected = new ApiError({
+      kind: 'http',
+      status: 401,
+      code: 'api_key_invalid',
+      message: 'x',
+      retryable: false,
+    });
+    expect(describeConnectionError(rejected, underscored)).toBe(
+      'api.twelvelabs.io rejected the API key from the TWELVE_LABS_API_KEY environment variable (401 api_key_invalid); check the key or run tltop config',
+    );
     env.TWELVELABS_API_KEY = 'tlk_plainname001';
     expect((await resolveConnection({}, env)).apiKey).toBe('tlk_plainname001');
   });
