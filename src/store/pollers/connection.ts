@@ -16,9 +16,9 @@ function roundLatency(ms: number | undefined): number | undefined {
   return Math.round(ms / 500) * 500;
 }
 
-const LATENCY_BANDS = [100, 300, 1000, 3000];
+const LATENCY_BANDS = [1000, 3000, 10000];
 
-/** fast, ok, slow, very slow, unusable: a change of band is worth showing before the heartbeat */
+/** ok, slow, very slow, unusable: a change of band is worth showing before the heartbeat */
 function latencyBand(ms: number): number {
   const band = LATENCY_BANDS.findIndex((limit) => ms < limit);
   return band === -1 ? LATENCY_BANDS.length : band;

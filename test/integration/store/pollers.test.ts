@@ -165,8 +165,12 @@ describe('store pollers against the emulator', () => {
     await sleep(300);
 
     let notifications = 0;
-    const unsubscribe = store.subscribe(() => {
+    const changed: string[] = [];
+    const unsubscribe = store.subscribe((state, previous) => {
       notifications += 1;
+      for (const key of ['entities', 'collections', 'connection', 'ui', 'events'] as const) {
+        if (state[key] !== previous[key]) changed.push(key);
+      }
     });
     const listsBefore = requestCount(emulator, 'GET /tasks');
     const total = () =>
@@ -176,6 +180,7 @@ describe('store pollers against the emulator', () => {
     const requestsBefore = total();
     await eventually(() => requestCount(emulator, 'GET /tasks') >= listsBefore + 15);
     expect(total() - requestsBefore).toBeGreaterThan(40);
+    expect(changed).toEqual([]);
     expect(notifications).toBe(0);
 
     // and the same polls do notify once something changes
