@@ -11,11 +11,12 @@ import {
 } from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
 import type { CommandIo } from '../program.js';
-import type { StatusDocument } from './status-schema.js';
+import { type StatusDocument, statusJsonSchema } from './status-schema.js';
 import { type LocalJournals, takeStatusSnapshot } from './status-snapshot.js';
 
 interface StatusFlags extends ConnectionFlags {
   json?: boolean;
+  schema?: boolean;
 }
 
 /** Columns aligned by display width (file names may hold wide characters). */
@@ -91,9 +92,14 @@ export function registerStatusCommand(program: Command, io: CommandIo, setExitCo
   const status = program
     .command('status')
     .description('one snapshot of active uploads and unfinished tasks, for scripts and non-TTY use')
-    .option('--json', 'print one JSON document (shape: README "tltop status --json")');
+    .option('--json', 'print one JSON document (shape: README "tltop status", or --schema)')
+    .option('--schema', 'print the JSON Schema of the --json document and exit (no connection)');
   addConnectionOptions(status).action(async (_flags: StatusFlags, command: Command) => {
     const flags = command.optsWithGlobals<StatusFlags>();
+    if (flags.schema) {
+      io.stdout.write(`${JSON.stringify(statusJsonSchema(), null, 2)}\n`);
+      return;
+    }
     const env = process.env;
     const connection = await resolveConnection({ ...flags, demo: false }, env);
     if (!connection.apiKey) {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import stringWidth from 'string-width';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../../src/api/client.js';
@@ -76,6 +77,15 @@ describe('tltop status against the emulator', () => {
     const unfinished = all.filter((task) => !isTerminal(task.status)).map((task) => task._id);
     const listed = document.tasks.filter((task) => task.family === 'indexing_task').map((task) => task.id);
     expect(listed.sort()).toEqual(unfinished.sort());
+  });
+
+  it('--schema prints a JSON Schema that real --json output satisfies (checked by ajv, not by our zod)', async () => {
+    const printed = await runCli(['status', '--schema'], cleanEnv({ HOME: home }));
+    expect(printed).toMatchObject({ code: 0, stderr: '' });
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(printed.stdout));
+    const document = JSON.parse((await runCli(['status', '--json'], env())).stdout);
+    expect(validate(document), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate({ ...document, tasks: [{ family: 'nope' }] })).toBe(false);
   });
 
   it('shows a new upload session, and its local journal next to it', async () => {
