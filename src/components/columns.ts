@@ -282,6 +282,6 @@ export const EVENT_COLUMNS: readonly Column<LogEvent>[] = [
     text: (event) => `${event.level === 'error' ? '✗' : event.level === 'warn' ? '▲' : '·'} ${event.level}`,
     tone: (event) => (event.level === 'error' ? 'failed' : event.level === 'warn' ? 'waiting' : 'muted'),
   },
-  { key: 'source', title: 'Source', width: 8, dropOrder: 1, text: (event) => sanitize(event.source) },
+  { key: 'source', title: 'Source', width: 11, dropOrder: 1, text: (event) => sanitize(event.source) },
   { key: 'message', title: 'Message', width: 20, flex: true, text: (event) => sanitize(event.message) },
 ];

@@ -220,6 +220,7 @@ export const KEYMAP: readonly Binding[] = [
     description: 'open the detail pane of the selected row',
     layers: ['view'],
     footer: true,
+    views: ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'],
     run: (a) => a.openDetail(),
   }),
   bind({
