@@ -3,7 +3,7 @@ import { navigationActions } from './actions/navigation.js';
 import { promptActions } from './actions/prompts.js';
 import { workActions } from './actions/work.js';
 import { createContext, type StoreContext } from './context.js';
-import { DEFAULT_PAGE_SIZE, initialState } from './initial-state.js';
+import { initialState } from './initial-state.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
 
 const contexts = new WeakMap<AppStore, StoreContext>();
@@ -12,8 +12,8 @@ const contexts = new WeakMap<AppStore, StoreContext>();
  * Creates tltop's store. It holds no timers: `startPollers(store)` keeps it fresh, and
  * components read it with `useStore(store, selector)` and call `state.actions`.
  */
-export function createAppStore(deps: AppStoreDeps, pageSize = DEFAULT_PAGE_SIZE): AppStore {
-  const store = createStore<AppState>()(() => ({ ...initialState(pageSize), actions: {} as AppActions }));
+export function createAppStore(deps: AppStoreDeps): AppStore {
+  const store = createStore<AppState>()(() => ({ ...initialState(), actions: {} as AppActions }));
   const context = createContext(store, deps);
   const work = workActions(context);
   const actions: AppActions = {

@@ -342,7 +342,7 @@ export interface PollIntervals {
   /** first retry after an error; doubles up to errorMax */
   errorBase: number;
   errorMax: number;
-  /** the connection slice is refreshed at least this often while polls succeed */
+  /** latency, last success and rate-limit figures are rewritten at most this often, unless they moved a lot */
   heartbeat: number;
   /** jitter fraction, e.g. 0.2 = +-20% */
   jitter: number;
