@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, useEffect } from 'react';
+import { useStores } from './context.js';
 import { cell } from './format.js';
 import { type Binding, KEYMAP, type Layer, VIEW_TITLES, type ViewId } from './keymap.js';
 import { useTheme } from './theme.js';
@@ -43,6 +44,10 @@ export const Help = memo(function Help({ view, width, height, scroll }: HelpProp
   const lines = helpLines(view);
   const bodyHeight = Math.max(1, height - 1);
   const top = Math.min(scroll, Math.max(0, lines.length - bodyHeight));
+  const clamp = useStores().scroll.getState().clampHelp;
+  useEffect(() => {
+    if (scroll > top) clamp(top);
+  }, [scroll, top, clamp]);
   const visible = lines.slice(top, top + bodyHeight);
   const keyWidth = 11;
   const more =

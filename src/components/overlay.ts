@@ -9,6 +9,9 @@ export interface ScrollState {
   detail: number;
   scrollHelp(lines: number): void;
   scrollDetail(lines: number): void;
+  /** the pane found it cannot scroll past `top`: keep j/k/PgUp from counting past the end */
+  clampDetail(top: number): void;
+  clampHelp(top: number): void;
   reset(): void;
 }
 
@@ -20,6 +23,8 @@ export function createScrollStore() {
     detail: 0,
     scrollHelp: (lines) => set((state) => ({ help: Math.max(0, state.help + lines) })),
     scrollDetail: (lines) => set((state) => ({ detail: Math.max(0, state.detail + lines) })),
+    clampDetail: (top) => set((state) => (state.detail > top ? { detail: top } : {})),
+    clampHelp: (top) => set((state) => (state.help > top ? { help: top } : {})),
     reset: () => set({ help: 0, detail: 0 }),
   }));
 }

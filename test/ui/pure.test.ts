@@ -15,6 +15,7 @@ import { progressBarText } from '../../src/components/ProgressBar.js';
 import { sanitize, sanitizeLines } from '../../src/components/sanitize.js';
 import { statusLook } from '../../src/components/status.js';
 import { layoutColumns } from '../../src/components/Table.js';
+import { colorTheme, monochromeTheme, themeFromEnv } from '../../src/components/theme.js';
 
 describe('sanitize', () => {
   it('removes escape sequences and control characters from server text', () => {
@@ -152,5 +153,15 @@ describe('keymap', () => {
         }
       }
     }
+  });
+});
+
+describe('theme', () => {
+  it('NO_COLOR (any non-empty value) selects the monochrome theme, which names no colour', () => {
+    expect(themeFromEnv({ NO_COLOR: '1' })).toBe(monochromeTheme);
+    expect(themeFromEnv({ NO_COLOR: '' })).toBe(colorTheme);
+    expect(themeFromEnv({})).toBe(colorTheme);
+    const colours = Object.entries(monochromeTheme).filter(([key]) => key !== 'monochrome');
+    expect(colours).toEqual([]);
   });
 });

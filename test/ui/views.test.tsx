@@ -64,6 +64,7 @@ describe('Assets view', () => {
     await d.waitFor(
       (frame) => caption(frame).includes(`${lastStart}-${total} of ${total}`) && !frame.includes('loading…'),
       'last page, loaded',
+      15_000,
     );
     const rows = bodyRows(d.frame());
     expect(selectedRow(d.frame())).toBe(rows[rows.length - 1]);
@@ -206,6 +207,13 @@ describe('Analyses view', () => {
       'the end',
     );
     expect(end.split('\n').slice(4, -2).join('\n')).toMatch(/\S/);
+    // scrolling past the end does not count: one k moves one line up from the end
+    await d.press(KEY.pageDown, KEY.pageDown, 'k');
+    const total = Number(indicator![3]);
+    await d.waitFor(
+      (f) => new RegExp(`── lines \\d+-${total - 1} of ${total}`).test(f),
+      'one line up from the end',
+    );
   });
 });
 

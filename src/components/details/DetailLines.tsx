@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useMemo } from 'react';
+import { useStores } from '../context.js';
 import { cell, wrapLine } from '../format.js';
 import { type StatusTone, toneColor } from '../status.js';
 import { useTheme } from '../theme.js';
@@ -56,6 +57,10 @@ export const DetailLines = memo(function DetailLines({
   const overflow = lines.length > rows;
   const body = overflow ? rows - 1 : rows;
   const top = Math.max(0, Math.min(scroll, lines.length - body));
+  const clamp = useStores().scroll.getState().clampDetail;
+  useEffect(() => {
+    if (scroll > top) clamp(top);
+  }, [scroll, top, clamp]);
   const visible = lines.slice(top, top + body);
   return (
     <Box flexDirection="column" width={width} height={rows} overflow="hidden">
