@@ -9,5 +9,13 @@ if (major < 22 || (major === 22 && minor < 12)) {
   process.exit(2);
 }
 
-const { main } = await import('./index.js');
+let main: (argv: string[]) => Promise<number>;
+try {
+  ({ main } = await import('./index.js'));
+} catch (error) {
+  // a broken or partial install: one line, not a stack trace
+  const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  process.stderr.write(`tltop: cannot load its own modules (${reason}); reinstall tltop\n`);
+  process.exit(1);
+}
 process.exitCode = await main(process.argv.slice(2));

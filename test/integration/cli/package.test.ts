@@ -74,6 +74,17 @@ describe('npm package', () => {
     expect(help.stdout).toContain('Examples:');
   });
 
+  it('a broken install (a module missing) is one line and exit 1, not a stack trace', async () => {
+    await rm(path.join(unpacked, 'dist/cli/program.js'));
+    const result = await run(NODE, [path.join(unpacked, 'dist/bin.js'), '--version']).catch(
+      (error: { code: number; stdout: string; stderr: string }) => error,
+    );
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(
+      /^tltop: cannot load its own modules \(.*program\.js.*\); reinstall tltop\n$/,
+    );
+  });
+
   const olderNode = systemNodeOlderThan22();
   it.runIf(olderNode)(
     `an older Node (${olderNode}) gets one line and exit 2, not a stack trace`,
