@@ -46,7 +46,6 @@ export interface Connection {
   settings: ProfileSettings;
   /** Why settings.readOnly is set, for messages: `--read-only` or `profile "prod"`. */
   readOnlyBy?: string;
-  configPath: string;
 }
 
 export function parseProfileName(value: string): string {
@@ -149,7 +148,7 @@ export async function resolveConnection(
       ? `profile "${chosen.name}"`
       : undefined;
   settings.readOnly = readOnlyBy !== undefined;
-  const base = { baseUrl, profileName: chosen.name, settings, readOnlyBy, configPath: file };
+  const base = { baseUrl, profileName: chosen.name, settings, readOnlyBy };
   if (flags.demo) return { ...base, demo: true, keySource: 'none' };
 
   if (flags.apiKey !== undefined && flags.apiKey.trim() === '') throw new UsageError('--api-key is empty');

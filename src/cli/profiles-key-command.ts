@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { UsageError } from './errors.js';
 
-export const KEY_COMMAND_TIMEOUT_MS = 10_000;
+const KEY_COMMAND_TIMEOUT_MS = 10_000;
 
 /**
  * A key_command is run directly (no shell), so nothing in it is ever interpreted:
  * an array is the exact argv; a string is split on whitespace.
  */
-export function keyCommandArgv(command: string | string[]): string[] {
+function keyCommandArgv(command: string | string[]): string[] {
   return typeof command === 'string' ? command.trim().split(/\s+/) : command;
 }
 

@@ -80,7 +80,7 @@ export function settingsOf(profile: StoredProfile | undefined): ProfileSettings 
 }
 
 /** `TLTOP_CONFIG_DIR`, else the XDG config dir (`~/.config/tltop` on Linux). */
-export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+function configDir(env: NodeJS.ProcessEnv = process.env): string {
   const override = env.TLTOP_CONFIG_DIR?.trim();
   if (override) return path.resolve(override);
   return envPaths('tltop', { suffix: '' }).config;
@@ -96,7 +96,7 @@ function describeIssue(issue: z.core.$ZodIssue): string {
 }
 
 /** Parses config.json text; any problem becomes one UsageError line naming the field. */
-export function parseConfig(text: string, file: string): ConfigFile {
+function parseConfig(text: string, file: string): ConfigFile {
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -16,7 +16,7 @@ export type StatusFamily = (typeof STATUS_FAMILIES)[number];
 
 const timestamp = z.string().nullable().describe('ISO-8601 time, or null when the server did not say');
 
-export const statusUploadSchema = z.object({
+const statusUploadSchema = z.object({
   upload_id: z.string(),
   source: z
     .enum(['server', 'journal', 'both'])
@@ -32,7 +32,7 @@ export const statusUploadSchema = z.object({
   expires_at: timestamp,
 });
 
-export const statusTaskSchema = z.object({
+const statusTaskSchema = z.object({
   family: z.enum(STATUS_FAMILIES),
   id: z.string().describe('the _id (task_id for analyze tasks)'),
   status: z.string().describe('never a terminal status (ready, failed, ...)'),

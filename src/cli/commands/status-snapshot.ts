@@ -12,8 +12,8 @@ import {
 } from './status-schema.js';
 
 /** Pages fetched per list before it is reported as truncated, and items per page. */
-export const PAGE_CAP = 20;
-export const PAGE_LIMIT = 50;
+const PAGE_CAP = 20;
+const PAGE_LIMIT = 50;
 const DETAIL_CONCURRENCY = 4;
 
 interface Collected<T> {
