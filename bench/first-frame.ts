@@ -1,13 +1,14 @@
 /**
  * Time to the first frame of `tltop --demo`: the built binary (dist/bin.js) in a pseudo-
  * terminal (util-linux `script`), from spawn until the header "tltop DEMO" has been written.
- * Baseline, measured side by side in alternate rounds through the same pseudo-terminal: a
- * bare `node -e` that prints one line (process start-up, the floor any Node CLI pays).
+ * Baselines, measured side by side in alternate rounds through the same pseudo-terminal: a
+ * bare `node -e` that prints one line (process start-up, the floor any Node CLI pays), and
+ * `tltop --version` (start-up plus loading the CLI's modules, no dashboard).
  *
  *   npx tsx bench/first-frame.ts [--quick]     (run `npm run build` first)
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { median, quickMode, round, writeResultFile } from './lib/stats.js';
@@ -59,28 +60,39 @@ function timeToMarker(command: string, marker: string, home: string): Promise<nu
 const home = await mkdtemp(join(tmpdir(), 'tltop-bench-first-frame-'));
 try {
   const bare: number[] = [];
+  const version: number[] = [];
   const demo: number[] = [];
+  const versionCommand = `${shellQuote(NODE)} ${shellQuote(BIN)} --version`;
+  const versionText = JSON.parse(await readFile(join(process.cwd(), 'package.json'), 'utf8'))
+    .version as string;
   // one warm-up of each: page cache
   await timeToMarker(`${shellQuote(NODE)} -e "console.log('node-ready')"`, 'node-ready', home);
   await timeToMarker(`${shellQuote(NODE)} ${shellQuote(BIN)} --demo`, 'tltop DEMO', home);
   for (let index = 0; index < ROUNDS; index++) {
     bare.push(await timeToMarker(`${shellQuote(NODE)} -e "console.log('node-ready')"`, 'node-ready', home));
+    version.push(await timeToMarker(versionCommand, versionText, home));
     demo.push(await timeToMarker(`${shellQuote(NODE)} ${shellQuote(BIN)} --demo`, 'tltop DEMO', home));
   }
   const result = {
     quick,
     rounds: ROUNDS,
     baseline_median_ms: round(median(bare), 1),
+    version_median_ms: round(median(version), 1),
     first_frame_median_ms: round(median(demo), 1),
     first_frame_max_ms: round(Math.max(...demo), 1),
     ratio_vs_baseline: round(median(demo) / median(bare)),
-    samples_ms: { baseline: bare.map((v) => round(v, 1)), first_frame: demo.map((v) => round(v, 1)) },
+    samples_ms: {
+      baseline: bare.map((v) => round(v, 1)),
+      version: version.map((v) => round(v, 1)),
+      first_frame: demo.map((v) => round(v, 1)),
+    },
     budget_ms: 500,
   };
   const file = await writeResultFile('first-frame', result);
   process.stdout.write(
     `\nfirst frame of tltop --demo in a 120x40 pty (median of ${ROUNDS})\n` +
       `  bare node -e start-up   ${result.baseline_median_ms} ms\n` +
+      `  tltop --version         ${result.version_median_ms} ms (start-up + the CLI's modules)\n` +
       `  tltop --demo header     ${result.first_frame_median_ms} ms (max ${result.first_frame_max_ms}; ${result.ratio_vs_baseline}x the bare start-up; budget < 500 ms)\n` +
       `wrote ${file}\n`,
   );
