@@ -1,6 +1,6 @@
 /**
- * Runs every benchmark in bench/ (each in its own child process, so one crash does not end
- * the run), collects the JSON each writes to bench/results/, and writes
+ * Runs every benchmark in bench/ (each in its own child process, with --expose-gc, so one
+ * crash does not end the run), collects the JSON each writes to bench/results/, and writes
  * bench/results/latest.json and bench/results/latest.md: every DESIGN.md §11 budget with the
  * figure measured, the baseline measured side by side in the same run, and met / not met.
  *
@@ -90,7 +90,7 @@ function runChild(
 ): Promise<{ code: number | null; signal: string | null; tail: string }> {
   return new Promise((resolve) => {
     const file = join('bench', `${name}.ts`);
-    const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', file, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
