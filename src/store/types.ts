@@ -362,6 +362,11 @@ export interface PollerOptions {
   intervals?: Partial<PollIntervals>;
   /** page size for table pages (default 50, the API maximum) */
   pageSize?: number;
+  /**
+   * entities kept per table (default 5,000): beyond it, those on no loaded page, not running
+   * and not open in the detail are dropped, so memory stays flat over days
+   */
+  maxEntities?: number;
 }
 
 /** What `startPollers` returns. */

@@ -15,7 +15,16 @@ import { mergeEntities, removeEntities, sameIds } from '../merge.js';
 import { selectActiveTable } from '../selectors.js';
 import { ENTITY_NOUN, emptyCollection, hasServerFilter, idOf, sortSpec, statusOf } from '../tables.js';
 import type { AppState, Collection, EntityOf } from '../types.js';
-import { firstPages, isLoaded, type PageRef, union, wantedPages, withGroupPage } from './pages.js';
+import {
+  firstPages,
+  idsOnPages,
+  isLoaded,
+  onlyPages,
+  type PageRef,
+  union,
+  wantedPages,
+  withGroupPage,
+} from './pages.js';
 import type { CollectionSource, CollectionTable, ListPage } from './sources.js';
 import type { Draft, PollContext, PollStep, Write } from './step.js';
 
@@ -42,6 +51,8 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
   /** ids whose stored record came from a detail call */
   private readonly detailed = new Set<string>();
   private nonTerminalCache: { map: object; ids: string[] } | undefined;
+  /** size of the entity map last measured against the cap (an unchanged map is not counted again) */
+  private counted: { map: object; count: number } | undefined;
 
   constructor(private readonly source: CollectionSource<T>) {}
 
@@ -105,6 +116,12 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
       this.detailDueAt = now + intervals.detail;
       await this.fetchOne(state, id, context.signal, out);
     }
+    out.push(
+      this.prune(
+        context.maxEntities,
+        union(this.wantedPages(state, collection, visible), firstPages(collection)),
+      ),
+    );
   }
 
   private isVisible(state: AppState): boolean {
@@ -288,6 +305,30 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
       const pages =
         collection.total === total ? { ...collection.pages, [ref.page]: ids } : { [ref.page]: ids };
       this.setCollection(draft, { ...collection, pages, total });
+    };
+  }
+
+  /**
+   * Beyond `max` entities: pages other than `keep` (the window and the first pages) are let go,
+   * then every entity no remaining page shows that is neither running nor open.
+   */
+  private prune(max: number, keep: readonly PageRef[]): Write {
+    return (draft) => {
+      const map = draft.state.entities[this.table] as Readonly<Record<string, Entity<T>>>;
+      if (map !== this.counted?.map) this.counted = { map, count: Object.keys(map).length };
+      if (this.counted.count <= max) return;
+      const ids = Object.keys(map);
+      const collection = onlyPages(draft.state.collections[this.table], keep);
+      if (collection !== draft.state.collections[this.table]) this.setCollection(draft, collection);
+      const kept = idsOnPages(collection);
+      for (const id of this.knownActive) kept.add(id);
+      const open = draft.state.ui.detail;
+      if (open?.table === this.table) kept.add(open.id);
+      const dropped = ids.filter((id) => !kept.has(id));
+      if (dropped.length === 0) return;
+      for (const id of dropped) this.detailed.delete(id);
+      const entities = { ...draft.state.entities, [this.table]: removeEntities(map, dropped) };
+      draft.state = { ...draft.state, entities };
     };
   }
 

@@ -15,6 +15,7 @@ import type { Draft, PollStep, Write } from './step.js';
 export interface FamilySettings {
   intervals: PollIntervals;
   pageSize: number;
+  maxEntities: number;
 }
 
 function describe(error: unknown): string {
@@ -52,7 +53,7 @@ export class FamilyPoller {
 
   private async run(signal: AbortSignal): Promise<number> {
     const { clock, store, api } = this.context;
-    const { intervals, pageSize } = this.settings;
+    const { intervals, pageSize, maxEntities } = this.settings;
     const now = clock.now();
     const wait = this.governor.waitMs(api.stats().rateLimit, now);
     if (wait > 0) return wait;
@@ -62,7 +63,8 @@ export class FamilyPoller {
     const out: Write[] = [];
     let failure: unknown;
     try {
-      for (const step of this.steps) await step.poll({ state, now, signal, force, intervals, pageSize }, out);
+      for (const step of this.steps)
+        await step.poll({ state, now, signal, force, intervals, pageSize, maxEntities }, out);
     } catch (error) {
       failure = error;
     }

@@ -25,6 +25,9 @@ import type { PollStep } from './step.js';
 import { connectUploads } from './upload-bridge.js';
 import { UploadSessionsPoller } from './upload-sessions.js';
 
+/** Rows kept per table (a few pages of scrolling back and forth) before unseen ones are dropped. */
+const DEFAULT_MAX_ENTITIES = 5_000;
+
 export const DEFAULT_INTERVALS: PollIntervals = {
   active: 2_000,
   activeHidden: 10_000,
@@ -59,7 +62,11 @@ export interface StartPollersOptions extends PollerOptions {
 export function startPollers(store: AppStore, options: StartPollersOptions = {}): Pollers {
   const context = contextOf(store);
   const intervals: PollIntervals = { ...DEFAULT_INTERVALS, ...options.intervals };
-  const settings = { intervals, pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE };
+  const settings = {
+    intervals,
+    pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
+    maxEntities: options.maxEntities ?? DEFAULT_MAX_ENTITIES,
+  };
   const governor = new RateGovernor();
   const connection = new ConnectionTracker(context.api, intervals.heartbeat);
   const api = gatedApi(context.api, governor, context.clock);

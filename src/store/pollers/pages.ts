@@ -62,6 +62,36 @@ export function firstPages(collection: Collection): PageRef[] {
   return collection.groups ? collection.groups.map((_, group) => ({ group, page: 1 })) : [{ page: 1 }];
 }
 
+/** Every id on a loaded page of the collection. */
+export function idsOnPages(collection: Collection): Set<string> {
+  const ids = new Set<string>();
+  for (const pages of collection.groups?.map((group) => group.pages) ?? [collection.pages]) {
+    for (const pageIds of Object.values(pages)) for (const id of pageIds) ids.add(id);
+  }
+  return ids;
+}
+
+/** The collection with only the `keep` pages loaded (the same object when nothing else was). */
+export function onlyPages(collection: Collection, keep: readonly PageRef[]): Collection {
+  const filter = (pages: Readonly<Record<number, readonly string[]>>, group?: number) => {
+    const kept = Object.entries(pages).filter(([page]) =>
+      keep.some((ref) => ref.group === group && ref.page === Number(page)),
+    );
+    return kept.length === Object.keys(pages).length ? pages : Object.fromEntries(kept);
+  };
+  if (collection.groups) {
+    const groups = collection.groups.map((group, index) => {
+      const pages = filter(group.pages, index);
+      return pages === group.pages ? group : { ...group, pages };
+    });
+    return groups.every((group, index) => group === collection.groups![index])
+      ? collection
+      : { ...collection, groups };
+  }
+  const pages = filter(collection.pages);
+  return pages === collection.pages ? collection : { ...collection, pages };
+}
+
 export function isLoaded(collection: Collection, ref: PageRef): boolean {
   const pages = ref.group === undefined ? collection.pages : collection.groups?.[ref.group]?.pages;
   return pages?.[ref.page] !== undefined;

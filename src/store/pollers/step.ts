@@ -19,6 +19,8 @@ export interface PollContext {
   force: boolean;
   intervals: PollIntervals;
   pageSize: number;
+  /** entities kept per table; beyond it, those on no loaded page, not running and not open are dropped */
+  maxEntities: number;
 }
 
 export interface PollStep {

@@ -70,6 +70,31 @@ describe('store actions against the emulator', () => {
     expect(requestCount(emulator, 'GET /tasks/{task_id}')).toBe(0);
   });
 
+  it('keeps memory flat: beyond the cap, rows scrolled away from are dropped, shown and running ones kept', async () => {
+    rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['tasks'], maxEntities: 60 });
+    const { store } = rig;
+    const { actions } = store.getState();
+    actions.switchView('indexing');
+    actions.setPageRows(20);
+    const total = await until(store, (state) => state.collections.tasks.total);
+    actions.selectLast();
+    await until(store, (state) => selectTableView(state, 'tasks').ids[total - 1]);
+    actions.selectFirst();
+    // page 1 comes back into view; the last pages' rows fall out of it
+    await until(store, (state) => Object.keys(state.collections.tasks.pages).join() === '1');
+    await until(store, (state) => {
+      const entities = state.entities.tasks;
+      const shown = state.collections.tasks.pages[1]!;
+      const running = Object.values(entities).filter(
+        (task) => task.status !== 'ready' && task.status !== 'failed',
+      );
+      return (
+        shown.every((id) => entities[id] !== undefined) &&
+        Object.keys(entities).length <= new Set([...shown, ...running.map((task) => task._id)]).size
+      );
+    });
+  });
+
   it('orders by status over the whole collection with one status-filtered query per status', async () => {
     rig = await startRig({ seed: 'demo', speed: 0 }, { families: ['tasks'] });
     const { store, api } = rig;
