@@ -51,13 +51,38 @@ export function buildProgram(io: CommandIo, setExitCode: (code: number) => void)
   return program;
 }
 
+function commandNames(program: Command): string[] {
+  return program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
+}
+
+/** Connection options (addConnectionOptions) may come before the command: `tltop --profile prod status`. */
+const LEADING_OPTIONS: ReadonlyMap<string, 'value' | 'flag'> = new Map([
+  ['--api-key', 'value'],
+  ['--base-url', 'value'],
+  ['--profile', 'value'],
+  ['--read-only', 'flag'],
+]);
+
+/** `tltop --profile prod status --json` is read as `tltop status --profile prod --json`. */
+function commandFirst(program: Command, argv: readonly string[]): string[] {
+  let position = 0;
+  for (;;) {
+    const token = argv[position];
+    const kind = token === undefined ? undefined : LEADING_OPTIONS.get(token.split('=')[0]!);
+    if (kind === undefined) break;
+    position += kind === 'value' && !token!.includes('=') ? 2 : 1;
+  }
+  const command = argv[position];
+  if (position === 0 || command === undefined || !commandNames(program).includes(command)) return [...argv];
+  return [command, ...argv.slice(0, position), ...argv.slice(position + 1)];
+}
+
 /** The dashboard is the default command and takes no arguments: a first word naming no command is a typo. */
 function checkCommandName(program: Command, argv: readonly string[]) {
   const [first] = argv;
   if (first === undefined || first.startsWith('-') || first === 'help') return;
   const names = program.commands.map((command) => command.name());
-  const known = program.commands.flatMap((command) => [command.name(), ...command.aliases()]);
-  if (!known.includes(first)) {
+  if (!commandNames(program).includes(first)) {
     throw new UsageError(`unknown command '${first}' (commands: ${names.join(', ')}; see tltop --help)`);
   }
 }
@@ -69,8 +94,9 @@ export async function run(argv: string[], io: CommandIo): Promise<number> {
     exitCode = code;
   });
   try {
-    checkCommandName(program, argv);
-    await program.parseAsync(argv, { from: 'user' });
+    const args = commandFirst(program, argv);
+    checkCommandName(program, args);
+    await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (error) {
     if (error instanceof CommanderError) {
