@@ -14,6 +14,7 @@ import { TwelveLabsClient } from '../../src/api/client.js';
 import { createUploadManager } from '../../src/upload/manager.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import {
+  chunkPuts,
   eventually,
   FAST_POLICY,
   randomFile,
@@ -113,7 +114,8 @@ async function cli(name: string, args: string[], key?: string): Promise<number> 
   const run = spawnCli(args, env(key));
   const started = performance.now();
   const code = await run.exited;
-  if (process.env.DEBUG_SECRETS) process.stderr.write(`${name}: exit ${code} in ${Math.round(performance.now() - started)} ms\n`);
+  if (process.env.DEBUG_SECRETS)
+    process.stderr.write(`${name}: exit ${code} in ${Math.round(performance.now() - started)} ms\n`);
   captured.push(
     { where: `${name} stdout`, text: run.stdout() },
     { where: `${name} stderr`, text: run.stderr() },
@@ -161,7 +163,7 @@ describe('secrets never appear in output, screens, errors, journals or logs', ()
     const dashboard = await startDashboard({
       columns: 160,
       rows: 40,
-      emulator: { apiKey: MARKER_KEY, chunkSize: CHUNK, speed: 200, faults: 'put-fail=0.3' },
+      emulator: { apiKey: MARKER_KEY, chunkSize: CHUNK, speed: 200 },
       uploads: () =>
         createUploadManager({
           api: new TwelveLabsClient({ apiKey: MARKER_KEY, baseUrl: proxy.baseUrl, retry: { maxRetries: 0 } }),
@@ -169,10 +171,12 @@ describe('secrets never appear in output, screens, errors, journals or logs', ()
           policy: FAST_POLICY,
         }),
     });
+    // the upload goes through the signing proxy to the first emulator, whose chunk PUTs now fail often
+    emulator.setFaults('put-fail=0.3');
     try {
       const frames: string[] = [];
       const file = await randomFile(dir, 'dash.mp4', 60 * CHUNK);
-      await dashboard.press('1', 'u');
+      await dashboard.press('1', 'n');
       await dashboard.type(file);
       await dashboard.press(KEY.enter);
       frames.push(await dashboard.waitFor((frame) => frame.includes('dash.mp4'), 'the upload row', 10_000));
@@ -187,12 +191,15 @@ describe('secrets never appear in output, screens, errors, journals or logs', ()
         await dashboard.press(view);
         frames.push(dashboard.frame());
       }
+      // the failures were real, and shown while they happened
+      expect(chunkPuts(emulator, '500')).toBeGreaterThan(0);
       for (const [position, frame] of frames.entries())
         captured.push({ where: `dashboard frame ${position}`, text: frame });
       const events = dashboard.store.getState().events;
       captured.push({ where: 'store events log', text: JSON.stringify(events) });
     } finally {
       await dashboard.close();
+      emulator.setFaults('');
     }
   }, 60_000);
 
