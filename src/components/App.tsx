@@ -16,7 +16,7 @@ import { sanitize } from './sanitize.js';
 import { Tabs } from './Tabs.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { colorTheme, type Theme, ThemeContext } from './theme.js';
-import { useNow } from './use-now.js';
+import { useNow, useRerenderAt } from './use-now.js';
 import { VIEW_COMPONENTS } from './views/index.js';
 
 /** Who the dashboard talks to, for the header. The key arrives already masked. */
@@ -162,7 +162,7 @@ interface DashboardProps {
 }
 
 function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
-  const now = useNow(1000);
+  const now = useNow();
   // server timestamps are compared with the server's clock, read once per tick
   const dataNow = useMemo(() => serverNow?.() ?? now, [serverNow, now]);
   const view = useAppState((state) => state.ui.view);
@@ -182,8 +182,9 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
 
   const ViewComponent = VIEW_COMPONENTS[view];
   // a question or a prompt keeps its keys in the footer; messages wait for the tables
+  useRerenderAt(status ? status.at + STATUS_MS : undefined);
   const flash =
-    status && (layer === 'view' || layer === 'detail') && now - status.at < STATUS_MS
+    status && (layer === 'view' || layer === 'detail') && Date.now() - status.at < STATUS_MS
       ? {
           text: sanitize(status.text),
           tone: status.level === 'info' ? ('info' as const) : ('error' as const),

@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { cell, formatDuration, formatRelative } from './format.js';
+import { cell, formatRelative } from './format.js';
 import { useTheme } from './theme.js';
 
 export type PollingState = 'live' | 'paused' | 'stale';
@@ -24,8 +24,9 @@ export interface HeaderProps {
   staleSince?: number;
 }
 
+/** HH:MM: the dashboard redraws once a minute when nothing changes, so no seconds. */
 function clock(now: number): string {
-  return new Date(now).toTimeString().slice(0, 8);
+  return new Date(now).toTimeString().slice(0, 5);
 }
 
 /** Two lines: who and where (profile, host, key, clock), then health (polling, latency, rate limit, error). */
@@ -37,14 +38,18 @@ export const Header = memo(function Header(props: HeaderProps) {
   const left = width - time.length - 1;
   const pollingColor =
     props.polling === 'live' ? theme.ok : props.polling === 'paused' ? theme.warning : theme.failed;
+  // connection times are stamped with this machine's clock, and the header re-renders when they change
+  const wallNow = Date.now();
   const pollingText =
     props.polling === 'live'
       ? '● live'
       : props.polling === 'paused'
         ? '‖ paused'
-        : `▲ stale ${props.staleSince ? formatDuration(now - props.staleSince) : ''}`.trimEnd();
+        : `▲ stale${props.staleSince ? `, data from ${formatRelative(props.staleSince, wallNow)}` : ''}`;
   const latency = props.latencyMs === undefined ? 'API –' : `API ${Math.round(props.latencyMs)} ms`;
-  const success = props.lastSuccessAt ? `ok ${formatRelative(props.lastSuccessAt, now)}` : 'no answer yet';
+  const success = props.lastSuccessAt
+    ? `ok ${formatRelative(props.lastSuccessAt, wallNow)}`
+    : 'no answer yet';
   const rate =
     props.rateRemaining === undefined
       ? 'rate –'

@@ -8,18 +8,18 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
   ['hour', 3_600_000],
   ['minute', 60_000],
-  ['second', 1000],
 ];
 
-/** "3m ago", "in 5m", "just now"; '' when the time is unknown or unparsable. */
+/** "3m ago", "in 5m", "just now" (under a minute); '' when the time is unknown or unparsable. */
 export function formatRelative(time: string | number | null | undefined, now: number): string {
   if (time === undefined || time === null || time === '') return '';
   const at = typeof time === 'number' ? time : Date.parse(time);
   if (!Number.isFinite(at)) return '';
   const delta = at - now;
-  if (Math.abs(delta) < 5000) return 'just now';
+  // times are redrawn once a minute: below a minute, seconds would be stale at once
+  if (Math.abs(delta) < 60_000) return delta > 0 ? 'in <1m' : 'just now';
   for (const [unit, size] of UNITS) {
-    if (Math.abs(delta) >= size || unit === 'second') {
+    if (Math.abs(delta) >= size || unit === 'minute') {
       return relativeTime.format(Math.trunc(delta / size), unit);
     }
   }

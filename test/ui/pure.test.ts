@@ -37,7 +37,8 @@ describe('formatting', () => {
   it('relative times', () => {
     expect(formatRelative('2026-11-23T11:57:00Z', now)).toBe('3m ago');
     expect(formatRelative('2026-11-23T10:00:00Z', now)).toBe('2h ago');
-    expect(formatRelative('2026-11-23T12:00:02Z', now)).toBe('just now');
+    expect(formatRelative('2026-11-23T11:59:30Z', now)).toBe('just now');
+    expect(formatRelative('2026-11-23T12:00:02Z', now)).toBe('in <1m');
     expect(formatRelative('2026-11-23T12:05:00Z', now)).toBe('in 5m');
     expect(formatRelative('garbage', now)).toBe('');
   });

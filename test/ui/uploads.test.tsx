@@ -66,7 +66,7 @@ async function newUpload(d: Dashboard, path: string) {
   await d.waitFor((f) => !f.includes('File to upload'), 'prompt closed');
 }
 
-describe('n: new upload', () => {
+describe('n: new upload', { timeout: 90_000 }, () => {
   it('completes the path with Tab, starts the upload and shows it to the end', async () => {
     const path = file('holiday-clip.mp4', 40 * CHUNK);
     const d = await start();
@@ -79,7 +79,7 @@ describe('n: new upload', () => {
     const frame = await d.waitFor((f) => /[✓●] \w+ .*holiday-clip\.mp4/.test(f), 'the upload row');
     expect(caption(frame)).toMatch(/^Uploads/);
     // every chunk confirmed: the engine follows the asset, which the emulator processes on its clock
-    await d.waitFor((f) => /● processing .*holiday-clip\.mp4 .*100%/.test(f), 'asset processing', 15_000);
+    await d.waitFor((f) => /● processing .*holiday-clip\.mp4 .*100%/.test(f), 'asset processing', 40_000);
     d.emulator.advanceClock(3600);
     await d.waitFor((f) => /✓ done .*holiday-clip\.mp4/.test(f), 'upload done', 15_000);
     await d.press(KEY.enter);
@@ -106,7 +106,7 @@ async function newUploadAttempt(d: Dashboard, path: string) {
   await d.press(KEY.enter);
 }
 
-describe('x and X: pause, resume, cancel', () => {
+describe('x and X: pause, resume, cancel', { timeout: 60_000 }, () => {
   it('pauses and resumes a running upload with x, and cancels it with X after asking', async () => {
     const path = file('long-take.mov', 400 * CHUNK);
     const d = await start('put-rate=4KiB/s');
@@ -128,21 +128,27 @@ describe('x and X: pause, resume, cancel', () => {
   });
 });
 
-describe('r: retry failed chunks', () => {
+describe('r: retry failed chunks', { timeout: 60_000 }, () => {
   it('shows failed chunks with their error, and r sends them again once the storage is back', async () => {
     const path = file('flaky.mp4', 12 * CHUNK);
     const d = await start('put-fail=1');
     await newUpload(d, path);
     await d.press(KEY.enter);
-    const failed = await d.waitFor((f) => /Failed chunks \(\d+\)/.test(f), 'failed chunks listed', 15_000);
+    // every chunk has used up its attempts
+    const failed = await d.waitFor(
+      (f) => f.includes('in flight 0 · pending 0 ✗ failed 12'),
+      'all chunks failed',
+      30_000,
+    );
+    expect(failed).toContain('Failed chunks (12) — r retries them');
     expect(failed).toMatch(/chunk \d+ +✗ .+ \(after \d+ attempts\)$/m);
     d.emulator.setFaults({});
     await d.press('r');
-    await d.waitFor((f) => f.includes('confirmed 12') && !/Failed chunks/.test(f), 'all confirmed', 15_000);
+    await d.waitFor((f) => f.includes('confirmed 12') && !/Failed chunks/.test(f), 'all confirmed', 30_000);
   });
 });
 
-describe('q: quit', () => {
+describe('q: quit', { timeout: 60_000 }, () => {
   it('asks first while an upload runs; n stays, y quits', async () => {
     const onQuit = vi.fn();
     const path = file('big-one.mp4', 400 * CHUNK);

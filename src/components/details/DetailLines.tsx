@@ -36,6 +36,8 @@ export interface DetailLinesProps {
   height: number;
   /** first line shown; clamped so the last page stays full */
   scroll: number;
+  /** false: a fixed block that is cut, not scrolled (no "lines x-y of z" row) */
+  scrollable?: boolean;
 }
 
 /** A scrollable list of lines in a fixed box; the last row says how much is hidden. */
@@ -44,6 +46,7 @@ export const DetailLines = memo(function DetailLines({
   width,
   height,
   scroll,
+  scrollable = true,
 }: DetailLinesProps) {
   const theme = useTheme();
   const rows = Math.max(0, height);
@@ -54,7 +57,7 @@ export const DetailLines = memo(function DetailLines({
       ),
     [source, width],
   );
-  const overflow = lines.length > rows;
+  const overflow = scrollable && lines.length > rows;
   const body = overflow ? rows - 1 : rows;
   const top = Math.max(0, Math.min(scroll, lines.length - body));
   const clamp = useStores().scroll.getState().clampDetail;

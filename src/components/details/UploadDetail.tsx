@@ -70,6 +70,17 @@ function chunkLines(row: UploadRow, barWidth: number): DetailLine[] {
   const local = row.local;
   if (!local) return [];
   const lines: DetailLine[] = [];
+  // failures first: they need the operator, chunks in flight do not
+  if (local.failedChunks.length > 0) {
+    lines.push(section(`Failed chunks (${local.failedChunks.length}) — r retries them`));
+    for (const chunk of local.failedChunks) {
+      lines.push({
+        label: `chunk ${chunk.index}`,
+        value: `✗ ${sanitize(chunk.error)}${/attempt/.test(chunk.error) ? '' : ` (${chunk.attempts} attempts)`}`,
+        tone: 'failed',
+      });
+    }
+  }
   if (local.inFlight.length > 0) {
     lines.push(section(`In flight (${local.inFlight.length})`));
     for (const chunk of local.inFlight) {
@@ -78,16 +89,6 @@ function chunkLines(row: UploadRow, barWidth: number): DetailLine[] {
         label: `chunk ${chunk.index}${chunk.attempt > 1 ? ` #${chunk.attempt}` : ''}`,
         value: `${progressBarText(chunk.bytesSent / size, barWidth)}  ${formatBytes(chunk.bytesSent)}/${formatBytes(size)}`,
         tone: 'running',
-      });
-    }
-  }
-  if (local.failedChunks.length > 0) {
-    lines.push(section(`Failed chunks (${local.failedChunks.length}) — r retries them`));
-    for (const chunk of local.failedChunks) {
-      lines.push({
-        label: `chunk ${chunk.index}`,
-        value: `✗ ${sanitize(chunk.error)}${/attempt/.test(chunk.error) ? '' : ` (${chunk.attempts} attempts)`}`,
-        tone: 'failed',
       });
     }
   }
@@ -114,9 +115,11 @@ export const UploadDetail = memo(function UploadDetail({
   const progressRows = local ? 3 : 0;
   // the chunk map gets up to a third of the pane, at least 2 rows (+1 legend)
   const mapRows = local && local.chunks.length > 0 ? Math.max(2, Math.floor(height / 3)) : 0;
+  // the summary yields rows to the chunk list (failed chunks first) when both do not fit
+  const listWanted = Math.min(chunks.length, 6);
   const summaryRows = Math.min(
     summary.length,
-    Math.max(0, height - progressRows - (mapRows ? mapRows + 1 : 0) - 1),
+    Math.max(3, height - progressRows - (mapRows ? mapRows + 1 : 0) - listWanted),
   );
   const listRows = Math.max(0, height - summaryRows - progressRows - (mapRows ? mapRows + 1 : 0));
   const sent = local
@@ -128,7 +131,7 @@ export const UploadDetail = memo(function UploadDetail({
   const eta = local?.etaSeconds === undefined ? '–' : formatDuration(local.etaSeconds * 1000);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <DetailLines lines={summary} width={width} height={summaryRows} scroll={0} />
+      <DetailLines lines={summary} width={width} height={summaryRows} scroll={0} scrollable={false} />
       {local ? (
         <Box flexDirection="column" height={progressRows}>
           <Text wrap="truncate">
