@@ -1,9 +1,10 @@
 /**
  * Peak memory and temp files while uploading a large file at concurrency 8 (goal for tltop:
  * RSS < 100 MiB, no temp files). Each upload runs in its own process against one emulator
- * (own process): the real binary (`dist/bin.js upload --no-wait`, RSS read from /proc), and,
- * side by side in the same tsx harness, the bare PUT loop, tltop's engine and the official
- * SDK's uploadFile (which copies the file into temp chunks first). The file is sparse (it
+ * (own process): the real binary (`dist/bin.js upload --no-wait`, RSS read from /proc) next to
+ * the bare PUT loop in plain node (the floor for streaming PUTs on this Node), and, side by
+ * side in the same tsx harness, the bare loop, tltop's engine and the official SDK's
+ * uploadFile (which copies the file into temp chunks first). The file is sparse (it
  * takes no disk) and is deleted afterwards; each child gets its own TMPDIR, whose size is
  * polled.
  *
@@ -121,6 +122,10 @@ try {
         TLTOP_STATE_DIR: join(dir, 'state'),
       },
     },
+    {
+      name: 'bare PUT loop (plain node)',
+      command: [process.execPath, 'bench/upload-bare.ts', emulator.baseUrl, file, String(CONCURRENCY)],
+    },
     { name: 'bare PUT loop (tsx harness)', command: harness('bare') },
     { name: 'tltop engine (tsx harness)', command: harness('tltop') },
     { name: 'twelvelabs-js uploadFile (tsx harness)', command: harness('sdk') },
@@ -129,7 +134,7 @@ try {
   let bareRss = 0;
   for (const [position, subject] of subjects.entries()) {
     const result = await measure(subject.command, subject.env ?? {}, join(dir, `tmp-${position}`));
-    if (subject.name.startsWith('bare')) bareRss = result.maxRss;
+    if (subject.name === 'bare PUT loop (plain node)') bareRss = result.maxRss;
     rows.push({
       subject: subject.name,
       peak_rss_mib: round(result.maxRss / MiB, 1),

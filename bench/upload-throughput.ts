@@ -24,7 +24,7 @@ import {
 } from './upload-common.js';
 
 const quick = quickMode();
-const SIZE = (quick ? 128 : 512) * MiB;
+const SIZE = (quick ? 128 : 256) * MiB;
 const ROUNDS = quick ? 3 : 5;
 const CONCURRENCY = [4, 8];
 

@@ -98,14 +98,20 @@ export async function putChunk(put: ChunkPut): Promise<PutOutcome> {
   const controller = new AbortController();
   const abortFromCaller = () => controller.abort();
   put.signal.addEventListener('abort', abortFromCaller, { once: true });
+  // one timer: the send stall window, restarted on progress, then the response window
+  let phase: 'stall' | 'response_timeout' = 'stall';
   let timedOut: 'stall' | 'response_timeout' | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = (kind: 'stall' | 'response_timeout', ms: number) => {
+  let timer: NodeJS.Timeout = setTimeout(() => {
+    timedOut = phase;
+    controller.abort();
+  }, put.sendStallMs);
+  const awaitResponse = () => {
     clearTimeout(timer);
+    phase = 'response_timeout';
     timer = setTimeout(() => {
-      timedOut = kind;
+      timedOut = phase;
       controller.abort();
-    }, ms);
+    }, put.responseTimeoutMs);
   };
 
   const md5 = createHash('md5');
@@ -121,11 +127,11 @@ export async function putChunk(put: ChunkPut): Promise<PutOutcome> {
       md5.update(piece);
       sent += piece.length;
       put.onBytes(sent);
-      arm('stall', put.sendStallMs);
+      timer.refresh();
       callback(null, piece);
     },
     flush(callback) {
-      arm('response_timeout', put.responseTimeoutMs);
+      awaitResponse();
       callback();
     },
   });
@@ -135,7 +141,6 @@ export async function putChunk(put: ChunkPut): Promise<PutOutcome> {
   source.once('error', (error) => {
     localError = error;
   });
-  arm('stall', put.sendStallMs);
 
   try {
     const response = await put.pools.for(target.origin).request({

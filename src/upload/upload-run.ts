@@ -130,6 +130,7 @@ export class UploadRun {
   private updatedAt = Date.now();
   private finishedAt: number | undefined;
   private driving: Promise<void> | undefined;
+  private readonly attemptsRunning = new Set<Promise<void>>();
 
   constructor(
     readonly id: string,
@@ -218,6 +219,7 @@ export class UploadRun {
     if (this.phase === 'paused' || this.terminal) return;
     if (error instanceof AbortedError) return;
     this.stopActivity();
+    await this.attemptsSettled();
     if (error instanceof SessionGoneError) {
       this.lastError = error.message;
       await this.finish(error.expired ? 'expired' : 'failed');
@@ -596,7 +598,14 @@ export class UploadRun {
     this.active += 1;
     this.lastByteAt = Math.max(this.lastByteAt, attempt.startedAt);
     this.markDirty();
-    void this.runAttempt(chunk, attempt);
+    const running = this.runAttempt(chunk, attempt);
+    this.attemptsRunning.add(running);
+    void running.finally(() => this.attemptsRunning.delete(running));
+  }
+
+  /** Waits until every attempt (aborted or not) has recorded its outcome. */
+  private async attemptsSettled(): Promise<void> {
+    while (this.attemptsRunning.size > 0) await Promise.allSettled([...this.attemptsRunning]);
   }
 
   private async runAttempt(chunk: Chunk, attempt: Attempt): Promise<void> {
@@ -715,6 +724,7 @@ export class UploadRun {
     for (const twin of chunk.live) if (twin !== attempt) twin.controller.abort();
     this.parts!.broker.drop(chunk.index);
     this.markDirty();
+    if (this.terminal) return; // cancelled or abandoned meanwhile: no journal to keep
     try {
       await writer.save();
     } catch (error) {
@@ -1096,6 +1106,7 @@ export class UploadRun {
     this.setPhase('paused');
     this.stopActivity();
     await before;
+    await this.attemptsSettled();
     await this.enterPaused();
   }
 
@@ -1126,6 +1137,7 @@ export class UploadRun {
     this.setPhase('cancelled');
     this.stopActivity();
     await before;
+    await this.attemptsSettled();
     await this.parts?.reporter.settle();
     this.parts?.reporter.stop();
     await this.finish('cancelled');

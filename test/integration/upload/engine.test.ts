@@ -32,10 +32,14 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function setUp(options: Parameters<typeof startTestEmulator>[0] = {}, policy = FAST_POLICY) {
+async function setUp(
+  options: Parameters<typeof startTestEmulator>[0] = {},
+  policy = FAST_POLICY,
+  timeouts?: Parameters<typeof openManager>[3],
+) {
   emulator = await startTestEmulator({ chunkSize: CHUNK, ...options });
   dir = await tempDir();
-  harness = openManager(emulator, join(dir, 'state'), policy);
+  harness = openManager(emulator, join(dir, 'state'), policy, timeouts);
   return { emulator, dir, harness };
 }
 
@@ -258,6 +262,58 @@ describe('upload engine against the emulator', () => {
     await harness.manager.settled(id);
     // no temp files left behind
     expect(await readdir(uploadsDir)).toEqual([]);
+  });
+});
+
+describe('failure policy', () => {
+  // no tail duplicates here: the timers, not a second PUT, must rescue the stalled chunks
+  const SHORT_TIMERS = { ...FAST_POLICY, sendStallMs: 300, responseTimeoutMs: 600, tailSlowFactor: 1e9 };
+  const SHORT_API_TIMEOUTS = { connectMs: 1000, headersMs: 600, bodyMs: 600, totalMs: 1500 };
+
+  it('retries a PUT whose body the storage stops reading (send stall timer)', async () => {
+    const { emulator, dir, harness } = await setUp({}, SHORT_TIMERS, SHORT_API_TIMEOUTS);
+    const path = await randomFile(dir, 'stall.mp4', 32 * CHUNK);
+    emulator.setFaults('stall=0.2,stall-phase=request,stall-time=3s');
+    const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
+    const snapshot = await harness.manager.settled(id);
+    expect(snapshot.phase, snapshot.lastError).toBe('done');
+    expect(snapshot.counters.retries).toBeGreaterThan(0);
+    expect((await emulator.digest(snapshot.assetId!)).sha256).toBe(await sha256File(path));
+  });
+
+  it('retries a PUT that is never answered after its body was read (response timer)', async () => {
+    const { emulator, dir, harness } = await setUp({}, SHORT_TIMERS, SHORT_API_TIMEOUTS);
+    const path = await randomFile(dir, 'silent.mp4', 32 * CHUNK);
+    emulator.setFaults('stall=0.2,stall-phase=response,stall-time=3s');
+    const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
+    const snapshot = await harness.manager.settled(id);
+    expect(snapshot.phase, snapshot.lastError).toBe('done');
+    expect(snapshot.counters.retries).toBeGreaterThan(0);
+    expect((await emulator.digest(snapshot.assetId!)).sha256).toBe(await sha256File(path));
+  });
+
+  it('waits out a 503 outage (Retry-After, lower concurrency) without failing a chunk', async () => {
+    const { emulator, dir, harness } = await setUp({ faults: 'put-rate=4MiB/s' });
+    const path = await randomFile(dir, 'outage.mp4', 32 * CHUNK);
+    const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
+    await waitForEvent(harness, (event) => event.type === 'started');
+    emulator.setFaults('put-rate=4MiB/s,outage=1s');
+    const snapshot = await harness.manager.settled(id);
+    expect(snapshot.phase, snapshot.lastError).toBe('done');
+    expect(snapshot.failedChunks).toEqual([]);
+    expect(snapshot.counters.throttles).toBeGreaterThan(0);
+    expect(chunkPuts(emulator, '503')).toBeGreaterThan(0);
+    expect((await emulator.digest(snapshot.assetId!)).sha256).toBe(await sha256File(path));
+  });
+
+  it('sends a second PUT for a straggler at the end; the first ETag wins and the bytes are right', async () => {
+    const { emulator, dir, harness } = await setUp({ faults: 'slow-chunks=0.3@32KiB/s' });
+    const path = await randomFile(dir, 'tail.mp4', 24 * CHUNK);
+    const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
+    const snapshot = await harness.manager.settled(id);
+    expect(snapshot.phase, snapshot.lastError).toBe('done');
+    expect(snapshot.counters.tailDuplicates).toBeGreaterThan(0);
+    expect((await emulator.digest(snapshot.assetId!)).sha256).toBe(await sha256File(path));
   });
 });
 

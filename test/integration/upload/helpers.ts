@@ -57,11 +57,13 @@ export function openManager(
   emulator: TestEmulator,
   stateDir: string,
   policy: Partial<UploadPolicy> = FAST_POLICY,
+  timeouts?: ConstructorParameters<typeof TwelveLabsClient>[0]['timeouts'],
 ): Harness {
   const client = new TwelveLabsClient({
     apiKey: emulator.apiKey,
     baseUrl: emulator.baseUrl,
     retry: { maxRetries: 0 },
+    timeouts,
   });
   const manager = createUploadManager({ api: client, stateDir, policy });
   const events: UploadEvent[] = [];
