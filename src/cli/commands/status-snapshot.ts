@@ -1,4 +1,5 @@
 import type { TwelveLabsApi } from '../../api/api.js';
+import { ApiError } from '../../api/errors.js';
 import { type PageRequest, paginate } from '../../api/paginate.js';
 import type { Page } from '../../api/types.js';
 import { isTerminal } from '../../api/types.js';
@@ -246,24 +247,28 @@ async function collectUploads(
 ): Promise<Collected<StatusUpload>> {
   const sessions = await collectPages(paging, (request) => api.listIncompleteUploads(request));
   const active = sessions.items.filter((session) => !isTerminal(session.status));
+  // a session that ends between the two calls answers 404: it is listed without its counts
   const details = await mapLimited(active, DETAIL_CONCURRENCY, (session) =>
-    api.getUploadStatus(session.upload_id, { page: 1, page_limit: 1 }),
+    api.getUploadStatus(session.upload_id, { page: 1, page_limit: 1 }).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }),
   );
   const journalById = new Map(journals.map((journal) => [journal.uploadId, journal]));
   const fromServer = active.map((session, position): StatusUpload => {
-    const detail = details[position]!;
+    const detail = details[position];
     const journal = journalById.get(session.upload_id);
     journalById.delete(session.upload_id);
     return {
       upload_id: session.upload_id,
       source: journal ? 'both' : 'server',
-      status: detail.status,
+      status: detail?.status ?? session.status,
       asset_id: journal?.assetId ?? null,
       file: journal?.filePath ?? null,
       total_size: session.total_size,
-      uploaded_size: detail.uploaded_size,
+      uploaded_size: detail?.uploaded_size ?? null,
       total_chunks: session.total_chunks,
-      chunks_completed: detail.chunks_completed,
+      chunks_completed: detail?.chunks_completed ?? null,
       created_at: session.created_at ?? null,
       expires_at: session.expires_at ?? null,
     };
