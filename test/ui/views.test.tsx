@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringWidth } from '../../src/components/format.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
@@ -131,6 +131,55 @@ describe('Assets view', () => {
     );
     const statuses = bodyRows(d.frame()).map((row) => /[✓●✗○–] (\w+)/.exec(row)?.[1] ?? '');
     expect(statuses).toEqual([...statuses].sort());
+  });
+});
+
+describe('Assets view: i indexes a ready asset', () => {
+  it('asks for the index, creates the indexed asset on the server and says so', async () => {
+    const d = await open('2', /^Assets .* of \d+/);
+    const ready = bodyRows(d.frame()).findIndex((row) => row.includes('✓ ready'));
+    await d.press(...Array<string>(ready).fill('j'));
+    const assetShort = shortIdOf(selectedRow(d.frame()));
+    const index = (await d.api.listIndexes({ page_limit: 50 })).data[0]!;
+    await d.press('i');
+    await d.waitFor((f) => f.includes('Index into'), 'index prompt');
+    // the prompt starts with the current index name; replace it
+    await d.press(...Array<string>(40).fill(KEY.backspace));
+    await d.type(index.index_name);
+    await d.press(KEY.enter);
+    await d.waitFor((f) => !f.includes('Index into'), 'prompt closed');
+    await vi.waitFor(
+      async () => {
+        const items = (await d.api.listIndexedAssets(index._id, { page_limit: 50 })).data;
+        expect(items.some((item) => item.asset_id?.endsWith(assetShort))).toBe(true);
+      },
+      { timeout: 10_000 },
+    );
+  });
+});
+
+describe('Analyses view: d deletes after asking', () => {
+  it('n keeps the task, y deletes it on the server', async () => {
+    const d = await open('5', /^Analyses .* of \d+/);
+    const before = (await d.api.listAnalyzeTasks({ page_limit: 1 })).page_info.total_results;
+    // a finished analysis (the API deletes only those)
+    const ready = bodyRows(d.frame()).findIndex((row) => row.includes('✓ ready'));
+    await d.press(...Array<string>(ready).fill('j'));
+    const victim = shortIdOf(selectedRow(d.frame()));
+    await d.press('d');
+    await d.waitFor((f) => /Delete \S+\? This cannot be undone\./.test(f), 'delete question');
+    await d.press('n');
+    await d.waitFor((f) => !f.includes('cannot be undone'), 'question closed');
+    expect((await d.api.listAnalyzeTasks({ page_limit: 1 })).page_info.total_results).toBe(before);
+    await d.press('d');
+    await d.waitFor((f) => f.includes('cannot be undone'), 'delete question again');
+    await d.press('y');
+    await vi.waitFor(
+      async () =>
+        expect((await d.api.listAnalyzeTasks({ page_limit: 1 })).page_info.total_results).toBe(before - 1),
+      { timeout: 10_000 },
+    );
+    await d.waitFor((f) => !bodyRows(f).some((row) => row.includes(victim)), 'row gone');
   });
 });
 
