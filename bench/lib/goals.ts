@@ -116,22 +116,25 @@ function memory(results: Results): GoalRow {
   const base = r.baseline_store_only as Json;
   const growth = num(d.heap_growth_fitted);
   const frames = num(r.frames);
+  // the largest distance of any post-warm-up sample from the heap at warm-up
+  const samples = (r.samples ?? {}) as { frames?: number[]; heap_mib?: number[] };
+  const after = (samples.heap_mib ?? []).filter(
+    (_, index) => (samples.frames?.[index] ?? 0) >= num(r.warmup_frames),
+  );
+  const deviation =
+    after.length > 0 ? Math.max(...after.map((heap) => Math.abs(heap / after[0]! - 1))) : Number.NaN;
+  const flat = Math.abs(growth) < 0.1 && deviation < 0.1;
   return {
     goal,
     budget,
-    measured: `${frames.toLocaleString('en')} frames: heap ${String(d.heap_at_warmup_mib)} -> ${String(d.heap_at_end_mib)} MiB, slope ${String(d.heap_slope_kib_per_10k_frames)} KiB/10k frames = ${fixed(growth * 100, 2)}% over the run; RSS ${String(d.rss_at_warmup_mib)} -> ${String(d.rss_at_end_mib)} MiB`,
+    measured: `${frames.toLocaleString('en')} frames: heap ${String(d.heap_at_warmup_mib)} -> ${String(d.heap_at_end_mib)} MiB (every sample within ${fixed(deviation * 100, 1)}% of warm-up), slope ${String(d.heap_slope_kib_per_10k_frames)} KiB/10k frames (${fixed(growth * 100, 1)}% over the run); RSS ${String(d.rss_at_warmup_mib)} -> ${String(d.rss_at_end_mib)} MiB`,
     baseline: `store updates alone: slope ${String(base?.heap_slope_kib_per_10k_frames)} KiB/10k frames`,
     ratio: '—',
-    met:
-      verdict(Math.abs(growth) < 0.1 && frames >= 100_000) === 'met'
-        ? 'met'
-        : Math.abs(growth) < 0.1
-          ? 'not measured'
-          : 'not met',
+    met: flat ? (frames >= 100_000 ? 'met' : 'not measured') : 'not met',
     note:
       frames >= 100_000
-        ? 'heap after a full gc every 1,000 frames, least-squares slope after a 10% warm-up'
-        : `short run (${frames} frames); the budget needs 100,000`,
+        ? 'heap after a full gc every 1% of the run, least-squares slope after a 10% warm-up'
+        : `flat${flat ? '' : ' NOT'} over the ${frames.toLocaleString('en')} frames run, but the budget is for 100,000: at the ~35 frames/s this shared machine gives (160x50 Ink layout per frame) that run takes ~50 min, so it was cut short`,
     benchmark: 'soak',
   };
 }
