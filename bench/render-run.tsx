@@ -206,7 +206,7 @@ async function timeUpdates(
     const started = performance.now();
     if (scenario === 'visible row') updateTask(rig.store, rig.ids[3]!, tick);
     else if (scenario === 'off-screen row') updateTask(rig.store, rig.ids[rig.ids.length - 10]!, tick);
-    else rig.store.getState().actions.moveSelection(tick % 40 < 20 ? 1 : -1);
+    else rig.store.getState().actions.moveSelection(Math.floor((tick - 1) / 19) % 2 === 0 ? 1 : -1);
     ink.push(await frame);
     wall.push(performance.now() - started);
     const cpuUsed = process.cpuUsage(cpuBefore);
