@@ -49,7 +49,7 @@ export const Help = memo(function Help({ view, width, height, scroll }: HelpProp
     if (scroll > top) clamp(top);
   }, [scroll, top, clamp]);
   const visible = lines.slice(top, top + bodyHeight);
-  const keyWidth = 11;
+  const keyWidth = 13;
   const more =
     top + bodyHeight < lines.length ? `  (j/k to scroll, ${lines.length - top - bodyHeight} more)` : '';
   return (
