@@ -108,8 +108,14 @@ async function reliability(): Promise<string> {
   }
   const hostile = parts.hostile;
   if (hostile) {
+    const results = (hostile.results ?? []) as Json[];
+    const hung = results
+      .filter((result) => result.upload_exit === 137)
+      .map((result) => `"${String(result.case)}"`);
+    const statusRuns = results.filter((result) => result.status_exit !== undefined).length;
+    const uploadRuns = results.filter((result) => result.upload_exit !== undefined).length;
     lines.push(
-      `**Hostile server** (${String(hostile.cases)} answers: wrong types, missing fields, 1 MiB strings, escape sequences, negative counts, 10 MB bodies, slow drip, cut connections, bad Retry-After…): the dashboard and \`tltop status --json\` / \`tltop upload\` never crashed, printed one clear line or an \`errors[]\` entry, and no frame or output held a raw control byte.`,
+      `**Hostile server** (${String(hostile.cases)} answers: wrong types, missing fields, 1 MiB strings, escape sequences, negative counts, 10 MB bodies, slow drip, cut connections, bad Retry-After…; the dashboard saw each, \`tltop status --json\` ${statusRuns} and \`tltop upload\` ${uploadRuns} of them): no crash, no stack trace, one clear line or an \`errors[]\` entry, no raw control byte in any frame or output.${hung.length > 0 ? ` **Open:** \`tltop upload\` waited silently for over 30 s on ${hung.join(', ')} (it honours the server's Retry-After, capped at 5 minutes, before creating the session).` : ''}`,
       '',
     );
   }

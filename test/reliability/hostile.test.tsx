@@ -38,7 +38,14 @@ let current: HostileCase = HOSTILE_CASES[0]!;
 let served = 0;
 let server: RawServer;
 let dir: string;
-const summary: { case: string; dashboard?: string; status_exit?: number; status_stderr?: string }[] = [];
+const summary: {
+  case: string;
+  dashboard?: string;
+  status_exit?: number;
+  status_stderr?: string;
+  upload_exit?: number;
+  upload_stderr?: string;
+}[] = [];
 
 beforeAll(async () => {
   server = await startRawServer(async (_request, response) => {
@@ -166,7 +173,16 @@ describe(`CLI against ${CLI_CASES.length} hostile answers`, () => {
       const file = join(dir, 'clip.mp4');
       await writeFile(file, Buffer.alloc(1000, 7));
       const run = spawnCli(['upload', file], env());
+      // a user would give up long before this: an upload that says nothing for 30 s has hung
+      const hung = setTimeout(() => run.child.kill('SIGKILL'), 30_000);
       const code = await run.exited;
+      clearTimeout(hung);
+      summary.push({
+        case: hostile.name,
+        upload_exit: code,
+        upload_stderr: run.stderr().trim().slice(0, 200),
+      });
+      expect(code, 'tltop upload was still waiting after 30 s, silently').not.toBe(137);
       expect([1, 2]).toContain(code);
       assertClean(run.stdout(), 'stdout');
       assertClean(run.stderr(), 'stderr');
