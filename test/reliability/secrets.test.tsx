@@ -160,13 +160,18 @@ describe('secrets never appear in output, screens, errors, journals or logs', ()
   }, 120_000);
 
   it('the dashboard: upload detail and the events log while chunks fail', async () => {
+    const uploadClient = new TwelveLabsClient({
+      apiKey: MARKER_KEY,
+      baseUrl: proxy.baseUrl,
+      retry: { maxRetries: 0 },
+    });
     const dashboard = await startDashboard({
       columns: 160,
       rows: 40,
       emulator: { apiKey: MARKER_KEY, chunkSize: CHUNK, speed: 200 },
       uploads: () =>
         createUploadManager({
-          api: new TwelveLabsClient({ apiKey: MARKER_KEY, baseUrl: proxy.baseUrl, retry: { maxRetries: 0 } }),
+          api: uploadClient,
           stateDir: join(dir, 'dashboard-state'),
           policy: FAST_POLICY,
         }),
@@ -199,6 +204,7 @@ describe('secrets never appear in output, screens, errors, journals or logs', ()
       captured.push({ where: 'store events log', text: JSON.stringify(events) });
     } finally {
       await dashboard.close();
+      await uploadClient.close();
       emulator.setFaults('');
     }
   }, 60_000);
