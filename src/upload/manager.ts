@@ -193,11 +193,22 @@ export class Uploads implements UploadManager {
     const { records } = await this.journal.list();
     const wanted = uploadIds ? new Set(uploadIds) : undefined;
     const started: string[] = [];
+    const refusals: string[] = [];
     for (const record of records) {
       if (wanted && !wanted.has(record.uploadId)) continue;
       if (this.runs.has(record.uploadId)) continue;
-      await this.resumeRecord(record);
-      started.push(record.uploadId);
+      try {
+        await this.resumeRecord(record);
+        started.push(record.uploadId);
+      } catch (error) {
+        if (!(error instanceof UploadInputError)) throw error;
+        refusals.push(error.message);
+      }
+    }
+    // the others are running by now; the refusals still need saying
+    if (refusals.length === 1) throw new UploadInputError(refusals[0]);
+    if (refusals.length > 1) {
+      throw new UploadInputError(`${refusals[0]} (and ${refusals.length - 1} more uploads refused)`);
     }
     return started;
   }

@@ -191,7 +191,11 @@ export interface UploadManager {
   onEvent(listener: UploadEventListener): () => void;
   /** Unfinished uploads in the journal directory that this manager is not running. */
   listJournaled(): Promise<JournaledUpload[]>;
-  /** Resumes journaled uploads (all, or the given upload ids); resolves with their ids. */
+  /**
+   * Resumes journaled uploads (all, or the given upload ids); resolves with their ids. A file
+   * that changed since is refused (its journal removed): the others still resume, then this
+   * rejects with an UploadInputError saying which.
+   */
   resumeJournaled(uploadIds?: readonly string[]): Promise<string[]>;
   /** Pauses everything, flushes reports and journals; uploads stay resumable. */
   shutdown(): Promise<void>;
