@@ -147,7 +147,12 @@ async function main() {
     flags.merge && Array.isArray(previous.runs)
       ? (previous.runs as BenchRun[]).filter((run) => !names.includes(run.name))
       : [];
-  const results: Results = flags.merge && previous.results ? { ...(previous.results as Results) } : {};
+  // kept from the last run: the results of the benchmarks not run now
+  const results: Results = Object.fromEntries(
+    runs
+      .map((run) => [run.name, (previous.results as Results | undefined)?.[run.name]] as const)
+      .filter(([, result]) => result),
+  );
   const started = new Date();
   for (const name of names) {
     const quick = flags.quickAll || flags.quickNames.has(name);
@@ -159,8 +164,9 @@ async function main() {
     const log = join(logDir, `${name}.log`);
     const { code, signal, tail } = await runChild(name, args, flags.timeoutMinutes * 60_000, log);
     const after = await resultMtimes();
+    // <name>.json, written during this benchmark (other work on the machine may write other files)
     const written = [...after]
-      .filter(([file, mtime]) => (before.get(file) ?? 0) < mtime)
+      .filter(([file, mtime]) => file === `${name}.json` && (before.get(file) ?? 0) < mtime)
       .map(([file]) => file);
     Object.assign(results, await readResults(written));
     runs.push({
