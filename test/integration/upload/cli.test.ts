@@ -121,6 +121,18 @@ describe('tltop upload', () => {
   });
 });
 
+describe('tltop resume', () => {
+  it('says there is nothing to resume (exit 0), and refuses an unknown upload id (exit 2)', async () => {
+    await setUp();
+    const nothing = spawnCli(['resume'], env());
+    expect(await nothing.exited).toBe(0);
+    expect(nothing.stderr()).toBe('tltop: nothing to resume\n');
+    const unknown = spawnCli(['resume', 'abc123'], env());
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toBe(`tltop: no unfinished upload abc123 in ${join(dir, 'state', 'uploads')}\n`);
+  });
+});
+
 describe('crash and resume', () => {
   it('after kill -9, tltop resume sends only what is missing (re-sent <= concurrency) and the bytes match', async () => {
     await setUp('put-rate=1MiB/s');

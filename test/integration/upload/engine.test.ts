@@ -166,6 +166,23 @@ describe('upload engine against the emulator', () => {
     expect(await readdir(join(dir, 'state', 'uploads'))).toEqual([]);
   });
 
+  it('retry() after a cancel starts a new session for the same file under the same id', async () => {
+    const { emulator, dir, harness } = await setUp({ faults: 'put-rate=1MiB/s' });
+    const path = await randomFile(dir, 'again.mp4', 20 * CHUNK);
+    const id = await harness.manager.start({ path, type: 'video', concurrency: 2, followAsset: false });
+    await waitForEvent(harness, (event) => event.type === 'started');
+    await harness.manager.cancel(id);
+    const cancelled = harness.manager.get(id)!;
+    emulator.setFaults('');
+    await harness.manager.retry(id);
+    const snapshot = await harness.manager.settled(id);
+    expect(snapshot.phase, snapshot.lastError).toBe('done');
+    expect(snapshot.uploadId).not.toBe(cancelled.uploadId);
+    expect((await emulator.digest(snapshot.assetId!)).sha256).toBe(await sha256File(path));
+    harness.manager.dismiss(id);
+    expect(harness.manager.list()).toEqual([]);
+  });
+
   it('abandons the session when the file changes during the upload', async () => {
     const { dir, harness } = await setUp({ faults: 'put-rate=1MiB/s' });
     const path = await randomFile(dir, 'grows.mp4', 40 * CHUNK);

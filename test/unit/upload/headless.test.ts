@@ -133,4 +133,34 @@ describe('HeadlessOutput', () => {
       'uploaded',
     ]);
   });
+
+  it('on a terminal, redraws one progress line per moving upload in place and clears it before other lines', () => {
+    const err: string[] = [];
+    const out: string[] = [];
+    const output = new HeadlessOutput(
+      {
+        stdout: { write: (text: string) => out.push(text) },
+        stderr: { write: (text: string) => err.push(text), columns: 100 },
+      },
+      'tty',
+    );
+    output.progress([snapshot()]);
+    output.progress([snapshot({ bytesConfirmed: 100, bytesSent: 100, chunks: '##' })]);
+    output.event({ type: 'done', id: 'a1', snapshot: snapshot({ phase: 'done', assetStatus: 'ready' }) });
+    expect(err[0]).toMatch(/^clip\.mp4 {2}\[#{12}>{2}\.{10}\] {2}50% {2}50 B\/100 B {2}10 B\/s {2}ETA 5s\n$/);
+    expect(err[1]).toBe('\x1b[1A\x1b[0J');
+    expect(err[2]).toMatch(/\[#{24}\] 100%/);
+    const narrow: string[] = [];
+    new HeadlessOutput(
+      {
+        stdout: { write: () => undefined },
+        stderr: { write: (text: string) => narrow.push(text), columns: 30 },
+      },
+      'tty',
+    ).progress([snapshot()]);
+    expect(narrow).toEqual(['clip.mp4  [############>>...…\n']); // 29 columns, the last one free
+    // the result line goes to stdout after the block is cleared; nothing is redrawn for a finished upload
+    expect(err.at(-1)).toBe('\x1b[1A\x1b[0J');
+    expect(out).toEqual(['ready\tas1\t/videos/clip.mp4\n']);
+  });
 });
