@@ -1,13 +1,15 @@
 /**
  * Regenerates the README's "Performance" and "Reliability" sections from
  * bench/results/latest.json (npm run bench) and bench/results/reliability-*.json
- * (npm run test:reliability), with the date and the machine.
+ * (npm run test:reliability), with the date and the machine; refreshes latest.md and the
+ * goals in latest.json with the current rules.
  *
  *   npx tsx bench/report.ts
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { evaluateGoals, goalsMarkdown, type Results } from './lib/goals.js';
+import { type Latest, latestMarkdown } from './lib/latest.js';
 import type { Machine } from './lib/stats.js';
 
 const ROOT = process.cwd();
@@ -139,6 +141,11 @@ if (!latest) {
   process.stderr.write('report: no bench/results/latest.json; run npm run bench first\n');
   process.exit(1);
 }
+await writeFile(join(RESULTS, 'latest.md'), latestMarkdown(latest as unknown as Latest));
+await writeFile(
+  join(RESULTS, 'latest.json'),
+  `${JSON.stringify({ ...latest, goals: evaluateGoals(latest.results as Results) }, null, 2)}\n`,
+);
 const readmePath = join(ROOT, 'README.md');
 let readme = await readFile(readmePath, 'utf8');
 readme = replaceSection(readme, 'Performance', performance(latest));

@@ -16,7 +16,8 @@ import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discoverBenchmarks } from './lib/discover.js';
-import { evaluateGoals, goalsMarkdown, type Results } from './lib/goals.js';
+import { evaluateGoals, type Results } from './lib/goals.js';
+import { type BenchRun, latestMarkdown } from './lib/latest.js';
 import { machine, RESULTS_DIR } from './lib/stats.js';
 
 const BENCH_DIR = join(process.cwd(), 'bench');
@@ -56,21 +57,6 @@ function parseFlags(argv: readonly string[]): Flags {
     }
   }
   return flags;
-}
-
-interface BenchRun {
-  name: string;
-  mode: 'quick' | 'full';
-  args: string[];
-  exit_code: number | null;
-  signal: string | null;
-  seconds: number;
-  result_files: string[];
-  /** last lines of its output when it failed */
-  error_tail?: string;
-  log: string;
-  started_at: string;
-  load_average: number[];
 }
 
 async function resultMtimes(): Promise<Map<string, number>> {
@@ -206,32 +192,6 @@ async function writeLatest(started: Date, flags: Flags, runs: readonly BenchRun[
   };
   await writeFile(LATEST, `${JSON.stringify(latest, null, 2)}\n`);
   await writeFile(join(RESULTS_DIR, 'latest.md'), latestMarkdown(latest));
-}
-
-function latestMarkdown(latest: {
-  generated_at: string;
-  machine: ReturnType<typeof machine>;
-  runs: readonly BenchRun[];
-  goals: ReturnType<typeof evaluateGoals>;
-}): string {
-  const m = latest.machine;
-  const runs = latest.runs
-    .map(
-      (run) =>
-        `| ${run.name} | ${run.mode} | ${run.exit_code === 0 ? 'ok' : `failed (${run.signal ?? `exit ${run.exit_code}`})`} | ${run.seconds} s | ${run.load_average.join(' ')} |`,
-    )
-    .join('\n');
-  return [
-    `# Benchmarks, ${latest.generated_at.slice(0, 16).replace('T', ' ')} UTC`,
-    '',
-    `Machine: ${m.cores} cores (${m.cpu}), ${m.memory_gib} GiB, Node ${m.node}, ${m.platform}. Emulator on 127.0.0.1.`,
-    '',
-    goalsMarkdown(latest.goals),
-    '| benchmark | size | outcome | time | load average at start |',
-    '|---|---|---|---|---|',
-    runs,
-    '',
-  ].join('\n');
 }
 
 await main();
