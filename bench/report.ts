@@ -104,7 +104,7 @@ async function reliability(): Promise<string> {
   const outage = parts.outage;
   if (outage) {
     lines.push(
-      `**Outage** (real binary in tmux, emulator down for ${String(outage.outage_emulator_seconds)} s of its clock): alive throughout, header stale while down (${String(outage.failed_requests_during_outage)} requests refused), live again ${String(outage.seconds_from_outage_end_to_live)} s after the emulator came back with ${String(outage.failed_requests_after_outage)} failed requests after it (the first poll refreshed).`,
+      `**Outage** (real binary in tmux, default poll intervals, emulator down for ${String(outage.outage_emulator_seconds)} s of its clock): alive throughout, the header said stale while it was down (${String(outage.failed_requests_during_outage)} requests refused), and the first poll after it came back made it live again, with ${String(outage.failed_requests_after_outage)} failed requests after the outage; that poll came ${String(outage.seconds_from_outage_end_to_live)} s after the end, because polls back off (1 s doubling up to 60 s) while the server is down.`,
       '',
     );
   }
