@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { Component, type ReactNode } from 'react';
 import { sanitize } from './sanitize.js';
+import { type Theme, ThemeContext } from './theme.js';
 
 interface Props {
   /** changing it (e.g. the view id) clears a caught error */
@@ -15,6 +16,8 @@ interface State {
 
 /** A view that throws while rendering shows one line instead of taking the dashboard down. */
 export class ErrorBoundary extends Component<Props, State> {
+  static override contextType = ThemeContext;
+  declare context: Theme;
   override state: State = { resetKey: this.props.resetKey };
 
   static getDerivedStateFromError(error: unknown): Partial<State> {
@@ -30,7 +33,7 @@ export class ErrorBoundary extends Component<Props, State> {
     if (this.state.error === undefined) return this.props.children;
     return (
       <Box flexDirection="column">
-        <Text color="red" wrap="truncate">
+        <Text color={this.context.failed} wrap="truncate">
           ✗ this view failed to render: {this.state.error}
         </Text>
         <Text wrap="truncate">switch view (1-6) or quit (q); the rest of the dashboard keeps running</Text>

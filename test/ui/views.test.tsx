@@ -369,6 +369,24 @@ describe('the whole dashboard', () => {
     expect(frame.split('\n').length).toBeLessThanOrEqual(10);
   });
 
+  it('a view that cannot render shows one line and the rest of the dashboard keeps working', async () => {
+    dashboard = await startDashboard({ columns: 100, rows: 24 });
+    await dashboard.press('5');
+    await dashboard.waitFor((f) => /^Analyses .* of \d+/.test(caption(f)), 'analyses');
+    // a row the schema would never let through (usage missing) makes the column renderer throw
+    const { store } = dashboard;
+    const [id, task] = Object.entries(store.getState().entities.analyze)[0]!;
+    const broken = { ...task, result: { ...task.result, usage: null } } as unknown as typeof task;
+    store.setState((state) => ({
+      entities: { ...state.entities, analyze: { ...state.entities.analyze, [id]: broken } },
+    }));
+    const frame = await dashboard.waitFor((f) => f.includes('this view failed to render'), 'the error line');
+    expect(frame.split('\n')[0]).toContain('tltop');
+    expect(frame.split('\n').at(-1)).toContain('q quit');
+    await dashboard.press('2');
+    await dashboard.waitFor((f) => /^Assets .* of \d+/.test(caption(f)), 'another view works');
+  });
+
   it('removes escape sequences and control characters from server text', async () => {
     dashboard = await startDashboard({ columns: 100, rows: 24, emulator: { seed: 'empty' } });
     await dashboard.api.createUpload({
