@@ -155,21 +155,6 @@ export class ChunkTable {
     return this.cursor <= this.total ? this.cursor : undefined;
   }
 
-  get waiting(): number {
-    let count = 0;
-    for (const index of this.retry) {
-      const phase = this.get(index).phase;
-      if (phase === 'pending' || phase === 'backoff') count += 1;
-    }
-    const fresh = this.nextFresh();
-    if (fresh !== undefined) {
-      for (let index = fresh; index <= this.total; index += 1) {
-        if (this.get(index).phase === 'pending' && !this.retry.has(index)) count += 1;
-      }
-    }
-    return count;
-  }
-
   stateString(): string {
     return Buffer.from(this.chars).toString('latin1');
   }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type FileHandle, open, stat } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { AssetType } from '../api/types.js';
 import { formatBytes } from '../components/format.js';
 import { describeFsError, errnoCode, UploadInputError } from './errors.js';
@@ -96,8 +96,4 @@ export async function identityChange(expected: FileIdentity): Promise<string | u
     return `unreadable: ${describeFsError(error)}`;
   }
   return undefined;
-}
-
-export function displayName(path: string): string {
-  return basename(path);
 }

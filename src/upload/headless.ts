@@ -1,6 +1,12 @@
 import { basename } from 'node:path';
 import { formatBytes, formatDuration, formatRate } from '../components/format.js';
-import { TERMINAL_PHASES, type UploadEvent, type UploadManager, type UploadSnapshot } from './types.js';
+import {
+  CHUNK_STATE_CHAR,
+  TERMINAL_PHASES,
+  type UploadEvent,
+  type UploadManager,
+  type UploadSnapshot,
+} from './types.js';
 
 const JSON_PROGRESS_MS = 1000;
 const PLAIN_PROGRESS_MS = 5000;
@@ -27,7 +33,7 @@ function pct(snapshot: UploadSnapshot): number {
 
 function chunksConfirmed(snapshot: UploadSnapshot): number {
   let count = 0;
-  for (const state of snapshot.chunks) if (state === '#') count += 1;
+  for (const state of snapshot.chunks) if (state === CHUNK_STATE_CHAR.confirmed) count += 1;
   return count;
 }
 

@@ -34,10 +34,6 @@ export class Reporter {
     return this.queue.length;
   }
 
-  get busy(): boolean {
-    return this.sending !== undefined;
-  }
-
   enqueue(chunk: CompletedChunk): void {
     this.queue.push(chunk);
     if (this.urgent || this.queue.length >= this.deps.batch) this.kick();
@@ -98,7 +94,7 @@ export class Reporter {
     }
   }
 
-  /** Stops timers; what is queued stays in `queued()` (the journal keeps the ETags anyway). */
+  /** Stops timers; what is queued stays queued (the journal keeps the ETags anyway). */
   stop(): void {
     this.stopped = true;
     clearTimeout(this.timer);
@@ -107,10 +103,6 @@ export class Reporter {
 
   restart(): void {
     this.stopped = false;
-  }
-
-  queued(): readonly CompletedChunk[] {
-    return this.queue;
   }
 
   /** Waits for the call under way, if any. */

@@ -32,13 +32,6 @@ export const CHUNK_STATE_CHAR = {
   failed: '!',
 } as const satisfies Record<ChunkState, string>;
 
-export const CHUNK_STATE_OF_CHAR: Readonly<Record<string, ChunkState>> = {
-  '.': 'pending',
-  '>': 'in_flight',
-  '#': 'confirmed',
-  '!': 'failed',
-};
-
 /** A chunk with a PUT under way: bytes handed to the socket in its current attempt. */
 export interface InFlightChunk {
   /** 1-based, as the API numbers chunks */

@@ -722,7 +722,7 @@ export class UploadRun {
     this.durations.add(now - attempt.startedAt);
     this.breaker.progress(now);
     for (const twin of chunk.live) if (twin !== attempt) twin.controller.abort();
-    this.parts!.broker.drop(chunk.index);
+    this.parts!.broker.invalidate(chunk.index);
     this.markDirty();
     if (this.terminal) return; // cancelled or abandoned meanwhile: no journal to keep
     try {

@@ -81,6 +81,7 @@ export class UrlBroker {
     this.fetchCovering(index).catch(() => undefined);
   }
 
+  /** Forgets a chunk's URL: refused (403), or no longer needed. */
   invalidate(index: number): void {
     this.cache.delete(index);
   }
@@ -92,11 +93,6 @@ export class UrlBroker {
       if (earliest === undefined || cached.expiresAt < earliest) earliest = cached.expiresAt;
     }
     return earliest;
-  }
-
-  /** Forgets URLs of chunks that need none any more. */
-  drop(index: number): void {
-    this.cache.delete(index);
   }
 
   private fetchCovering(index: number): Promise<void> {
