@@ -17,7 +17,6 @@ import {
   isSessionGone,
   isThrottle,
   type RetryOptions,
-  sleep,
   withApiRetries,
 } from './api-calls.js';
 import { type PutOutcome, putChunk, type StoragePools } from './chunk-put.js';
@@ -32,6 +31,7 @@ import {
   UploadInputError,
 } from './errors.js';
 import { type FileIdentity, statChange } from './file-identity.js';
+import { followToEnd } from './follow.js';
 import { type JournalRecord, type JournalStore, JournalWriter } from './journal.js';
 import { CircuitBreaker, ConcurrencyLimit, clampRetryAfter, fullJitterDelay } from './pacing.js';
 import type { UploadPolicy } from './policy.js';
@@ -1008,32 +1008,33 @@ export class UploadRun {
 
   // ---- after the upload ------------------------------------------------------------------
 
+  private followOptions<T extends { status: string }>(onAnswer: (answer: T) => void) {
+    return {
+      intervalMs: this.deps.policy.followIntervalMs,
+      maxIntervalMs: this.deps.policy.followMaxIntervalMs,
+      signal: this.activity.signal,
+      onAnswer,
+    };
+  }
+
   private async followAsset(): Promise<void> {
     this.setPhase('waiting_asset');
     const signal = this.activity.signal;
     const assetId = this.session!.assetId;
-    let interval = this.deps.policy.followIntervalMs;
-    for (;;) {
-      const asset = await withApiRetries(
-        () => this.deps.api.getAsset(assetId, { signal }),
-        this.retryOptions(signal),
-      );
-      if (asset.status !== this.assetStatus) {
-        this.assetStatus = asset.status;
+    const asset = await followToEnd(
+      () => withApiRetries(() => this.deps.api.getAsset(assetId, { signal }), this.retryOptions(signal)),
+      this.followOptions((answer) => {
+        if (answer.status === this.assetStatus) return;
+        this.assetStatus = answer.status;
         this.markDirty();
-      }
-      if (asset.status === 'ready') {
-        this.deps.emit({ type: 'ready', id: this.id, snapshot: this.snapshot() });
-        return;
-      }
-      if (asset.status === 'failed') {
-        throw new AssetFailedError(
-          `asset ${assetId} failed: ${cleanText(asset.error?.message ?? 'no reason given')}`,
-        );
-      }
-      await sleep(interval, signal);
-      interval = Math.min(this.deps.policy.followMaxIntervalMs, Math.round(interval * 1.5));
+      }),
+    );
+    if (asset.status === 'failed') {
+      throw new AssetFailedError(
+        `asset ${assetId} failed: ${cleanText(asset.error?.message ?? 'no reason given')}`,
+      );
     }
+    this.deps.emit({ type: 'ready', id: this.id, snapshot: this.snapshot() });
   }
 
   private async followIndexedAsset(): Promise<void> {
@@ -1050,26 +1051,22 @@ export class UploadRun {
       await this.parts!.writer.save();
     }
     const indexedAssetId = this.indexedAssetId;
-    let interval = this.deps.policy.followIntervalMs;
-    for (;;) {
-      const indexed = await withApiRetries(
-        () => this.deps.api.getIndexedAsset(indexId, indexedAssetId, { signal }),
-        this.retryOptions(signal),
-      );
-      if (indexed.status !== this.indexedAssetStatus) {
-        this.indexedAssetStatus = indexed.status;
+    const indexed = await followToEnd(
+      () =>
+        withApiRetries(
+          () => this.deps.api.getIndexedAsset(indexId, indexedAssetId, { signal }),
+          this.retryOptions(signal),
+        ),
+      this.followOptions((answer) => {
+        if (answer.status === this.indexedAssetStatus) return;
+        this.indexedAssetStatus = answer.status;
         this.markDirty();
-      }
-      if (indexed.status === 'ready') {
-        this.deps.emit({ type: 'indexed', id: this.id, snapshot: this.snapshot() });
-        return;
-      }
-      if (indexed.status === 'failed') {
-        throw new AssetFailedError(`indexing of asset ${this.session!.assetId} in index ${indexId} failed`);
-      }
-      await sleep(interval, signal);
-      interval = Math.min(this.deps.policy.followMaxIntervalMs, Math.round(interval * 1.5));
+      }),
+    );
+    if (indexed.status === 'failed') {
+      throw new AssetFailedError(`indexing of asset ${this.session!.assetId} in index ${indexId} failed`);
     }
+    this.deps.emit({ type: 'indexed', id: this.id, snapshot: this.snapshot() });
   }
 
   // ---- user actions -----------------------------------------------------------------------
