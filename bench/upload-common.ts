@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,12 +24,23 @@ export interface ChildEmulator {
   stop(): Promise<void>;
 }
 
-/** `tltop emulator` in its own process, so the client side's CPU is measured alone. */
-export async function startChildEmulator(): Promise<ChildEmulator> {
+/**
+ * `tltop emulator` in its own process, so the client side's CPU is measured alone. With
+ * `storageInMemory` its chunk files go to tmpfs: a real upload's storage is remote, and chunk
+ * writes on the local disk would slow the client's own journal fsyncs. Such an emulator keeps
+ * every uploaded byte in RAM until it stops, so start one per round.
+ */
+export async function startChildEmulator(
+  options: { storageInMemory?: boolean } = {},
+): Promise<ChildEmulator> {
+  const inMemory = options.storageInMemory === true && existsSync(MEMORY_DIR);
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/bin.ts', 'emulator', '--seed', 'empty', '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: inMemory ? { ...process.env, TMPDIR: MEMORY_DIR } : process.env,
+    },
   );
   let origin: string | undefined;
   for await (const line of createInterface({ input: child.stdout! })) {
