@@ -160,7 +160,7 @@ function uploadVsBare(results: Results): GoalRow {
         .filter((row) => num(row.ratio) < 0.9)
         .map((row) => `concurrency ${String(row.concurrency)}`)
         .join(', ') || 'none'
-    } — rounds interleave on a machine shared with other work, so single rounds swing by 10-20%`,
+    }${rows.some((row) => row.tltop_cpu_ms_per_mib !== undefined) ? `; CPU per MiB, tltop vs bare: ${rows.map((row) => `c${String(row.concurrency)} ${String(row.tltop_cpu_ms_per_mib)} vs ${String(row.bare_cpu_ms_per_mib)} ms`).join(', ')} — with the emulator on the same 2 shared cores, the extra work per chunk (journal, progress, retry bookkeeping) costs throughput once 8 streams compete for the CPU` : ''}`,
     benchmark: 'upload-throughput',
   };
 }
