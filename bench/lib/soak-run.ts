@@ -147,6 +147,8 @@ async function dashboard(): Promise<{ series: Series; seconds: number }> {
     const frame = rig.nextFrame();
     update(rig.store, ids, tick);
     await frame;
+    // let React's scheduler (setImmediate) run between frames, as it does in the app
+    await new Promise((resolve) => setImmediate(resolve));
     if (tick % SAMPLE_EVERY === 0) sample(series, tick);
     if (tick % (FRAMES / 10) === 0) process.stderr.write(`soak: ${tick}/${FRAMES} frames\n`);
   }
