@@ -174,9 +174,14 @@ export class JournalStore {
     return { records, problems };
   }
 
+  /** Removes the journal and any temp file a crash mid-write left beside it. */
   async remove(uploadId: string): Promise<void> {
     this.created.delete(uploadId);
     await rm(this.fileOf(uploadId), { force: true });
+    const leftovers = (await readdir(this.dir).catch(() => [] as string[])).filter(
+      (name) => name.startsWith(`${uploadId}${SUFFIX}.`) && name.endsWith('.tmp'),
+    );
+    await Promise.all(leftovers.map((name) => rm(join(this.dir, name), { force: true })));
   }
 
   pathOf(uploadId: string): string {

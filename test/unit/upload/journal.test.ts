@@ -46,8 +46,13 @@ describe('JournalStore', () => {
     expect(await readdir(store.dir)).toEqual(['u1.json']);
     expect((await stat(store.pathOf('u1'))).mode & 0o777).toBe(0o600);
     expect((await stat(store.dir)).mode & 0o777).toBe(0o700);
+    // a crash in the middle of a write leaves its temp file; removing the journal clears it too
+    await writeFile(join(store.dir, 'u1.json.0a1b2c3d4e5f.tmp'), '{"version":');
+    await writeFile(join(store.dir, 'u2.json.0a1b2c3d4e5f.tmp'), '{"version":');
+    expect((await store.list()).records.map((item) => item.uploadId)).toEqual(['u1']);
     await store.remove('u1');
     expect(await store.read('u1')).toBeUndefined();
+    expect(await readdir(store.dir)).toEqual(['u2.json.0a1b2c3d4e5f.tmp']);
   });
 
   it('lists good journals and reports bad ones without throwing or deleting them', async () => {
