@@ -67,6 +67,8 @@ export interface RetryOptions {
   signal: AbortSignal;
   /** overrides policy.apiAttempts */
   attempts?: number;
+  /** a server asking to wait longer than this gets its error thrown instead */
+  maxRetryAfterMs?: number;
   /** a 429/503 was seen (for concurrency and counters) */
   onThrottle?(waitMs: number): void;
   /** an attempt failed and will be retried after `waitMs` */
@@ -87,6 +89,12 @@ export async function withApiRetries<T>(call: () => Promise<T>, options: RetryOp
       if (options.signal.aborted) throw new AbortedError();
       const failure = apiFailure(error);
       if (!failure.retryable || attempt >= (options.attempts ?? options.policy.apiAttempts)) throw error;
+      if (
+        failure.retryAfterMs !== undefined &&
+        failure.retryAfterMs > (options.maxRetryAfterMs ?? Infinity)
+      ) {
+        throw error;
+      }
       let wait = fullJitterDelay(attempt, options.policy);
       if (failure.retryAfterMs !== undefined) {
         wait = Math.max(wait, clampRetryAfter(failure.retryAfterMs, options.policy));

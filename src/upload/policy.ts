@@ -40,6 +40,8 @@ export interface UploadPolicy {
   apiAttempts: number;
   /** attempts to create a session: nothing is at stake yet, so a dead host fails fast */
   createAttempts: number;
+  /** longest Retry-After waited for before a session exists (longer: fail now, say why) */
+  createMaxRetryAfterMs: number;
   /** after this long without a throttle, concurrency goes up by one */
   concurrencyRecoverMs: number;
   /** breaker opens after 2 x concurrency failures and no confirmed chunk for this long */
@@ -73,6 +75,7 @@ export const DEFAULT_POLICY: UploadPolicy = {
   reportFlushMs: 1000,
   apiAttempts: 8,
   createAttempts: 3,
+  createMaxRetryAfterMs: 30_000,
   concurrencyRecoverMs: 30_000,
   breakerQuietMs: 120_000,
   breakerProbeMs: 30_000,

@@ -260,7 +260,11 @@ export class UploadRun {
           { filename: basename(this.file.path), type: this.spec.type, total_size: this.file.size },
           { signal },
         ),
-      { ...this.retryOptions(signal), attempts: this.deps.policy.createAttempts },
+      {
+        ...this.retryOptions(signal),
+        attempts: this.deps.policy.createAttempts,
+        maxRetryAfterMs: this.deps.policy.createMaxRetryAfterMs,
+      },
     );
     if (
       !(answer.chunk_size > 0) ||
