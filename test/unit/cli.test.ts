@@ -1,33 +1,18 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/program.js';
 import { VERSION } from '../../src/version.js';
-
-function capture() {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  return { io: { stdout, stderr }, out: () => out, err: () => err };
-}
+import { tltop } from '../helpers/run-in-process.js';
 
 describe('tltop command line', () => {
   it('prints its version', async () => {
-    const c = capture();
-    expect(await run(['--version'], c.io)).toBe(0);
-    expect(c.out().trim()).toBe(VERSION);
+    const result = await tltop('--version');
+    expect(result.code).toBe(0);
+    expect(result.out.trim()).toBe(VERSION);
   });
 
   it('rejects an unknown flag with one line and exit 2', async () => {
-    const c = capture();
-    expect(await run(['--no-such-flag'], c.io)).toBe(2);
-    expect(c.err().trim().split('\n')).toHaveLength(1);
-    expect(c.err()).toContain('--no-such-flag');
+    const result = await tltop('--no-such-flag');
+    expect(result.code).toBe(2);
+    expect(result.err.trim().split('\n')).toHaveLength(1);
+    expect(result.err).toContain('--no-such-flag');
   });
 });

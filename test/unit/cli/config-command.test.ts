@@ -1,29 +1,13 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../../src/cli/config.js';
-import { run } from '../../../src/cli/program.js';
+import { tltop } from '../../helpers/run-in-process.js';
 
 let dir: string;
 let savedDir: string | undefined;
 const file = () => path.join(dir, 'config.json');
-
-async function tltop(...argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => {
-    out += chunk;
-  });
-  stderr.on('data', (chunk) => {
-    err += chunk;
-  });
-  const code = await run(argv, { stdout, stderr });
-  return { code, out, err };
-}
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tltop-config-cmd-'));
