@@ -320,8 +320,11 @@ if (phases.heap) {
 if (!phases.timing) timings = previous().timings ?? [];
 if (!phases.heap) heap = previous().heap;
 const budgetP95 = 8;
-// the budget is judged on CPU time per update: on a shared machine wall time mostly measures the queue for a core
-const worst = Math.max(...timings.filter((t) => t.tasks === 10_000).map((t) => t.cpuP95));
+// the budget is on the render: wall time from the store write to the frame written (valid on a quiet
+// machine, see load); CPU time per update (which also counts the effects after the frame) is printed next to it
+const big = timings.filter((t) => t.tasks === 10_000);
+const worst = Math.max(...big.map((t) => t.p95));
+const worstCpu = Math.max(...big.map((t) => t.cpuP95));
 const result = {
   benchmark: 'render',
   date: new Date().toISOString(),
@@ -336,6 +339,6 @@ const result = {
 };
 writeFileSync(resultFile, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
-  `\ncpu p95 per update with 10,000 tasks: ${f(worst)} ms (budget < ${budgetP95} ms); heap growth ${heap ? `${(heap.growth * 100).toFixed(1)}%` : 'not measured'} (budget < 10%); load average ${os.loadavg()[0]!.toFixed(1)} -> ${result.pass ? 'PASS' : 'FAIL'}`,
+  `\np95 with 10,000 tasks: ${f(worst)} ms wall, ${f(worstCpu)} ms CPU (budget < ${budgetP95} ms); heap growth ${heap ? `${(heap.growth * 100).toFixed(1)}%` : 'not measured'} (budget < 10%); load average ${os.loadavg()[0]!.toFixed(1)} -> ${result.pass ? 'PASS' : 'FAIL'}`,
 );
 process.exit(0);
