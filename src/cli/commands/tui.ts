@@ -6,6 +6,7 @@ import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import type { ConnectionInfo } from '../../components/App.js';
 import type { RunningEmulator } from '../../emulator/server.js';
+import type { AppStore } from '../../store/types.js';
 import type { UploadManager } from '../../upload/types.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
 import { ExitCode, oneLine } from '../errors.js';
@@ -57,7 +58,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   const { monochromeTheme, themeFromEnv } = await import('../../components/theme.js');
   const { startEmulator } = await import('../../emulator/server.js');
   const { createAppStore, startPollers } = await import('../../store/index.js');
-  const { createUploadManager } = await import('../../upload/manager.js');
+  const { createUploadApi, createUploadManager } = await import('../../upload/manager.js');
   let emulator: RunningEmulator | undefined;
   let demoDir: string | undefined;
   let apiKey = connection.apiKey ?? DEMO_KEY;
@@ -76,14 +77,19 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     demoDir = await mkdtemp(join(tmpdir(), 'tltop-demo-'));
   }
   const client = new TwelveLabsClient({ apiKey, baseUrl });
+  // the engine has its own retry rules: its client must not retry as well
+  const uploadClient = createUploadApi({ apiKey, baseUrl });
   const readOnly = connection.readOnlyBy !== undefined && !connection.demo;
-  const api = readOnly ? readOnlyApi(client, connection.readOnlyBy!) : client;
-  const uploads = createUploadManager({ api, stateDir: demoDir });
+  const guard = (target: TwelveLabsClient) =>
+    readOnly ? readOnlyApi(target, connection.readOnlyBy!) : target;
+  const api = guard(client);
+  const uploads = createUploadManager({ api: guard(uploadClient), stateDir: demoDir });
   const store = createAppStore({ api, uploads });
   const { defaultIndex } = connection.settings;
   if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   if (demoDir) await startDemoUpload(uploads, demoDir);
+  else if (!readOnly) void resumeJournaledUploads(uploads, store);
   const info: ConnectionInfo = {
     profile: connection.demo ? 'demo' : `${connection.profileName}${readOnly ? ' (read-only)' : ''}`,
     host: new URL(baseUrl).host,
@@ -128,12 +134,25 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     await pollers.stop();
     await uploads.shutdown();
     await client.close();
+    await uploadClient.close();
     await emulator?.close();
     if (demoDir) await rm(demoDir, { recursive: true, force: true });
   }
   // written after unmount, so it lands on the normal screen the user returns to
   if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
   return exitCode;
+}
+
+/** Uploads a crash or Ctrl-C left behind carry on by themselves; refusals are shown, not fatal. */
+async function resumeJournaledUploads(uploads: UploadManager, store: AppStore): Promise<void> {
+  const { actions } = store.getState();
+  try {
+    const resumed = await uploads.resumeJournaled();
+    if (resumed.length > 0) actions.logEvent('upload', `resumed ${resumed.length} journaled upload(s)`);
+  } catch (error) {
+    actions.setStatus(oneLine(error), 'error');
+    actions.logEvent('upload', oneLine(error), 'error');
+  }
 }
 
 /** A sparse file of zeros (no disk space used), uploaded in the background. */
