@@ -163,8 +163,9 @@ interface DashboardProps {
 
 function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   const now = useNow();
-  // server timestamps are compared with the server's clock, read once per tick
-  const dataNow = useMemo(() => serverNow?.() ?? now, [serverNow, now]);
+  // server timestamps are compared with the server's clock, read on every render: the demo's
+  // clock runs faster than ours, and rows that arrived since the last tick must not look future
+  const dataNow = serverNow?.() ?? now;
   const view = useAppState((state) => state.ui.view);
   const layer = useAppState(layerOf);
   const overlay = useAppState((state) => state.ui.overlay);

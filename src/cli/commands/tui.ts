@@ -24,9 +24,10 @@ const DEMO_SPEED = 10;
 const DEMO_KEY = 'tlk_demo_key_not_a_secret_0000';
 /**
  * The demo also runs one live upload so the chunk map has something to show: small chunks,
- * each PUT capped at 1 MiB/s, and a few failed PUTs for the retry machinery.
+ * each PUT capped at 1 MiB/s, and a few failed PUTs for the retry machinery. With `activity`
+ * new tasks keep arriving, so the demo is still moving after its seeded work has finished.
  */
-const DEMO_EMULATOR = { chunkSize: 1024 * 1024, faults: 'put-rate=1MiB/s,put-fail=0.03' };
+const DEMO_EMULATOR = { chunkSize: 1024 * 1024, faults: 'put-rate=1MiB/s,put-fail=0.03', activity: true };
 const DEMO_UPLOAD_BYTES = 200 * 1024 * 1024;
 
 export function registerTuiCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
