@@ -9,16 +9,15 @@
  *
  * Run: node_modules/.bin/node --expose-gc --import tsx bench/render.ts [--quick]
  */
-import { EventEmitter } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import { render } from 'ink';
 import { TwelveLabsClient } from '../src/api/client.js';
 import type { Task } from '../src/api/types.js';
 import { App } from '../src/components/App.js';
 import { type AppState, type AppStore, createAppStore } from '../src/store/index.js';
+import { FakeStdin, FakeStdout } from './lib/fake-tty.js';
 
 const COLUMNS = 160;
 const ROWS = 50;
@@ -33,35 +32,6 @@ const argument = (name: string) => process.argv.find((arg) => arg.startsWith(`--
 /** --heap-frames=N --heap-warmup=M shorten the soak on a busy machine (the budget is 100,000 vs 10,000) */
 const HEAP_FRAMES = Number(argument('heap-frames') ?? (quick ? 20_000 : 100_000));
 const HEAP_WARMUP = Number(argument('heap-warmup') ?? (quick ? 2_000 : 10_000));
-
-class FakeStdout extends Writable {
-  readonly isTTY = true;
-  bytes = 0;
-  constructor(
-    readonly columns: number,
-    readonly rows: number,
-  ) {
-    super();
-  }
-  override _write(chunk: Buffer | string, _encoding: string, callback: () => void) {
-    this.bytes += chunk.length;
-    callback();
-  }
-}
-
-/** A TTY-like stdin that never sends anything (Ink needs raw mode for useInput). */
-class FakeStdin extends EventEmitter {
-  readonly isTTY = true;
-  setRawMode() {}
-  setEncoding() {}
-  read() {
-    return null;
-  }
-  ref() {}
-  unref() {}
-  resume() {}
-  pause() {}
-}
 
 function makeTask(i: number, status: string, updated: number): Task {
   const created = Date.UTC(2026, 10, 1) + i * 60_000;
