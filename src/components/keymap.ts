@@ -348,6 +348,16 @@ export const KEYMAP: readonly Binding[] = [
     run: (a) => a.openUploadPrompt(),
   }),
   bind({
+    id: 'row.copy',
+    keys: [input('y')],
+    label: 'y',
+    hint: 'copy id',
+    description: "copy the selected row's full id to the clipboard (OSC 52)",
+    layers: BROWSE,
+    views: ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'],
+    run: (a) => a.copySelectedId(),
+  }),
+  bind({
     id: 'upload.retry',
     keys: [input('r')],
     label: 'r',

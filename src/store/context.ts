@@ -11,6 +11,7 @@ export interface StoreContext {
   uploads?: UploadManager;
   clock: Clock;
   uploadType: AssetType;
+  clipboard?: (text: string) => void;
   /** appends entries to the events log (one store write) */
   log(events: readonly NewEvent[]): void;
   /** the events log with entries added, for writers that batch events into their own setState */
@@ -50,6 +51,7 @@ export function createContext(store: AppStore, deps: AppStoreDeps): StoreContext
     uploads: deps.uploads,
     clock,
     uploadType: deps.uploadType ?? 'video',
+    clipboard: deps.clipboard,
     log(events) {
       if (events.length === 0) return;
       store.setState((state: AppState) => ({ events: withEvents(state.events, events) }));

@@ -20,6 +20,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
     ...navigationActions(context),
     ...promptActions(context, work),
     retrySelected: work.retrySelected,
+    copySelectedId: work.copySelectedId,
     pauseSelected: work.pauseSelected,
     cancelSelected: work.cancelSelected,
     deleteSelected: work.deleteSelected,

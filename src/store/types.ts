@@ -299,6 +299,8 @@ export interface AppActions {
   // work on the selected row
   /** `r`: retries failed chunks, or the failed upload */
   retrySelected(): Promise<void>;
+  /** `y`: the selected row's full id to the clipboard */
+  copySelectedId(): void;
   /** `x`: pauses a running upload, resumes a paused one */
   pauseSelected(): Promise<void>;
   /** asks, then cancels the selected upload */
@@ -356,6 +358,8 @@ export interface AppStoreDeps {
   uploadType?: AssetType;
   /** bounded events log size (default 500) */
   maxEvents?: number;
+  /** puts text on the terminal's clipboard (OSC 52); absent where the terminal cannot */
+  clipboard?: (text: string) => void;
 }
 
 export interface PollerOptions {

@@ -44,6 +44,7 @@ export interface DashboardOptions {
   pageSize?: number;
   uploads?: (api: TwelveLabsClient) => UploadManager;
   onQuit?: () => void;
+  clipboard?: (text: string) => void;
 }
 
 export interface Dashboard {
@@ -68,7 +69,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const emulator = await startTestEmulator({ seed: 'demo', ...options.emulator });
   const api = new TwelveLabsClient({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl });
   const uploads = options.uploads?.(api);
-  const store = createAppStore({ api, uploads });
+  const store = createAppStore({ api, uploads, clipboard: options.clipboard });
   const pollers: Pollers = startPollers(store, { intervals: FAST_POLLS, pageSize: options.pageSize });
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 24 };
   const info = {

@@ -134,6 +134,22 @@ describe('Assets view', () => {
   });
 });
 
+describe('y copies the selected id', () => {
+  it('puts the full id of the selected row on the clipboard and says so', async () => {
+    const copied: string[] = [];
+    dashboard = await startDashboard({ columns: 100, rows: 24, clipboard: (text) => copied.push(text) });
+    const d = await open('2', /^Assets .* of \d+/);
+    await d.press('j', 'j');
+    const row = selectedRow(d.frame());
+    await d.press('y');
+    await d.waitFor((f) => f.includes('copied '), 'copied message');
+    expect(copied).toHaveLength(1);
+    expect(copied[0]).toMatch(/^[0-9a-f]{24}$/);
+    expect(copied[0]!.endsWith(shortIdOf(row))).toBe(true);
+    expect(d.frame()).toContain(`copied ${copied[0]}`);
+  });
+});
+
 describe('Assets view: i indexes a ready asset', () => {
   it('asks for the index, creates the indexed asset on the server and says so', async () => {
     const d = await open('2', /^Assets .* of \d+/);

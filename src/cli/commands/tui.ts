@@ -85,7 +85,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     readOnly ? readOnlyApi(target, connection.readOnlyBy!) : target;
   const api = guard(client);
   const uploads = createUploadManager({ api: guard(uploadClient), stateDir: demoDir });
-  const store = createAppStore({ api, uploads });
+  const store = createAppStore({ api, uploads, clipboard: copyWithOsc52 });
   const { defaultIndex } = connection.settings;
   if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
@@ -142,6 +142,11 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   // written after unmount, so it lands on the normal screen the user returns to
   if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
   return exitCode;
+}
+
+/** OSC 52: the terminal (or tmux with set-clipboard on) puts the text on the system clipboard. */
+function copyWithOsc52(text: string): void {
+  process.stdout.write(`\x1b]52;c;${Buffer.from(text).toString('base64')}\x07`);
 }
 
 /** Uploads a crash or Ctrl-C left behind carry on by themselves; refusals are shown, not fatal. */

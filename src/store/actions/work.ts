@@ -9,6 +9,7 @@ import type { PromptHandlers } from './prompts.js';
 type WorkActions = Pick<
   AppActions,
   | 'retrySelected'
+  | 'copySelectedId'
   | 'pauseSelected'
   | 'cancelSelected'
   | 'deleteSelected'
@@ -129,6 +130,20 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         return;
       }
       confirm({ action: 'cancelUpload', id }, `Cancel upload ${shortId(id)}? It cannot be resumed.`);
+    },
+    copySelectedId() {
+      const row = selected();
+      if (!row) {
+        context.setStatus('select a row to copy its id', 'warn');
+        return;
+      }
+      if (!context.clipboard) {
+        context.setStatus(`copy needs a terminal; the id is ${row.id}`, 'warn');
+        return;
+      }
+      context.clipboard(row.id);
+      context.setStatus(`copied ${row.id}`);
+      context.log([{ source: 'action', message: `copied id ${shortId(row.id)}` }]);
     },
     deleteSelected() {
       const row = selected();
