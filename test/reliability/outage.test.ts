@@ -113,7 +113,10 @@ describe.skipIf(!tmux.tmux)(
       while (session.format('#{pane_dead}') !== '1' && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      expect(session.format('#{pane_dead} #{pane_dead_status}')).toBe('1 0');
+      // tmux does not always learn a dead pane's exit status; when it does, it must be 0
+      expect(session.format('#{pane_dead}')).toBe('1');
+      expect(session.format('#{pane_dead_signal}')).toBe('');
+      expect(['', '0']).toContain(session.format('#{pane_dead_status}'));
     }, 120_000);
   },
 );
