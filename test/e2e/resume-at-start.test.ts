@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { JournalStore } from '../../src/upload/journal.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import {
+  cliEnv,
   eventually,
   ROOT,
   randomFile,
@@ -34,13 +35,7 @@ describe.skipIf(!tmux.tmux)(
     it('finishes an upload that kill -9 interrupted, byte for byte', async () => {
       emulator = await startTestEmulator({ chunkSize: CHUNK, speed: 200, faults: 'put-rate=1MiB/s' });
       dir = await tempDir('tltop-resume-at-start-');
-      const env = {
-        HOME: dir,
-        TLTOP_CONFIG_DIR: join(dir, 'config'),
-        TLTOP_STATE_DIR: join(dir, 'state'),
-        TWELVELABS_API_KEY: emulator.apiKey,
-        TWELVELABS_BASE_URL: emulator.baseUrl,
-      };
+      const env = cliEnv(dir, emulator);
       const journal = new JournalStore(join(dir, 'state'));
       const file = await randomFile(dir, 'night-shift.mp4', 64 * CHUNK);
       const upload = spawnCli(['upload', file, '--json'], env);

@@ -10,6 +10,7 @@ import { JournalStore } from '../../src/upload/journal.js';
 import { startTestEmulator } from '../helpers/emulator.js';
 import {
   chunkPuts,
+  cliEnv,
   eventually,
   jsonLines,
   randomFile,
@@ -64,13 +65,7 @@ describe(`kill -9 at ${POINTS} random points, then resume (${TOTAL_CHUNKS} chunk
     async ({ point }) => {
       const emulator = await startTestEmulator({ chunkSize: CHUNK, speed: 200, faults: 'put-rate=1MiB/s' });
       const dir = await tempDir('tltop-reliability-kill-');
-      const env = {
-        HOME: dir,
-        TLTOP_CONFIG_DIR: join(dir, 'config'),
-        TLTOP_STATE_DIR: join(dir, 'state'),
-        TWELVELABS_API_KEY: emulator.apiKey,
-        TWELVELABS_BASE_URL: emulator.baseUrl,
-      };
+      const env = cliEnv(dir, emulator);
       const journal = new JournalStore(join(dir, 'state'));
       const journaled = async () => {
         const { records } = await journal.list();

@@ -166,3 +166,14 @@ export function jsonLines(text: string): Record<string, unknown>[] {
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** The environment a tltop child process needs to talk to `emulator`, with its files kept in `dir`. */
+export function cliEnv(dir: string, emulator: TestEmulator): Record<string, string> {
+  return {
+    HOME: dir,
+    TLTOP_CONFIG_DIR: join(dir, 'config'),
+    TLTOP_STATE_DIR: join(dir, 'state'),
+    TWELVELABS_API_KEY: emulator.apiKey,
+    TWELVELABS_BASE_URL: emulator.baseUrl,
+  };
+}
