@@ -12,6 +12,7 @@ const HINTS: Record<PromptOverlay['purpose'], string> = {
   filter: 'Enter apply · empty clears · Esc cancel',
   upload: 'Tab complete · Enter start · Esc cancel',
   index: 'Enter index · Esc cancel',
+  command: 'Tab complete · Enter run · Esc cancel',
 };
 
 export function Prompt({ prompt, width }: { prompt: PromptOverlay; width: number }) {

@@ -189,7 +189,7 @@ export type Overlay =
     }
   | { kind: 'confirm'; purpose: ConfirmPurpose; message: string };
 
-export type PromptPurpose = 'filter' | 'upload' | 'index';
+export type PromptPurpose = 'filter' | 'upload' | 'index' | 'command';
 export type ConfirmPurpose =
   | { action: 'quit' }
   | { action: 'delete'; table: ResourceTableId; id: string }
@@ -288,6 +288,8 @@ export interface AppActions {
   openFilterPrompt(): void;
   openUploadPrompt(): void;
   openIndexPrompt(): void;
+  /** `:`: the command line (Tab completes commands and their arguments) */
+  openCommandPrompt(): void;
   promptInput(text: string): void;
   promptBackspace(): void;
   /** Tab in the upload prompt: completes the file path */

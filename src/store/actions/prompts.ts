@@ -1,5 +1,6 @@
 /** Help, prompts (filter, new upload, index an asset) and confirmations. */
 import stripAnsi from 'strip-ansi';
+import { completeCommandLine, runCommandLine } from '../commands/index.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText } from '../events.js';
 import { selectActiveTable } from '../selectors.js';
@@ -12,6 +13,7 @@ type PromptActions = Pick<
   | 'openFilterPrompt'
   | 'openUploadPrompt'
   | 'openIndexPrompt'
+  | 'openCommandPrompt'
   | 'promptInput'
   | 'promptBackspace'
   | 'promptComplete'
@@ -64,6 +66,9 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
       const current = state.ui.indexId ? state.entities.indexes[state.ui.indexId]?.index_name : undefined;
       open('index', 'Index into', current ?? '');
     },
+    openCommandPrompt() {
+      open('command', ':', '');
+    },
     promptInput(text) {
       const current = prompt();
       const clean = stripAnsi(text).replace(CONTROL_CHARACTERS, '');
@@ -76,17 +81,22 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
     async promptComplete() {
       const current = prompt();
       if (!current) return;
+      // the word being completed starts after `head` (commands complete their last word)
+      const head = current.purpose === 'command' ? current.value.replace(/\S*$/, '') : '';
       const candidates =
         current.purpose === 'upload'
           ? await completePath(current.value)
           : current.purpose === 'index'
             ? handlers.indexNames().filter((name) => name.startsWith(current.value))
-            : [];
+            : current.purpose === 'command'
+              ? await completeCommandLine(current.value, context)
+              : [];
       const latest = prompt();
       if (!latest || latest.value !== current.value) return;
-      const common = commonPrefix(candidates);
+      const common = head + commonPrefix(candidates);
+      const single = candidates.length === 1 && current.purpose === 'command' ? ' ' : '';
       updatePrompt({
-        value: common.length > latest.value.length ? common : latest.value,
+        value: common.length > latest.value.length || single ? common + single : latest.value,
         completions: candidates.length > 1 ? candidates.slice(0, 20) : [],
       });
     },
@@ -98,6 +108,13 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
         if (current.purpose === 'filter') {
           setUi({ overlay: { kind: 'none' } });
           store.getState().actions.setFilter(value);
+        } else if (current.purpose === 'command') {
+          // closed first: a command may open an overlay of its own (:help); a refusal reopens it
+          setUi({ overlay: { kind: 'none' } });
+          await runCommandLine(value, context).catch((error: unknown) => {
+            setUi({ overlay: { ...current, completions: [] } });
+            throw error;
+          });
         } else if (current.purpose === 'upload') {
           await handlers.submitUpload(value);
           setUi({ overlay: { kind: 'none' } });
