@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
+import stripAnsi from 'strip-ansi';
 import { formatBytes, formatDuration, formatRate } from '../components/format.js';
+import { PlainProgressGate } from './plain-progress.js';
 import {
   CHUNK_STATE_CHAR,
   TERMINAL_PHASES,
@@ -9,10 +11,20 @@ import {
 } from './types.js';
 
 const JSON_PROGRESS_MS = 1000;
-const PLAIN_PROGRESS_MS = 5000;
 const BAR_WIDTH = 24;
 
-export type OutputMode = 'json' | 'tty' | 'plain';
+/**
+ * json: one object per line; tty: a progress block redrawn in place; plain: lines for logs
+ * (no carriage return, no escape sequence; progress rate-limited); none: plain without progress.
+ */
+export type OutputMode = 'json' | 'tty' | 'plain' | 'none';
+
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+
+/** Text for a log: escape sequences and control characters (file names can hold them) removed. */
+function logSafe(text: string): string {
+  return stripAnsi(text).replace(CONTROL_CHARACTERS, '');
+}
 
 /** How one file ended, for the closing `done` line and the exit code. */
 export type FileOutcome = 'ready' | 'uploaded' | 'failed' | 'paused';
@@ -45,7 +57,7 @@ function bar(snapshot: UploadSnapshot): string {
   )}`;
 }
 
-function progressText(snapshot: UploadSnapshot): string {
+function progressText(snapshot: UploadSnapshot, withBar = true): string {
   const name = snapshot.fileName;
   switch (snapshot.phase) {
     case 'creating':
@@ -56,7 +68,10 @@ function progressText(snapshot: UploadSnapshot): string {
       const failed = snapshot.failedChunks.length ? `  ${snapshot.failedChunks.length} failed` : '';
       const eta =
         snapshot.etaSeconds !== undefined ? `  ETA ${formatDuration(snapshot.etaSeconds * 1000)}` : '';
-      return `${name}  [${bar(snapshot)}] ${String(pct(snapshot)).padStart(3)}%  ${formatBytes(
+      const shown = withBar
+        ? `[${bar(snapshot)}] ${String(pct(snapshot)).padStart(3)}%`
+        : `${pct(snapshot)}%`;
+      return `${name}  ${shown}  ${formatBytes(
         snapshot.bytesConfirmed,
       )}/${formatBytes(snapshot.size)}  ${formatRate(snapshot.speed)}${eta}${failed}${state}`;
     }
@@ -76,6 +91,7 @@ function progressText(snapshot: UploadSnapshot): string {
 export class HeadlessOutput {
   private readonly outcomes = new Map<string, FileOutcome>();
   private readonly lastProgressAt = new Map<string, number>();
+  private readonly plainGate = new PlainProgressGate();
   private drawnLines = 0;
   private latest: readonly UploadSnapshot[] = [];
 
@@ -95,7 +111,7 @@ export class HeadlessOutput {
   /** A line about one upload: stdout for results, stderr for the rest (JSON: all on stdout). */
   private line(text: string, stream: 'stdout' | 'stderr' = 'stderr'): void {
     this.clearBlock();
-    this.io[stream].write(`${text}\n`);
+    this.io[stream].write(`${this.mode === 'tty' ? text : logSafe(text)}\n`);
     this.drawBlock();
   }
 
@@ -157,6 +173,10 @@ export class HeadlessOutput {
         } else this.line(`indexed asset ${snapshot.indexedAssetId} ready in index ${snapshot.indexId}`);
         return;
       case 'blocked':
+        if (this.mode === 'plain' || this.mode === 'none')
+          this.line(
+            `${snapshot.fileName}: every chunk left has failed; nothing moves until they are retried`,
+          );
         return;
       case 'paused':
         this.finish(snapshot, 'paused');
@@ -241,27 +261,36 @@ export class HeadlessOutput {
       this.drawBlock();
       return;
     }
-    const every = this.mode === 'json' ? JSON_PROGRESS_MS : PLAIN_PROGRESS_MS;
+    if (this.mode !== 'json') {
+      for (const snapshot of snapshots) this.plainProgress(snapshot, now);
+      return;
+    }
     for (const snapshot of snapshots) {
       if (snapshot.phase !== 'uploading' && snapshot.phase !== 'reporting') continue;
-      if (now - (this.lastProgressAt.get(snapshot.id) ?? 0) < every) continue;
+      if (now - (this.lastProgressAt.get(snapshot.id) ?? 0) < JSON_PROGRESS_MS) continue;
       this.lastProgressAt.set(snapshot.id, now);
-      if (this.mode === 'json') {
-        this.json({
-          event: 'progress',
-          file: snapshot.filePath,
-          upload_id: snapshot.uploadId,
-          bytes_sent: snapshot.bytesSent,
-          bytes_confirmed: snapshot.bytesConfirmed,
-          size: snapshot.size,
-          chunks_confirmed: chunksConfirmed(snapshot),
-          total_chunks: snapshot.totalChunks,
-          speed_bps: Math.round(snapshot.speed),
-          eta_seconds: snapshot.etaSeconds !== undefined ? Math.round(snapshot.etaSeconds) : null,
-          concurrency: snapshot.concurrency,
-          offline: snapshot.offline,
-        });
-      } else this.io.stderr.write(`${progressText(snapshot)}\n`);
+      this.json({
+        event: 'progress',
+        file: snapshot.filePath,
+        upload_id: snapshot.uploadId,
+        bytes_sent: snapshot.bytesSent,
+        bytes_confirmed: snapshot.bytesConfirmed,
+        size: snapshot.size,
+        chunks_confirmed: chunksConfirmed(snapshot),
+        total_chunks: snapshot.totalChunks,
+        speed_bps: Math.round(snapshot.speed),
+        eta_seconds: snapshot.etaSeconds !== undefined ? Math.round(snapshot.etaSeconds) : null,
+        concurrency: snapshot.concurrency,
+        offline: snapshot.offline,
+      });
+    }
+  }
+
+  /** Plain lines: every change of state, progress rate-limited (none: state changes only). */
+  private plainProgress(snapshot: UploadSnapshot, now: number): void {
+    for (const line of this.plainGate.next(snapshot, now)) {
+      if (line.kind === 'state') this.line(`${snapshot.fileName}: ${line.text}`);
+      else if (this.mode === 'plain') this.line(progressText(snapshot, false));
     }
   }
 

@@ -5,11 +5,12 @@ import { addConnectionOptions, type ConnectionFlags } from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
 import { parseIntegerInRange } from '../parse.js';
 import type { CommandIo } from '../program.js';
-import { openHeadlessSession } from './upload.js';
+import { openHeadlessSession, type ProgressChoice, progressOption } from './upload.js';
 
 interface ResumeFlags extends ConnectionFlags {
   concurrency?: number;
   json?: boolean;
+  progress?: ProgressChoice;
 }
 
 export function registerResumeCommand(program: Command, io: CommandIo, setExitCode: (code: number) => void) {
@@ -22,7 +23,8 @@ export function registerResumeCommand(program: Command, io: CommandIo, setExitCo
       `parallel chunk uploads per file (1-${MAX_CONCURRENCY})`,
       parseIntegerInRange(1, MAX_CONCURRENCY),
     )
-    .option('--json', 'one JSON object per line, as tltop upload --json');
+    .option('--json', 'one JSON object per line, as tltop upload --json')
+    .addOption(progressOption());
   addConnectionOptions(resume).action(
     async (uploadId: string | undefined, _flags: ResumeFlags, command: Command) => {
       const flags = command.optsWithGlobals<ResumeFlags>();

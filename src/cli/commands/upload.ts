@@ -17,7 +17,11 @@ interface UploadFlags extends ConnectionFlags {
   concurrency?: number;
   wait: boolean;
   json?: boolean;
+  progress?: ProgressChoice;
 }
+
+export const PROGRESS_CHOICES = ['auto', 'bar', 'plain', 'none'] as const;
+export type ProgressChoice = (typeof PROGRESS_CHOICES)[number];
 
 export interface HeadlessSession {
   manager: Uploads;
@@ -30,9 +34,21 @@ export interface HeadlessSession {
   finish(ids: readonly string[]): Promise<number>;
 }
 
-function outputMode(io: CommandIo, json: boolean | undefined): OutputMode {
+function outputMode(io: CommandIo, json: boolean | undefined, progress: ProgressChoice = 'auto'): OutputMode {
   if (json) return 'json';
+  if (progress === 'bar') return 'tty';
+  if (progress === 'plain' || progress === 'none') return progress;
   return (io.stderr as { isTTY?: boolean }).isTTY ? 'tty' : 'plain';
+}
+
+/** `--progress auto|bar|plain|none` (upload and resume); not with --json, whose lines are fixed. */
+export function progressOption(): Option {
+  return new Option(
+    '--progress <mode>',
+    'progress output: auto (a bar on a terminal, else plain), bar, plain (log lines, no escape codes), none',
+  )
+    .argParser(parseChoice(PROGRESS_CHOICES))
+    .conflicts('json');
 }
 
 /**
@@ -41,7 +57,7 @@ function outputMode(io: CommandIo, json: boolean | undefined): OutputMode {
  */
 export async function openHeadlessSession(
   io: CommandIo,
-  flags: ConnectionFlags & { json?: boolean; concurrency?: number },
+  flags: ConnectionFlags & { json?: boolean; concurrency?: number; progress?: ProgressChoice },
 ): Promise<HeadlessSession> {
   const connection = await resolveConnection({ ...flags, demo: false }, process.env);
   if (!connection.apiKey) {
@@ -63,7 +79,7 @@ export async function openHeadlessSession(
     stateDir: defaultStateDir(process.env),
     defaultConcurrency: concurrency,
   });
-  const output = new HeadlessOutput(io, outputMode(io, flags.json));
+  const output = new HeadlessOutput(io, outputMode(io, flags.json, flags.progress));
   manager.onEvent((event) => output.event(event));
   manager.subscribe((snapshots) => output.progress(snapshots));
 
@@ -128,7 +144,8 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     .option(
       '--json',
       'one JSON object per line (events: started, progress, chunk_failed, uploaded, ready, failed, done)',
-    );
+    )
+    .addOption(progressOption());
   addConnectionOptions(upload).action(async (files: string[], _flags: UploadFlags, command: Command) => {
     const flags = command.optsWithGlobals<UploadFlags>();
     if (flags.index !== undefined && !flags.wait) {

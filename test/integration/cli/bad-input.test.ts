@@ -146,6 +146,18 @@ const BAD_INPUTS: BadInput[] = [
   },
   { name: 'upload without a file', command: 'upload', args: ['upload'], says: /missing required argument/ },
   {
+    name: 'upload bad --progress',
+    command: 'upload',
+    args: ['upload', '--progress', 'fancy', 'x.mp4'],
+    says: /option '--progress <mode>' argument 'fancy' is invalid. expected one of auto, bar, plain, none/,
+  },
+  {
+    name: 'upload --progress with --json',
+    command: 'upload',
+    args: ['upload', '--json', '--progress', 'plain', 'x.mp4'],
+    says: /option '--progress <mode>' cannot be used with option '--json'/,
+  },
+  {
     name: 'resume unknown upload',
     command: 'resume',
     args: ['resume', 'no-such-upload'],
