@@ -3,6 +3,7 @@ import { useEffect, useMemo } from 'react';
 import { selectStaleAge } from '../store/selectors.js';
 import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
+import { ConnectionProblem } from './ConnectionProblem.js';
 import { StoresContext, useAppState, useScroll, useStores } from './context.js';
 import { DetailView } from './details/DetailView.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
@@ -173,6 +174,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   const hasDetail = useAppState((state) => state.ui.detail !== null);
   const setPageRows = useAppState((state) => state.actions.setPageRows);
   const helpScroll = useScroll((state) => state.help);
+  const problem = useAppState((state) => state.connection.problem);
 
   const overlayRows =
     overlay.kind === 'prompt' ? PROMPT_HEIGHT : overlay.kind === 'confirm' ? CONFIRM_HEIGHT : 0;
@@ -199,6 +201,14 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
         <ErrorBoundary resetKey={`${view}:${layer}`}>
           {layer === 'help' ? (
             <Help view={view} width={columns} height={bodyRows} scroll={helpScroll} />
+          ) : problem ? (
+            <ConnectionProblem
+              problem={problem}
+              host={info.host}
+              maskedKey={info.maskedKey}
+              width={columns}
+              height={bodyRows}
+            />
           ) : hasDetail ? (
             <DetailView width={columns} height={bodyRows} now={dataNow} />
           ) : (

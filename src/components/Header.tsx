@@ -24,6 +24,9 @@ export interface HeaderProps {
   staleSince?: number;
 }
 
+/** Line 2 of the demo header: how to leave the demo for a real account. */
+export const DEMO_HINT = 'demo data · connect: tltop config, or TWELVELABS_API_KEY=… tltop';
+
 /** HH:MM: the dashboard redraws once a minute when nothing changes, so no seconds. */
 function clock(now: number): string {
   return new Date(now).toTimeString().slice(0, 5);
@@ -71,6 +74,7 @@ export const Header = memo(function Header(props: HeaderProps) {
         <Text color={pollingColor} bold>
           {pollingText}
         </Text>
+        {props.demo ? <Text color={theme.demo}>{`  ${DEMO_HINT}`}</Text> : null}
         <Text color={theme.muted}>{health}</Text>
         <Text color={theme.failed}>{error}</Text>
       </Text>

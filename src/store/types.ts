@@ -171,6 +171,22 @@ export interface ConnectionState {
   /** epoch ms until which polling waits because of a 429 */
   rateLimitedUntil?: number;
   families: Readonly<Record<PollFamily, FamilyHealth>>;
+  /** set while the dashboard has nothing to show: the key is refused, or no answer ever came */
+  problem?: ConnectionProblem;
+}
+
+/**
+ * auth: the key was refused (401, or 403 before any success); unreachable: no answer (network,
+ * DNS, timeout, 5xx); failing: any other error before the first success.
+ */
+export type ConnectionProblemKind = 'auth' | 'unreachable' | 'failing';
+
+export interface ConnectionProblem {
+  kind: ConnectionProblemKind;
+  /** one sanitised line */
+  message: string;
+  /** epoch ms (the store's clock) of the next poll that tries again */
+  nextTryAt?: number;
 }
 
 // ---- UI -------------------------------------------------------------------------

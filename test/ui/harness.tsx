@@ -45,6 +45,8 @@ export interface DashboardOptions {
   uploads?: (api: TwelveLabsClient) => UploadManager;
   onQuit?: () => void;
   clipboard?: (text: string) => void;
+  /** the client's key and base URL instead of the harness emulator's (a wrong key, another server) */
+  client?: { apiKey?: string; baseUrl?: string };
 }
 
 export interface Dashboard {
@@ -67,15 +69,17 @@ export interface Dashboard {
  */
 export async function startDashboard(options: DashboardOptions = {}): Promise<Dashboard> {
   const emulator = await startTestEmulator({ seed: 'demo', ...options.emulator });
-  const api = new TwelveLabsClient({ apiKey: emulator.apiKey, baseUrl: emulator.baseUrl });
+  const apiKey = options.client?.apiKey ?? emulator.apiKey;
+  const baseUrl = options.client?.baseUrl ?? emulator.baseUrl;
+  const api = new TwelveLabsClient({ apiKey, baseUrl });
   const uploads = options.uploads?.(api);
   const store = createAppStore({ api, uploads, clipboard: options.clipboard });
   const pollers: Pollers = startPollers(store, { intervals: FAST_POLLS, pageSize: options.pageSize });
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 24 };
   const info = {
     profile: 'test',
-    host: new URL(emulator.baseUrl).host,
-    maskedKey: maskKey(emulator.apiKey),
+    host: new URL(baseUrl).host,
+    maskedKey: maskKey(apiKey),
     demo: false,
   };
   const ink = render(

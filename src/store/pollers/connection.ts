@@ -4,8 +4,9 @@
  * so polls that change nothing cause no store notification.
  */
 import { isDeepStrictEqual } from 'node:util';
-import type { RateLimitState, TwelveLabsApi } from '../../api/api.js';
-import type { ConnectionState, Health } from '../types.js';
+import type { ConnectionStats, RateLimitState, TwelveLabsApi } from '../../api/api.js';
+import type { ApiErrorKind } from '../../api/errors.js';
+import type { ConnectionProblem, ConnectionProblemKind, ConnectionState, Health } from '../types.js';
 import type { Draft } from './step.js';
 
 /** Latency shown in steps that do not move on every request's noise. */
@@ -45,11 +46,26 @@ export interface Observation {
   /** one sanitised line when the poll failed */
   error?: string;
   rateLimitedUntil?: number;
+  /** what the failure was, when it was an ApiError */
+  failure?: { kind: ApiErrorKind; status?: number };
+  /** when this family polls again after its failure */
+  nextTryAt?: number;
+}
+
+/** What a failed poll says about the connection as a whole. */
+function problemKind(failure: Observation['failure'], everSucceeded: boolean): ConnectionProblemKind {
+  if (failure?.status === 401 || (failure?.status === 403 && !everSucceeded)) return 'auth';
+  if (failure?.kind === 'network' || failure?.kind === 'timeout') return 'unreachable';
+  if (failure?.status !== undefined && failure.status >= 500) return 'unreachable';
+  return 'failing';
 }
 
 export class ConnectionTracker {
   private lastWriteAt = Number.NEGATIVE_INFINITY;
   private readonly outcomes = new Map<string, PollOutcome>();
+  private readonly nextTries = new Map<string, number>();
+  /** the last refused key: its message, and the client's last success when it was refused */
+  private refusal: { message: string; successAt: number | undefined } | undefined;
 
   constructor(
     private readonly api: TwelveLabsApi,
@@ -68,7 +84,11 @@ export class ConnectionTracker {
       lastErrorAt: failed && observation.error !== current.lastError ? observation.now : current.lastErrorAt,
       rateLimitedUntil: observation.rateLimitedUntil,
     };
+    const problem = this.problem(observation, stats, current.problem);
+    if (problem) coarse.problem = problem;
+    else delete coarse.problem;
     const significant =
+      !isDeepStrictEqual(coarse.problem, current.problem) ||
       coarse.health !== current.health ||
       coarse.lastError !== current.lastError ||
       coarse.rateLimitedUntil !== current.rateLimitedUntil ||
@@ -86,6 +106,33 @@ export class ConnectionTracker {
     this.lastWriteAt = observation.now;
     if (isDeepStrictEqual(next, current)) return;
     draft.state = { ...draft.state, connection: next };
+  }
+
+  /**
+   * The full-screen problem, if any: a refused key until a request succeeds again (also mid-session),
+   * or any failure while no request has ever succeeded. An outage after a success is not one: the
+   * dashboard keeps its stale data.
+   */
+  private problem(
+    observation: Observation,
+    stats: ConnectionStats,
+    shown: ConnectionProblem | undefined,
+  ): ConnectionProblem | undefined {
+    const failed = observation.error !== undefined;
+    if (failed && observation.nextTryAt !== undefined)
+      this.nextTries.set(observation.family, observation.nextTryAt);
+    else this.nextTries.delete(observation.family);
+    const everSucceeded = stats.lastSuccessAt !== undefined;
+    const kind = failed ? problemKind(observation.failure, everSucceeded) : undefined;
+    if (kind === 'auth') this.refusal = { message: observation.error!, successAt: stats.lastSuccessAt };
+    else if (this.refusal && this.refusal.successAt !== stats.lastSuccessAt) this.refusal = undefined;
+    const nextTryAt = this.nextTries.size > 0 ? Math.min(...this.nextTries.values()) : undefined;
+    const at = nextTryAt === undefined ? {} : { nextTryAt };
+    if (this.refusal) return { kind: 'auth', message: this.refusal.message, ...at };
+    if (everSucceeded) return undefined;
+    if (kind) return { kind, message: observation.error!, ...at };
+    // a poll with nothing to fetch changes nothing while no answer has come yet
+    return shown;
   }
 
   private health(): Health {

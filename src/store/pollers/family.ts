@@ -73,12 +73,14 @@ export class FamilyPoller {
     if (failure !== undefined && isApiError(failure) && failure.status === 429) {
       this.governor.rateLimited(failure, api.stats().rateLimit, doneAt);
     }
-    this.apply(out, failure, doneAt);
     if (failure !== undefined) {
       this.failures += 1;
       const backoff = Math.min(intervals.errorMax, intervals.errorBase * 2 ** (this.failures - 1));
-      return Math.max(backoff, this.governor.waitMs(api.stats().rateLimit, clock.now()));
+      const delay = Math.max(backoff, this.governor.waitMs(api.stats().rateLimit, clock.now()));
+      this.apply(out, failure, doneAt, doneAt + delay);
+      return delay;
     }
+    this.apply(out, failure, doneAt);
     this.failures = 0;
     this.lastOkAt = doneAt;
     return this.nextDelay(store.getState(), doneAt);
@@ -91,7 +93,7 @@ export class FamilyPoller {
     return delay * slowdown;
   }
 
-  private apply(writes: readonly Write[], failure: unknown, now: number): void {
+  private apply(writes: readonly Write[], failure: unknown, now: number, nextTryAt?: number): void {
     const { store, withEvents } = this.context;
     const before = store.getState();
     const draft: Draft = { state: before, events: [] };
@@ -103,6 +105,8 @@ export class FamilyPoller {
       outcome: failure === undefined ? 'ok' : outcomeOf(failure),
       error: failure === undefined ? undefined : describe(failure),
       rateLimitedUntil: this.governor.until() > now ? this.governor.until() : undefined,
+      ...(isApiError(failure) && { failure: { kind: failure.kind, status: failure.status } }),
+      nextTryAt,
     });
     if (draft.state === before && draft.events.length === 0) return;
     const { entities, collections, connection, ui } = draft.state;
