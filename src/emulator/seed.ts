@@ -6,6 +6,7 @@ import { addAsset } from './resources/assets.js';
 import { addEmbedTask, EMBED_V2_FAILURES } from './resources/embed.js';
 import { addIndexedAsset } from './resources/indexes.js';
 import {
+  type AnalyzeTaskRecord,
   DURATIONS,
   type EmulatorState,
   type ErrorReason,
@@ -413,8 +414,7 @@ function addDemoAnalysis(
   const outputTokens = rng.int(120, 700);
   const duration = Math.round(rng.between(30, 1800));
   const webhook = rng.next() < 0.4;
-  const delivered = rng.next() < 0.8;
-  const hookUrl = 'https://hooks.example.com/twelvelabs/analyze';
+  const hooks = demoWebhooks(rng.next());
   addAnalyzeTask(state, {
     customId: item.customId ?? null,
     createdAt,
@@ -430,17 +430,29 @@ function addDemoAnalysis(
     finishReason: outputTokens > maxTokens ? 'length' : 'stop',
     usage: { output_tokens: Math.min(outputTokens, maxTokens), input_tokens: rng.int(1500, 9000) },
     failureMessage: item.failed ? rng.pick(ANALYZE_FAILURES) : undefined,
-    webhooks: webhook
-      ? [
-          {
-            url: hookUrl,
-            delivered,
-            attempts: delivered ? 1 : 5,
-            last_error: delivered ? undefined : `HTTP 502 from ${hookUrl}`,
-          },
-        ]
-      : [],
+    webhooks: webhook ? hooks : [],
   });
+}
+
+const HOOK_URL = 'https://hooks.example.com/twelvelabs/analyze';
+/** A receiver whose URL carries a token in its query (clients must not show it). */
+const TOKEN_HOOK_URL = 'https://ops.example.net/tl-callback?token=whsec_demo_7f3a9c21';
+
+/**
+ * Webhook endpoints of a demo analysis, as they stand once every delivery attempt was made
+ * (the emulator replays the attempts on its clock): delivered at once, delivered after
+ * retries, one of two failing, or failing alone.
+ */
+function demoWebhooks(draw: number): AnalyzeTaskRecord['webhooks'] {
+  if (draw < 0.45) return [{ url: HOOK_URL, delivered: true, attempts: 1 }];
+  if (draw < 0.65)
+    return [{ url: HOOK_URL, delivered: true, attempts: 3, last_error: 'HTTP 503 Service Unavailable' }];
+  if (draw < 0.85)
+    return [
+      { url: HOOK_URL, delivered: true, attempts: 1 },
+      { url: TOKEN_HOOK_URL, delivered: false, attempts: 5, last_error: 'HTTP 401 Unauthorized: bad token' },
+    ];
+  return [{ url: HOOK_URL, delivered: false, attempts: 5, last_error: 'connect ETIMEDOUT 203.0.113.7:443' }];
 }
 
 function seedAnalyses(state: EmulatorState, rng: Random, now: number, assetIds: string[]): void {

@@ -4,6 +4,7 @@ import { formatBytes, formatDuration, formatRelative } from '../format.js';
 import { sanitize, sanitizeLines } from '../sanitize.js';
 import { statusLook } from '../status.js';
 import { type DetailLine, field, section } from './DetailLines.js';
+import { webhookLines } from './webhook-lines.js';
 
 /**
  * What the detail pane of each resource shows, as lines. Full ids (copyable), every time
@@ -163,15 +164,7 @@ export function analyzeLines(task: AnalyzeTask, now: number): DetailLine[] {
         ? `${usage.input_tokens === undefined ? '' : `${usage.input_tokens} in, `}${usage.output_tokens} out tokens`
         : undefined,
     ),
-    ...(task.webhooks?.length
-      ? [
-          section('Webhooks'),
-          ...task.webhooks.map((hook) => ({
-            value: `${hook.delivered ? '✓ delivered' : '✗ not delivered'} after ${hook.attempts} attempt(s)${hook.last_error ? `: ${sanitize(hook.last_error)}` : ''}`,
-            tone: hook.delivered ? ('ok' as const) : ('failed' as const),
-          })),
-        ]
-      : []),
+    ...webhookLines(task.webhooks),
     ...(task.request_params ? [section('Request'), ...flatten('', task.request_params)] : []),
     ...(result
       ? [section('Result'), ...sanitizeLines(result.data).map((line) => ({ value: line, wrap: true }))]

@@ -70,9 +70,30 @@ function analyzeJson(task: AnalyzeTaskRecord, now: number, detail: boolean) {
           : undefined,
     webhooks:
       task.webhooks.length > 0
-        ? task.webhooks.map((hook) => (done ? hook : { ...hook, delivered: false, attempts: 0 }))
+        ? task.webhooks.map((hook) => webhookJson(hook, done ? task.timeline.changedAt(now) : undefined, now))
         : undefined,
   };
+}
+
+/** Delivery attempts after the task completes: at once, then 30 s, 2 min, 10 min and 30 min later. */
+const WEBHOOK_ATTEMPT_AT = [0, 30_000, 2 * 60_000, 10 * 60_000, 30 * 60_000];
+
+/**
+ * A webhook's delivery status at `now`: the record holds how it ends (delivered or not, after
+ * how many attempts); until then the attempts made so far failed with its `last_error`, which
+ * the API sends only while `delivered` is false.
+ */
+function webhookJson(
+  hook: AnalyzeTaskRecord['webhooks'][number],
+  completedAt: number | undefined,
+  now: number,
+) {
+  const due =
+    completedAt === undefined ? 0 : WEBHOOK_ATTEMPT_AT.filter((at) => at <= now - completedAt).length;
+  const attempts = Math.min(hook.attempts, due);
+  const delivered = hook.delivered && attempts === hook.attempts;
+  const lastError = !delivered && attempts > 0 ? hook.last_error : undefined;
+  return { url: hook.url, delivered, attempts, ...(lastError !== undefined && { last_error: lastError }) };
 }
 
 function findTask(state: EmulatorState, id: string): AnalyzeTaskRecord {
