@@ -412,6 +412,16 @@ export const KEYMAP: readonly Binding[] = [
     footer: true,
     run: (a) => a.deleteSelected(),
   }),
+  bind({
+    id: 'row.curl',
+    keys: [input('c')],
+    label: 'c',
+    hint: 'copy curl',
+    description: "copy the selected item's GET call as curl (key as $TWELVELABS_API_KEY, never the key)",
+    layers: BROWSE,
+    views: ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'],
+    run: (a) => a.copySelectedCurl(),
+  }),
   // everywhere
   bind({
     id: 'app.view',

@@ -12,6 +12,9 @@ export interface StoreContext {
   clock: Clock;
   uploadType: AssetType;
   clipboard?: (text: string) => void;
+  viewState?: AppStoreDeps['viewState'];
+  /** where `:export` resolves relative paths and `~`, and its row cap */
+  exportOptions?: AppStoreDeps['exportOptions'];
   /** appends entries to the events log (one store write) */
   log(events: readonly NewEvent[]): void;
   /** the events log with entries added, for writers that batch events into their own setState */
@@ -52,6 +55,8 @@ export function createContext(store: AppStore, deps: AppStoreDeps): StoreContext
     clock,
     uploadType: deps.uploadType ?? 'video',
     clipboard: deps.clipboard,
+    viewState: deps.viewState,
+    exportOptions: deps.exportOptions,
     log(events) {
       if (events.length === 0) return;
       store.setState((state: AppState) => ({ events: withEvents(state.events, events) }));

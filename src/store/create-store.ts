@@ -3,6 +3,7 @@ import { navigationActions } from './actions/navigation.js';
 import { promptActions } from './actions/prompts.js';
 import { workActions } from './actions/work.js';
 import { createContext, type StoreContext } from './context.js';
+import { copySelectedCurl } from './curl.js';
 import { initialState } from './initial-state.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
 
@@ -21,6 +22,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
     ...promptActions(context, work),
     retrySelected: work.retrySelected,
     copySelectedId: work.copySelectedId,
+    copySelectedCurl: () => void copySelectedCurl(context),
     pauseSelected: work.pauseSelected,
     cancelSelected: work.cancelSelected,
     deleteSelected: work.deleteSelected,
@@ -32,6 +34,8 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
   };
   store.setState({ actions });
   contexts.set(store, context);
+  // restores the last view state before any poller or render reads the UI
+  deps.viewState?.attach(context);
   return store;
 }
 

@@ -17,6 +17,8 @@ import type {
   Task,
 } from '../api/types.js';
 import type { UploadManager, UploadSnapshot } from '../upload/types.js';
+import type { ExportOptions } from './export.js';
+import type { ViewStateStore } from './saved-views.js';
 
 // ---- views and tables -----------------------------------------------------------
 
@@ -319,6 +321,8 @@ export interface AppActions {
   retrySelected(): Promise<void>;
   /** `y`: the selected row's full id to the clipboard */
   copySelectedId(): void;
+  /** `c`: the selected item's GET call as a curl command (key as $TWELVELABS_API_KEY) to the clipboard */
+  copySelectedCurl(): void;
   /** `x`: pauses a running upload, resumes a paused one */
   pauseSelected(): Promise<void>;
   /** asks, then cancels the selected upload */
@@ -378,6 +382,10 @@ export interface AppStoreDeps {
   maxEvents?: number;
   /** puts text on the terminal's clipboard (OSC 52); absent where the terminal cannot */
   clipboard?: (text: string) => void;
+  /** saved views and the last view state (restored on attach); absent: nothing is remembered */
+  viewState?: ViewStateStore;
+  /** where `:export` resolves relative paths and `~` (default: the process's cwd and home), and its row cap */
+  exportOptions?: ExportOptions;
 }
 
 export interface PollerOptions {

@@ -6,6 +6,7 @@ import { App } from '../../src/components/App.js';
 import { colorTheme, type Theme } from '../../src/components/theme.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { type AppStore, createAppStore, type Pollers, startPollers } from '../../src/store/index.js';
+import { ViewStateStore, type ViewStateOptions } from '../../src/store/saved-views.js';
 import type { UploadManager } from '../../src/upload/types.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
@@ -47,6 +48,8 @@ export interface DashboardOptions {
   clipboard?: (text: string) => void;
   /** the client's key and base URL instead of the harness emulator's (a wrong key, another server) */
   client?: { apiKey?: string; baseUrl?: string };
+  /** a view-state file (saved views, last view state), opened before the store and closed by close() */
+  viewState?: ViewStateOptions;
 }
 
 export interface Dashboard {
@@ -73,7 +76,8 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const baseUrl = options.client?.baseUrl ?? emulator.baseUrl;
   const api = new TwelveLabsClient({ apiKey, baseUrl });
   const uploads = options.uploads?.(api);
-  const store = createAppStore({ api, uploads, clipboard: options.clipboard });
+  const viewState = options.viewState ? await ViewStateStore.open(options.viewState) : undefined;
+  const store = createAppStore({ api, uploads, clipboard: options.clipboard, viewState });
   const pollers: Pollers = startPollers(store, { intervals: FAST_POLLS, pageSize: options.pageSize });
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 24 };
   const info = {
@@ -127,6 +131,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     },
     async close() {
       ink.unmount();
+      await viewState?.close();
       await pollers.stop();
       await uploads?.shutdown();
       await api.close();

@@ -6,16 +6,21 @@ import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import type { ConnectionInfo } from '../../components/App.js';
 import type { RunningEmulator } from '../../emulator/server.js';
+import type { ViewStateStore } from '../../store/saved-views.js';
 import type { AppStore } from '../../store/types.js';
 import type { UploadManager } from '../../upload/types.js';
-import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
-import { ExitCode, oneLine } from '../errors.js';
+import { addConnectionOptions, type Connection, type ConnectionFlags, resolveConnection } from '../config.js';
+import { ExitCode, oneLine, UsageError } from '../errors.js';
 import { readOnlyApi } from '../profiles-read-only.js';
 import type { CommandIo } from '../program.js';
 
 interface DashboardFlags extends ConnectionFlags {
   monochrome?: boolean;
   incremental: boolean;
+  /** a saved view to open (`:save NAME` saves one) */
+  view?: string;
+  /** false with --no-restore: the last view state is not restored */
+  restore: boolean;
 }
 
 /** The demo emulator's clock runs this much faster than real time, so its tasks visibly move. */
@@ -37,7 +42,9 @@ export function registerTuiCommand(program: Command, io: CommandIo, setExitCode:
     .description('the full-screen dashboard (the default command)')
     .option('--demo', 'run against a built-in emulator with demo data (no key needed)')
     .option('--monochrome', 'no colours (also when NO_COLOR is set)')
-    .option('--no-incremental', 'redraw whole frames (for terminals that show stale rows)');
+    .option('--no-incremental', 'redraw whole frames (for terminals that show stale rows)')
+    .option('--view <name>', 'open a saved view (saved in the dashboard with :save NAME)')
+    .option('--no-restore', 'start on the default view, filters and sorts instead of the last ones');
   addConnectionOptions(command).action(async (flags: DashboardFlags) => {
     setExitCode(await runDashboard(flags, io));
   });
@@ -45,13 +52,15 @@ export function registerTuiCommand(program: Command, io: CommandIo, setExitCode:
 
 /** Runs the dashboard until the user quits; returns the exit code. */
 export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promise<number> {
+  // before the terminal check, so a bad --view or config is one line even in a script
+  const connection = await resolveConnection(flags, process.env);
+  const viewState = await openViewState(flags, connection);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     io.stderr.write(
       'tltop: the dashboard needs a terminal; in scripts use `tltop status` (or `tltop status --json`)\n',
     );
     return ExitCode.usage;
   }
-  const connection = await resolveConnection(flags, process.env);
   // Loaded here, not at the top: every other command (status, config, upload) starts without React and Ink.
   const { render } = await import('ink');
   const { createElement } = await import('react');
@@ -85,9 +94,12 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     readOnly ? readOnlyApi(target, connection.readOnlyBy!) : target;
   const api = guard(client);
   const uploads = createUploadManager({ api: guard(uploadClient), stateDir: demoDir });
-  const store = createAppStore({ api, uploads, clipboard: copyWithOsc52 });
+  const store = createAppStore({ api, uploads, clipboard: copyWithOsc52, viewState });
+  if (flags.view !== undefined) viewState.show(flags.view);
   const { defaultIndex } = connection.settings;
-  if (defaultIndex && !connection.demo) store.getState().actions.selectIndex(defaultIndex);
+  // an index restored from the last view state wins over the profile's default
+  if (defaultIndex && !connection.demo && store.getState().ui.indexId === undefined)
+    store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   if (demoDir) await startDemoUpload(uploads, demoDir);
   else if (!readOnly) void resumeJournaledUploads(uploads, store);
@@ -129,6 +141,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     crash ??= oneLine(error);
     exitCode = ExitCode.failed;
   } finally {
+    await viewState.close();
     for (const signal of signals) process.off(signal, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
@@ -142,6 +155,20 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   // written after unmount, so it lands on the normal screen the user returns to
   if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
   return exitCode;
+}
+
+/** The profile's saved views and last view state; an unknown `--view` is a usage error (exit 2). */
+async function openViewState(flags: DashboardFlags, connection: Connection): Promise<ViewStateStore> {
+  const { ViewStateStore } = await import('../../store/saved-views.js');
+  const { VIEW_STATE_FILE_NAME } = await import('../../store/view-state-file.js');
+  const { defaultStateDir } = await import('../../upload/journal.js');
+  const profile = connection.demo ? 'demo' : connection.profileName;
+  const file = join(defaultStateDir(process.env), VIEW_STATE_FILE_NAME);
+  const viewState = await ViewStateStore.open({ file, profile, restore: flags.restore });
+  if (flags.view !== undefined && !viewState.get(flags.view)) {
+    throw new UsageError(`--view: ${viewState.describeUnknown(flags.view)} for profile "${profile}"`);
+  }
+  return viewState;
 }
 
 /** OSC 52: the terminal (or tmux with set-clipboard on) puts the text on the system clipboard. */

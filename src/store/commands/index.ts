@@ -4,11 +4,19 @@
  */
 import type { StoreContext } from '../context.js';
 import { APP_COMMANDS } from './app.js';
+import { CURL_COMMANDS } from './curl.js';
+import { EXPORT_COMMANDS } from './export.js';
+import { SAVED_VIEW_COMMANDS } from './saved-views.js';
 import type { CommandSpec } from './types.js';
 
 export type { CommandSpec } from './types.js';
 
-export const COMMANDS: readonly CommandSpec[] = [...APP_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...SAVED_VIEW_COMMANDS,
+  ...EXPORT_COMMANDS,
+  ...CURL_COMMANDS,
+  ...APP_COMMANDS,
+];
 
 /** Words of a command line; a trailing space starts a new (empty) word. */
 export function splitCommandLine(line: string): string[] {
