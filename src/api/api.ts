@@ -2,6 +2,10 @@ import type {
   AnalyzeListQuery,
   AnalyzeTask,
   Asset,
+  CreateAnalyzeTaskRequest,
+  CreateAnalyzeTaskResponse,
+  CreateEmbedV2TaskRequest,
+  CreateEmbedV2TaskResponse,
   AssetListQuery,
   CompletedChunk,
   CreateIndexedAssetResponse,
@@ -99,15 +103,18 @@ export interface TwelveLabsApi {
     options?: CallOptions,
   ): Promise<Page<IndexedAsset>>;
   getIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<IndexedAsset>;
+  deleteIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<void>;
 
   // embeddings
   listEmbedTasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedTask>>;
   getEmbedTaskStatus(taskId: string, options?: CallOptions): Promise<EmbedTaskStatus>;
   getEmbedTask(taskId: string, options?: CallOptions): Promise<EmbedTask>;
+  createEmbedV2Task(body: CreateEmbedV2TaskRequest, options?: CallOptions): Promise<CreateEmbedV2TaskResponse>;
   listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>>;
   getEmbedV2Task(taskId: string, options?: CallOptions): Promise<EmbedV2Task>;
 
   // analyze
+  createAnalyzeTask(body: CreateAnalyzeTaskRequest, options?: CallOptions): Promise<CreateAnalyzeTaskResponse>;
   listAnalyzeTasks(query?: AnalyzeListQuery, options?: CallOptions): Promise<Page<AnalyzeTask>>;
   getAnalyzeTask(taskId: string, options?: CallOptions): Promise<AnalyzeTask>;
   deleteAnalyzeTask(taskId: string, options?: CallOptions): Promise<void>;

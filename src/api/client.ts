@@ -11,6 +11,8 @@ import {
   analyzeTaskSchema,
   assetPageSchema,
   assetSchema,
+  createAnalyzeTaskSchema,
+  createEmbedV2TaskSchema,
   createIndexedAssetSchema,
   createUploadSchema,
   embedTaskPageSchema,
@@ -36,6 +38,10 @@ import type {
   Asset,
   AssetListQuery,
   CompletedChunk,
+  CreateAnalyzeTaskRequest,
+  CreateAnalyzeTaskResponse,
+  CreateEmbedV2TaskRequest,
+  CreateEmbedV2TaskResponse,
   CreateIndexedAssetResponse,
   CreateUploadRequest,
   CreateUploadResponse,
@@ -256,6 +262,10 @@ export class TwelveLabsClient implements TwelveLabsApi {
     return this.list(`/indexes/${segment(indexId)}/indexed-assets`, query, indexedAssetPageSchema, options);
   }
 
+  deleteIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<void> {
+    return this.delete(`/indexes/${segment(indexId)}/indexed-assets/${segment(indexedAssetId)}`, options);
+  }
+
   getIndexedAsset(indexId: string, indexedAssetId: string, options?: CallOptions): Promise<IndexedAsset> {
     return this.get(
       `/indexes/${segment(indexId)}/indexed-assets/${segment(indexedAssetId)}`,
@@ -285,6 +295,17 @@ export class TwelveLabsClient implements TwelveLabsApi {
     });
   }
 
+  createEmbedV2Task(body: CreateEmbedV2TaskRequest, options?: CallOptions): Promise<CreateEmbedV2TaskResponse> {
+    return this.requester.call({
+      method: 'POST',
+      path: '/embed-v2/tasks',
+      body,
+      schema: createEmbedV2TaskSchema,
+      idempotent: false,
+      ...callOptions(options),
+    });
+  }
+
   listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>> {
     return this.list('/embed-v2/tasks', query, embedV2TaskPageSchema, options);
   }
@@ -301,6 +322,17 @@ export class TwelveLabsClient implements TwelveLabsApi {
   }
 
   // ---- analyze ---------------------------------------------------------------
+
+  createAnalyzeTask(body: CreateAnalyzeTaskRequest, options?: CallOptions): Promise<CreateAnalyzeTaskResponse> {
+    return this.requester.call({
+      method: 'POST',
+      path: '/analyze/tasks',
+      body,
+      schema: createAnalyzeTaskSchema,
+      idempotent: false,
+      ...callOptions(options),
+    });
+  }
 
   listAnalyzeTasks(query?: AnalyzeListQuery, options?: CallOptions): Promise<Page<AnalyzeTask>> {
     return this.list('/analyze/tasks', query, analyzeTaskPageSchema, options);

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type {
   AnalyzeTask,
   Asset,
+  CreateAnalyzeTaskResponse,
+  CreateEmbedV2TaskResponse,
   CreateIndexedAssetResponse,
   CreateUploadResponse,
   EmbedTask,
@@ -305,6 +307,16 @@ export const analyzeTaskSchema = z.looseObject({
     ),
   ),
 }) satisfies z.ZodType<AnalyzeTask>;
+
+export const createAnalyzeTaskSchema = z.looseObject({
+  task_id: id,
+  status: optional(status),
+}) satisfies z.ZodType<CreateAnalyzeTaskResponse>;
+
+export const createEmbedV2TaskSchema = z.looseObject({
+  _id: id,
+  status: optional(status),
+}) satisfies z.ZodType<CreateEmbedV2TaskResponse>;
 
 /** A page schema checked against the shared Page<T> type. */
 function typedPage<T>(item: z.ZodType<T>): z.ZodType<Page<T>> {

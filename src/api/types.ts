@@ -254,6 +254,25 @@ export interface EmbedV2Task {
   audio_embedding?: { metadata?: Record<string, unknown> };
 }
 
+/** `POST /embed-v2/tasks` with a media URL (the input tltop can re-send). */
+export interface CreateEmbedV2TaskRequest {
+  input_type: 'video' | 'audio';
+  model_name: string;
+  video?: EmbedV2MediaInput;
+  audio?: EmbedV2MediaInput;
+}
+
+export interface EmbedV2MediaInput {
+  media_source: { url: string };
+  embedding_option?: string[];
+  embedding_scope?: string[];
+}
+
+export interface CreateEmbedV2TaskResponse {
+  _id: string;
+  status?: EmbedStatus;
+}
+
 export interface EmbedListQuery extends PageQuery {
   status?: EmbedStatus;
   started_at?: string;
@@ -287,6 +306,20 @@ export interface AnalyzeTask {
   };
   error?: { message: string };
   webhooks?: { url: string; delivered: boolean; attempts: number; last_error?: string }[];
+}
+
+/** `POST /analyze/tasks`: the fields tltop re-sends when it retries a failed task. */
+export interface CreateAnalyzeTaskRequest {
+  video: { type: string; url?: string; asset_id?: string };
+  prompt: string;
+  temperature?: number;
+  max_tokens?: number;
+  custom_id?: string;
+}
+
+export interface CreateAnalyzeTaskResponse {
+  task_id: string;
+  status?: AnalyzeStatus;
 }
 
 export interface AnalyzeListQuery extends PageQuery {

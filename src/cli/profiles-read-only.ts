@@ -9,6 +9,9 @@ const WRITES: ReadonlyMap<PropertyKey, string> = new Map<keyof TwelveLabsApi, st
   ['createIndexedAsset', 'indexing'],
   ['deleteTask', 'deleting'],
   ['deleteAnalyzeTask', 'deleting'],
+  ['deleteIndexedAsset', 'deleting'],
+  ['createAnalyzeTask', 'analyzing'],
+  ['createEmbedV2Task', 'embedding'],
 ]);
 
 /**

@@ -18,7 +18,7 @@ export interface Column<Row> {
   dropOrder?: number;
   /** plain, already sanitised text */
   text: (row: Row, now: number) => string;
-  tone?: (row: Row) => StatusTone | undefined;
+  tone?: (row: Row, now: number) => StatusTone | undefined;
 }
 
 export interface SortIndicator {
@@ -42,10 +42,14 @@ export interface TableProps<Row> {
   now: number;
   sort?: SortIndicator;
   emptyText?: string;
+  /** marked row keys; when given and not empty, a mark column shows `*` on marked rows */
+  marks?: Readonly<Record<string, true>>;
 }
 
 const POINTER = '› ';
 const NO_POINTER = '  ';
+const MARK = '* ';
+const NO_MARK = '  ';
 
 interface Layout<Row> {
   column: Column<Row>;
@@ -78,9 +82,11 @@ interface RowProps<Row> {
   selected: boolean;
   now: number;
   width: number;
+  /** undefined: no mark column */
+  marked?: boolean;
 }
 
-function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>) {
+function TableRowImpl<Row>({ row, layout, selected, now, width, marked }: RowProps<Row>) {
   const theme = useTheme();
   if (row === undefined) {
     return (
@@ -94,10 +100,11 @@ function TableRowImpl<Row>({ row, layout, selected, now, width }: RowProps<Row>)
   const runs: Run[] = [];
   // the pointer shows the selection without colour or inverse video (NO_COLOR, screen readers)
   addRun(runs, selected ? POINTER : NO_POINTER, undefined);
+  if (marked !== undefined) addRun(runs, marked ? MARK : NO_MARK, undefined);
   layout.forEach(({ column, width: cellWidth }, index) => {
     const text =
       cell(column.text(row, now), cellWidth, column.align) + (index === layout.length - 1 ? '' : ' ');
-    addRun(runs, text, selected ? undefined : column.tone?.(row));
+    addRun(runs, text, selected ? undefined : column.tone?.(row, now));
   });
   return (
     <Box width={width} height={1} overflow="hidden" backgroundColor={background}>
@@ -143,9 +150,11 @@ const TableRow = memo(TableRowImpl) as typeof TableRowImpl;
  * visible window, then blanks) so the frame never grows past the terminal.
  */
 export function Table<Row>(props: TableProps<Row>) {
-  const { columns, rows, rowKey, first, total, selected, width, height, now, sort, emptyText } = props;
+  const { columns, rows, rowKey, first, total, selected, width, height, now, sort, emptyText, marks } = props;
   const theme = useTheme();
-  const layout = useMemo(() => layoutColumns(columns, width - POINTER.length), [columns, width]);
+  const markColumn = marks !== undefined && Object.keys(marks).length > 0;
+  const gutter = POINTER.length + (markColumn ? MARK.length : 0);
+  const layout = useMemo(() => layoutColumns(columns, width - gutter), [columns, width, gutter]);
   const titles = layout
     .map(({ column, width: cellWidth }) => {
       const arrow =
@@ -153,7 +162,7 @@ export function Table<Row>(props: TableProps<Row>) {
       return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
     })
     .join(' ');
-  const header = NO_POINTER + titles;
+  const header = NO_POINTER + (markColumn ? MARK : '') + titles;
   const body = rows.slice(0, Math.max(0, height));
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (
@@ -174,6 +183,7 @@ export function Table<Row>(props: TableProps<Row>) {
           selected={first + index === selected}
           now={now}
           width={width}
+          marked={markColumn && row ? marks[rowKey(row)] === true : markColumn ? false : undefined}
         />
       ))}
       {blanks > 0 ? <Box height={blanks} /> : null}

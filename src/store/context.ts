@@ -3,6 +3,7 @@ import type { TwelveLabsApi } from '../api/api.js';
 import type { AssetType } from '../api/types.js';
 import type { UploadManager } from '../upload/types.js';
 import { appendEvents, DEFAULT_MAX_EVENTS, type NewEvent } from './events.js';
+import { createNotifier, type Notifier } from './notify.js';
 import type { AppState, AppStore, AppStoreDeps, Clock, StatusMessage, UiState } from './types.js';
 
 export interface StoreContext {
@@ -12,9 +13,15 @@ export interface StoreContext {
   clock: Clock;
   uploadType: AssetType;
   clipboard?: (text: string) => void;
+  /** bell / desktop notifications for watched items and this dashboard's uploads */
+  notifier: Notifier;
+  /** set (to why) when every write is refused up front: `--read-only`, a read_only profile */
+  readOnly?: string;
   viewState?: AppStoreDeps['viewState'];
   /** where `:export` resolves relative paths and `~`, and its row cap */
   exportOptions?: AppStoreDeps['exportOptions'];
+  profileNames?: AppStoreDeps['profileNames'];
+  switchProfile?: AppStoreDeps['switchProfile'];
   /** appends entries to the events log (one store write) */
   log(events: readonly NewEvent[]): void;
   /** the events log with entries added, for writers that batch events into their own setState */
@@ -55,8 +62,12 @@ export function createContext(store: AppStore, deps: AppStoreDeps): StoreContext
     clock,
     uploadType: deps.uploadType ?? 'video',
     clipboard: deps.clipboard,
+    notifier: createNotifier(deps.notifications, () => store.getState().ui.notify),
+    readOnly: deps.readOnly,
     viewState: deps.viewState,
     exportOptions: deps.exportOptions,
+    profileNames: deps.profileNames,
+    switchProfile: deps.switchProfile,
     log(events) {
       if (events.length === 0) return;
       store.setState((state: AppState) => ({ events: withEvents(state.events, events) }));

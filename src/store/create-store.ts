@@ -1,10 +1,14 @@
 import { createStore } from 'zustand/vanilla';
 import { navigationActions } from './actions/navigation.js';
+import { lineageActions } from './actions/lineage.js';
+import { monitorActions } from './actions/monitor.js';
 import { promptActions } from './actions/prompts.js';
 import { workActions } from './actions/work.js';
+import { type BaseActions, triageActions } from './triage/wire.js';
 import { createContext, type StoreContext } from './context.js';
 import { copySelectedCurl } from './curl.js';
 import { initialState } from './initial-state.js';
+import { watchActions } from './watch.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
 
 const contexts = new WeakMap<AppStore, StoreContext>();
@@ -14,10 +18,18 @@ const contexts = new WeakMap<AppStore, StoreContext>();
  * components read it with `useStore(store, selector)` and call `state.actions`.
  */
 export function createAppStore(deps: AppStoreDeps): AppStore {
-  const store = createStore<AppState>()(() => ({ ...initialState(), actions: {} as AppActions }));
+  const store = createStore<AppState>()(() => {
+    const initial = initialState();
+    return {
+      ...initial,
+      ui: { ...initial.ui, notify: deps.notifications?.mode ?? initial.ui.notify, ...deps.initialUi },
+      monitor: { ...initial.monitor, stuckAfterMs: deps.stuckAfterMs },
+      actions: {} as AppActions,
+    };
+  });
   const context = createContext(store, deps);
   const work = workActions(context);
-  const actions: AppActions = {
+  const base: BaseActions = {
     ...navigationActions(context),
     ...promptActions(context, work),
     retrySelected: work.retrySelected,
@@ -31,7 +43,12 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
     confirmNo: work.confirmNo,
     setStatus: context.setStatus,
     logEvent: (source, message, level) => context.log([{ source, message, level }]),
+    ...monitorActions(context),
+    ...lineageActions(context),
+    ...watchActions(context),
   };
+  // marks, bulk d / r, the failure triage, and read-only refusals wrap the actions above
+  const actions: AppActions = { ...base, ...triageActions(context, base) };
   store.setState({ actions });
   contexts.set(store, context);
   // restores the last view state before any poller or render reads the UI

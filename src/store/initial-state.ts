@@ -10,7 +10,9 @@ import type {
   UiState,
   ViewId,
 } from './types.js';
-import { POLL_FAMILIES, TABLES, VIEW_TABLES, VIEWS } from './types.js';
+import { initialLineage } from './lineage.js';
+import { DEFAULT_NOTIFY_MODE } from './notify.js';
+import { isResourceTable, POLL_FAMILIES, TABLES, VIEW_TABLES, VIEWS } from './types.js';
 
 export const DEFAULT_PAGE_SIZE = 50;
 
@@ -36,7 +38,7 @@ function initialEntities(): Entities {
 }
 
 function initialCollections(pageSize: number): Record<ResourceTableId, Collection> {
-  const tables = TABLES.filter((table): table is ResourceTableId => table !== 'events');
+  const tables = TABLES.filter(isResourceTable);
   return Object.fromEntries(tables.map((table) => [table, emptyCollection('', pageSize)])) as Record<
     ResourceTableId,
     Collection
@@ -69,6 +71,10 @@ function initialUi(): UiState {
     pageRows: 20,
     quitRequested: false,
     refreshSeq: 0,
+    overview: false,
+    marks: perTable({}),
+    watched: perTable({}),
+    notify: DEFAULT_NOTIFY_MODE,
   };
 }
 
@@ -79,5 +85,8 @@ export function initialState(pageSize = DEFAULT_PAGE_SIZE): Omit<AppState, 'acti
     connection: initialConnection(),
     ui: initialUi(),
     events: [],
+    monitor: { uploadSamples: [] },
+    lineage: initialLineage(),
+    failures: { items: {}, totals: {}, loaded: false },
   };
 }

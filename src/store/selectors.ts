@@ -4,9 +4,11 @@
  * re-filtered on every poll tick and `useStore(store, selector)` never loops.
  */
 import { TERMINAL_PHASES } from '../upload/types.js';
+import { selectFailureTableView } from './triage/selectors.js';
 import {
   createdAtOf,
-  hasServerFilter,
+  type LocalFilter,
+  localFilterOf,
   nameOf,
   searchTextOf,
   sortSpec,
@@ -137,14 +139,15 @@ function localRows<T extends ResourceTableId>(
   table: T,
   ids: readonly string[],
   entities: Readonly<Record<string, EntityOf[T]>>,
-  filter: string,
+  filter: LocalFilter | undefined,
   spec: SortSpec,
 ): string[] {
-  const needle = filter.trim().toLowerCase();
-  const kept = needle
+  const kept = filter
     ? ids.filter((id) => {
         const entity = entities[id];
-        return entity !== undefined && searchTextOf(table, entity).includes(needle);
+        if (entity === undefined) return false;
+        if (filter.statuses.length > 0 && !filter.statuses.includes(statusOf(table, entity))) return false;
+        return filter.text === '' || searchTextOf(table, entity).includes(filter.text);
       })
     : [...ids];
   // server order is already newest first; only a local sort reorders
@@ -163,18 +166,20 @@ function computeResourceView<T extends Exclude<ResourceTableId, 'uploads'>>(
   const loading = collection.groups
     ? collection.groups.every((group) => group.total === undefined)
     : collection.total === undefined;
-  const filteredLocally = filter.trim() !== '' && !hasServerFilter(table);
-  if (sort.server && !filteredLocally) {
+  const local = localFilterOf(table, filter);
+  if (sort.server && !local) {
     const ids = serverOrderedIds(collection);
     return { table, ids, total: ids.length, partial: false, loading, sort, filter };
   }
-  const ids = localRows(table, loadedIds(collection), entities, filteredLocally ? filter : '', sort);
-  const total = collection.total ?? 0;
+  const ids = localRows(table, loadedIds(collection), entities, local, sort);
+  const total = collection.groups
+    ? collection.groups.reduce((sum, group) => sum + (group.total ?? 0), 0)
+    : (collection.total ?? 0);
   return {
     table,
     ids,
     total: ids.length,
-    partial: total > ids.length || filteredLocally,
+    partial: total > ids.length || local !== undefined,
     loading,
     sort,
     filter,
@@ -187,7 +192,7 @@ function computeUploadsView(
   sortIndex: number,
 ): TableView {
   const sort = sortSpec('uploads', sortIndex);
-  const ids = localRows('uploads', Object.keys(uploads), uploads, filter, sort);
+  const ids = localRows('uploads', Object.keys(uploads), uploads, localFilterOf('uploads', filter), sort);
   return { table: 'uploads', ids, total: ids.length, partial: false, loading: false, sort, filter };
 }
 
@@ -213,7 +218,7 @@ function makeResourceViewSelector(table: Exclude<ResourceTableId, 'uploads'>): R
   const compute = memoLast(computeResourceView);
   return (collection, entities, filter, sortIndex) => {
     const sort = sortSpec(table, sortIndex);
-    const needsEntities = !sort.server || (filter.trim() !== '' && !hasServerFilter(table));
+    const needsEntities = !sort.server || localFilterOf(table, filter) !== undefined;
     // server-ordered rows depend on the pages only: entity updates do not recompute them
     return compute(
       table,
@@ -243,6 +248,7 @@ export function selectTableView(state: AppState, table: TableId): TableView {
   const filter = state.ui.filter[table];
   const sortIndex = state.ui.sort[table];
   if (table === 'events') return eventsView(state.events, filter, sortIndex);
+  if (table === 'failureGroups' || table === 'failureItems') return selectFailureTableView(state, table);
   if (table === 'uploads') return uploadsView(state.entities.uploads, filter, sortIndex);
   return resourceViews[table](state.collections[table], state.entities[table], filter, sortIndex);
 }

@@ -1,5 +1,6 @@
 /** What each table is made of: its entities, sort options, filter support and the text rows show. */
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
+import { readFilter } from './filter-expr.js';
 import type { Collection, EntityOf, ResourceTableId, SortSpec, TableId, UiState } from './types.js';
 
 const NEWEST_SERVER: SortSpec = { key: 'created_at', direction: 'desc', server: true, label: 'newest' };
@@ -63,6 +64,14 @@ const SORTS: Readonly<Record<TableId, readonly SortSpec[]>> = {
     { key: 'created_at', direction: 'desc', server: false, label: 'newest' },
     { key: 'created_at', direction: 'asc', server: false, label: 'oldest' },
   ],
+  failureGroups: [
+    { key: 'updated_at', direction: 'desc', server: false, label: 'newest failure' },
+    { key: 'updated_at', direction: 'asc', server: false, label: 'oldest failure' },
+  ],
+  failureItems: [
+    { key: 'updated_at', direction: 'desc', server: false, label: 'newest' },
+    { key: 'updated_at', direction: 'asc', server: false, label: 'oldest' },
+  ],
 };
 
 export function sortOptions(table: TableId): readonly SortSpec[] {
@@ -81,35 +90,90 @@ export function hasServerFilter(table: TableId): boolean {
   return SERVER_FILTERED.has(table);
 }
 
+/** Lists whose endpoint filters on a list of statuses in one call. */
+const STATUS_LIST_FILTERED: ReadonlySet<TableId> = new Set(['tasks', 'indexedAssets']);
+/** Lists whose endpoint filters on one status per call: several are listed one after the other. */
+const STATUS_FILTERED: ReadonlySet<TableId> = new Set(['embedV2', 'embedV1', 'analyze']);
+
+/** Whether a `status=` filter on this table is applied by the server (to the whole collection). */
+export function hasServerStatusFilter(table: TableId): boolean {
+  return STATUS_LIST_FILTERED.has(table) || STATUS_FILTERED.has(table);
+}
+
+/** What of a table's filter is matched against the loaded rows (the server does the rest). */
+export interface LocalFilter {
+  text: string;
+  statuses: readonly string[];
+}
+
+const NO_LOCAL_FILTER: LocalFilter = { text: '', statuses: [] };
+
+/** The part of a stored filter matched locally; undefined when the server applies all of it. */
+export function localFilterOf(table: TableId, stored: string): LocalFilter | undefined {
+  const expr = readFilter(table, stored);
+  const text = hasServerFilter(table) ? '' : expr.text.toLowerCase();
+  const statuses = hasServerStatusFilter(table) ? NO_LOCAL_FILTER.statuses : expr.statuses;
+  return text === '' && statuses.length === 0 ? undefined : { text, statuses };
+}
+
 export interface ServerParams {
   sort: { sort_by?: 'created_at' | 'updated_at'; sort_option?: 'asc' | 'desc' };
   filename?: string;
-  /** the status order, listed one status at a time */
+  /** the statuses a list that takes several filters on (tasks, indexed assets) */
+  statuses?: readonly string[];
+  /** the index whose tasks are listed (an `index=` filter term) */
+  indexId?: string;
+  /** the statuses listed one at a time (a status order, or a status filter of a one-status list) */
   groups?: readonly string[];
   /** identifies the server query: pages fetched under another key are dropped */
   key: string;
 }
 
-/** The sort, file-name filter and index a table's list call sends to the server. */
+/** The sort, filters and index a table's list call sends to the server. */
 export function serverParams(ui: UiState, table: TableId): ServerParams {
   // a local sort reorders the rows loaded in the default server order
   const chosen = sortSpec(table, ui.sort[table]);
   const spec = chosen.server ? chosen : sortSpec(table, 0);
   // within a status group, rows keep the default order
   const order = spec.groups ? sortSpec(table, 0) : spec;
-  const filter = hasServerFilter(table) ? ui.filter[table].trim() : '';
+  const expr = readFilter(table, ui.filter[table]);
+  const filter = hasServerFilter(table) ? expr.text : '';
   const sort: ServerParams['sort'] =
     order.key === 'created_at' || order.key === 'updated_at'
       ? { sort_by: order.key, sort_option: order.direction }
       : {};
   const index = table === 'indexedAssets' ? (ui.indexId ?? '') : '';
-  const groups = spec.groups?.join(',') ?? '';
+  const wanted = hasServerStatusFilter(table) ? expr.statuses : [];
+  const inFilter = (status: string) => wanted.length === 0 || wanted.includes(status);
+  // a status order lists only the filtered statuses; a one-status list lists each on its own
+  const groups = spec.groups
+    ? spec.groups.filter(inFilter)
+    : STATUS_FILTERED.has(table) && wanted.length > 0
+      ? statusOrder(table).filter(inFilter)
+      : undefined;
+  const statuses = !groups && STATUS_LIST_FILTERED.has(table) && wanted.length > 0 ? wanted : undefined;
+  const indexId = table === 'tasks' ? expr.index : undefined;
   return {
     sort,
     filename: filter || undefined,
-    groups: spec.groups,
-    key: `${index}|${sort.sort_by ?? ''}|${sort.sort_option ?? ''}|${filter}|${groups}`,
+    statuses,
+    indexId,
+    groups,
+    key: [
+      index,
+      sort.sort_by ?? '',
+      sort.sort_option ?? '',
+      filter,
+      groups?.join(',') ?? '',
+      statuses?.join(',') ?? '',
+      indexId ?? '',
+    ].join('|'),
   };
+}
+
+/** The table's statuses in its status order (problems first, then work in progress, then done). */
+function statusOrder(table: TableId): readonly string[] {
+  return SORTS[table].find((spec) => spec.groups)?.groups ?? [];
 }
 
 /** A table's collection with nothing loaded yet for the current query. */
@@ -132,6 +196,8 @@ export const TABLE_LABELS: Readonly<Record<TableId, string>> = {
   embedV1: 'Embeddings v1',
   analyze: 'Analyses',
   events: 'Events',
+  failureGroups: 'Failures',
+  failureItems: 'Failed items',
 };
 
 /** The singular noun events use, e.g. "task 64f8… queued -> indexing". */

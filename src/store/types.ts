@@ -19,11 +19,14 @@ import type {
 import type { UploadManager, UploadSnapshot } from '../upload/types.js';
 import type { ExportOptions } from './export.js';
 import type { ViewStateStore } from './saved-views.js';
+import type { BulkPlan, FailuresState } from './triage/types.js';
+import type { LineageState } from './lineage.js';
+import type { NotificationDeps, NotifyMode } from './notify.js';
 
 // ---- views and tables -----------------------------------------------------------
 
-/** The six screens, in key order (`1`..`6`). */
-export const VIEWS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses', 'events'] as const;
+/** The screens, in key order (`1`..`7`). */
+export const VIEWS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses', 'events', 'failures'] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 /**
@@ -39,6 +42,8 @@ export const TABLES = [
   'embedV1',
   'analyze',
   'events',
+  'failureGroups',
+  'failureItems',
 ] as const;
 export type TableId = (typeof TABLES)[number];
 
@@ -49,10 +54,18 @@ export const VIEW_TABLES: Readonly<Record<ViewId, readonly TableId[]>> = {
   embeddings: ['embedV2', 'embedV1'],
   analyses: ['analyze'],
   events: ['events'],
+  // the groups, and the items of the group Enter opened
+  failures: ['failureGroups', 'failureItems'],
 };
 
-/** Server-backed tables (everything except the local events log). */
-export type ResourceTableId = Exclude<TableId, 'events'>;
+/** Server-backed tables (everything except the local events log and the failure triage). */
+export type ResourceTableId = Exclude<TableId, 'events' | FailureTableId>;
+/** The failure triage's tables: groups of failures, and the failed items of one group. */
+export type FailureTableId = 'failureGroups' | 'failureItems';
+
+export function isResourceTable(table: TableId): table is ResourceTableId {
+  return table !== 'events' && table !== 'failureGroups' && table !== 'failureItems';
+}
 
 // ---- entities -------------------------------------------------------------------
 
@@ -139,7 +152,7 @@ export interface SortSpec {
 
 // ---- connection -----------------------------------------------------------------
 
-export type PollFamily = 'uploads' | 'assets' | 'tasks' | 'indexes' | 'embeddings' | 'analyze';
+export type PollFamily = 'uploads' | 'assets' | 'tasks' | 'indexes' | 'embeddings' | 'analyze' | 'failures';
 export const POLL_FAMILIES: readonly PollFamily[] = [
   'uploads',
   'assets',
@@ -147,6 +160,7 @@ export const POLL_FAMILIES: readonly PollFamily[] = [
   'indexes',
   'embeddings',
   'analyze',
+  'failures',
 ];
 
 /** Freshness of one poller's data. Written only when it changes (not on every poll). */
@@ -211,7 +225,8 @@ export type PromptPurpose = 'filter' | 'upload' | 'index' | 'command';
 export type ConfirmPurpose =
   | { action: 'quit' }
   | { action: 'delete'; table: ResourceTableId; id: string }
-  | { action: 'cancelUpload'; id: string };
+  | { action: 'cancelUpload'; id: string }
+  | { action: 'bulk'; plan: BulkPlan };
 
 export interface StatusMessage {
   text: string;
@@ -245,6 +260,32 @@ export interface UiState {
   quitRequested: boolean;
   /** bumped by refreshNow(); pollers poll at once when it changes */
   refreshSeq: number;
+  /** `o`: the Overview panel (throughput, stuck work, usage, rate limit) above the view */
+  overview: boolean;
+  /** marked row ids per table (space marks, `*` marks all, `u` clears); d and r act on them */
+  marks: Readonly<Record<TableId, Readonly<Record<string, true>>>>;
+  /** watched row ids per table (`w`): they notify when they reach a terminal state */
+  watched: Readonly<Record<TableId, Readonly<Record<string, true>>>>;
+  /** how notifications reach the user (`:notify`); off: never */
+  notify: NotifyMode;
+  /** the failure group whose items the Failures view shows (Enter opened it) */
+  failureGroup?: string;
+}
+
+// ---- monitoring: stuck work and throughput (src/store/stuck.ts, throughput.ts) -------
+
+export interface ThroughputSample {
+  /** epoch ms, this machine's clock */
+  at: number;
+  /** all running local uploads together */
+  uploadBytesPerSecond: number;
+}
+
+export interface MonitorState {
+  /** `stuck_after` (profile, `--stuck-after`, `:stuck-after`) in ms; undefined: derived from the loaded data */
+  stuckAfterMs?: number;
+  /** upload speed samples, oldest first: the last hour, written only when the value changed */
+  uploadSamples: readonly ThroughputSample[];
 }
 
 // ---- events log -----------------------------------------------------------------
@@ -269,6 +310,12 @@ export interface AppState {
   ui: UiState;
   /** newest last; bounded (oldest dropped) */
   events: readonly LogEvent[];
+  /** failed items of every family, for the Failures view (src/store/pollers/failures.ts) */
+  failures: FailuresState;
+  /** links between items made from the same asset, their walk history and follow mode (src/store/lineage.ts) */
+  lineage: LineageState;
+  /** stuck threshold setting and throughput samples */
+  monitor: MonitorState;
   actions: AppActions;
 }
 
@@ -294,8 +341,16 @@ export interface AppActions {
   back(): void;
   closeDetail(): void;
   // query
-  setFilter(text: string): void;
+  /**
+   * Sets a filter expression (src/store/filter-expr.ts) on a table (the active one by default);
+   * a bad expression throws an Error with one line and changes nothing.
+   */
+  setFilter(text: string, table?: TableId): void;
   cycleSort(): void;
+  /** chooses the active table's sort by its position in sortOptions(table) */
+  setSort(index: number): void;
+  /** shows a table: its view, and that view's table */
+  showTable(table: TableId): void;
   /** chooses the index whose indexed assets are listed (cycles through indexes without an id) */
   selectIndex(indexId?: string): void;
   // polling
@@ -321,6 +376,8 @@ export interface AppActions {
   retrySelected(): Promise<void>;
   /** `y`: the selected row's full id to the clipboard */
   copySelectedId(): void;
+  /** `w`: watches / unwatches the selected row (notifies when it finishes or fails) */
+  toggleWatchSelected(): void;
   /** `c`: the selected item's GET call as a curl command (key as $TWELVELABS_API_KEY) to the clipboard */
   copySelectedCurl(): void;
   /** `x`: pauses a running upload, resumes a paused one */
@@ -334,6 +391,37 @@ export interface AppActions {
   // writers used by pollers and the upload bridge
   setStatus(text: string, level?: StatusMessage['level']): void;
   logEvent(source: string, message: string, level?: LogEvent['level']): void;
+  // overview and stuck work (src/store/actions/monitor.ts)
+  /** `o`: shows / hides the Overview panel */
+  toggleOverview(): void;
+  /** `:usage`: shows the Overview panel */
+  showOverview(): void;
+  /** `:stuck-after 30m|auto`: the stuck threshold for every table (undefined: derived) */
+  setStuckAfter(ms: number | undefined): void;
+  // marks and bulk work (src/store/triage)
+  /** space: marks / unmarks the selected row */
+  toggleMark(): void;
+  /** `*`: marks every row matching the filter (the whole collection; pages not loaded are listed) */
+  markAll(): Promise<void>;
+  /** `u`: clears the marks of the table */
+  clearMarks(): void;
+  /** d with marks (or on a failure group): asks, then deletes the set */
+  deleteMarked(): void;
+  /** r with marks (or on a failure group): asks, then retries the set */
+  retryMarked(): void;
+  /** Enter in the Failures view: shows the items of the selected group */
+  openFailureGroup(): void;
+  // lineage and follow (src/store/actions/lineage.ts)
+  /** `l` / `L`: selects the next / previous link of the open detail */
+  selectLink(delta: number): void;
+  /** Enter in the detail: opens the selected link's detail in its view */
+  openLink(): void;
+  /** `b`: back to the detail the last link was opened from */
+  linkBack(): void;
+  /** `f`: pins the chain of the open detail (or the selected row) in the follow strip; again stops */
+  toggleFollow(): void;
+  /** `:open ID`: the item with this id in any family (asked of the server when not loaded) */
+  openById(id: string): Promise<void>;
 }
 
 export type AppStore = StoreApi<AppState>;
@@ -373,6 +461,8 @@ export interface PollIntervals {
 }
 
 export interface AppStoreDeps {
+  /** `stuck_after` from the profile or `--stuck-after`, in ms; absent: derived from the loaded data */
+  stuckAfterMs?: number;
   api: TwelveLabsApi;
   uploads?: UploadManager;
   clock?: Partial<Clock>;
@@ -382,10 +472,23 @@ export interface AppStoreDeps {
   maxEvents?: number;
   /** puts text on the terminal's clipboard (OSC 52); absent where the terminal cannot */
   clipboard?: (text: string) => void;
+  /** rings the bell / posts desktop notifications (escape sequences to the terminal); absent: never */
+  notifications?: NotificationDeps;
   /** saved views and the last view state (restored on attach); absent: nothing is remembered */
   viewState?: ViewStateStore;
   /** where `:export` resolves relative paths and `~` (default: the process's cwd and home), and its row cap */
   exportOptions?: ExportOptions;
+  /** the configured profile names, for `:profile` completion */
+  profileNames?: () => Promise<readonly string[]>;
+  /**
+   * `:profile NAME`: reconnects the dashboard with another profile; a refusal (unknown profile,
+   * uploads running) throws an Error with one line
+   */
+  switchProfile?: (name: string) => Promise<void>;
+  /** UI state to start from (kept across a profile switch) */
+  initialUi?: Partial<UiState>;
+  /** why the account is read-only (`--read-only`, `profile "prod"`): every write is refused up front */
+  readOnly?: string;
 }
 
 export interface PollerOptions {

@@ -7,6 +7,7 @@ import { colorTheme, type Theme } from '../../src/components/theme.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { type AppStore, createAppStore, type Pollers, startPollers } from '../../src/store/index.js';
 import { ViewStateStore, type ViewStateOptions } from '../../src/store/saved-views.js';
+import type { AppStoreDeps } from '../../src/store/types.js';
 import type { UploadManager } from '../../src/upload/types.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
@@ -46,10 +47,17 @@ export interface DashboardOptions {
   uploads?: (api: TwelveLabsClient) => UploadManager;
   onQuit?: () => void;
   clipboard?: (text: string) => void;
+  /** more store dependencies (profile names, a profile switcher, a starting UI state) */
+  deps?: Partial<Omit<AppStoreDeps, 'api' | 'uploads'>>;
   /** the client's key and base URL instead of the harness emulator's (a wrong key, another server) */
   client?: { apiKey?: string; baseUrl?: string };
   /** a view-state file (saved views, last view state), opened before the store and closed by close() */
   viewState?: ViewStateOptions;
+  /**
+   * Why the store is read-only (as `--read-only` makes it): every write refuses up front. The
+   * api is left unguarded, so the emulator's stats show what the store itself let through.
+   */
+  readOnly?: string;
 }
 
 export interface Dashboard {
@@ -77,11 +85,18 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
   const api = new TwelveLabsClient({ apiKey, baseUrl });
   const uploads = options.uploads?.(api);
   const viewState = options.viewState ? await ViewStateStore.open(options.viewState) : undefined;
-  const store = createAppStore({ api, uploads, clipboard: options.clipboard, viewState });
+  const store = createAppStore({
+    api,
+    uploads,
+    clipboard: options.clipboard,
+    viewState,
+    readOnly: options.readOnly,
+    ...options.deps,
+  });
   const pollers: Pollers = startPollers(store, { intervals: FAST_POLLS, pageSize: options.pageSize });
   const size = { columns: options.columns ?? 100, rows: options.rows ?? 24 };
   const info = {
-    profile: 'test',
+    profile: options.readOnly === undefined ? 'test' : 'test (read-only)',
     host: new URL(baseUrl).host,
     maskedKey: maskKey(apiKey),
     demo: false,

@@ -94,7 +94,13 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     readOnly ? readOnlyApi(target, connection.readOnlyBy!) : target;
   const api = guard(client);
   const uploads = createUploadManager({ api: guard(uploadClient), stateDir: demoDir });
-  const store = createAppStore({ api, uploads, clipboard: copyWithOsc52, viewState });
+  const store = createAppStore({
+    api,
+    uploads,
+    clipboard: copyWithOsc52,
+    viewState,
+    readOnly: readOnly ? connection.readOnlyBy : undefined,
+  });
   if (flags.view !== undefined) viewState.show(flags.view);
   const { defaultIndex } = connection.settings;
   // an index restored from the last view state wins over the profile's default

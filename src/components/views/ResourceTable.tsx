@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { describeFilter } from '../../store/filter-expr.js';
 import { selectTableView } from '../../store/selectors.js';
 import { TABLE_LABELS } from '../../store/tables.js';
 import type { TableId } from '../../store/types.js';
@@ -7,7 +8,7 @@ import { cell, formatPosition } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { type Column, Table } from '../Table.js';
 import { useTheme } from '../theme.js';
-import { rowFrom, TABLE_SPECS } from './table-specs.js';
+import { rowFrom, selectColumns, TABLE_SPECS } from './table-specs.js';
 
 export interface ResourceTableProps {
   table: TableId;
@@ -30,7 +31,12 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   const spec = TABLE_SPECS[table];
   const view = useAppState((state) => selectTableView(state, table));
   const selected = useAppState((state) => state.ui.selection[table]);
+  const marks = useAppState((state) => state.ui.marks[table]);
+  const markCount = Object.keys(marks).length;
   const source = useAppState(spec.source);
+  const columns = useAppState((state) => selectColumns(state, table, now));
+  const indexes = useAppState((state) => state.entities.indexes);
+  const filter = view.filter ? sanitize(describeFilter(view.filter, indexes)) : '';
   const bodyRows = Math.max(0, height - 2);
   const first = windowStart(selected, bodyRows);
   const rows = view.ids
@@ -42,9 +48,11 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
     position,
     context ? sanitize(context) : '',
     `sort ${view.sort.label}`,
-    view.filter ? `filter “${sanitize(view.filter)}”` : '',
+    filter ? `filter “${filter}”` : '',
     view.partial ? 'loaded rows only' : '',
   ].filter(Boolean);
+  // the marks come right after the position: d and r act on them
+  if (markCount > 0) extras.splice(1, 0, `${markCount} marked`);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate">
@@ -54,7 +62,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
         </Text>
       </Text>
       <Table<unknown>
-        columns={spec.columns as readonly Column<unknown>[]}
+        columns={columns as readonly Column<unknown>[]}
         rows={rows}
         rowKey={rowKeyOf(table)}
         first={first}
@@ -64,8 +72,9 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
         height={bodyRows}
         now={now}
         sort={view.sort}
+        marks={marks}
         emptyText={
-          view.loading ? 'loading…' : view.filter ? `nothing matches “${sanitize(view.filter)}”` : spec.empty
+          view.loading ? 'loading…' : filter ? `nothing matches “${filter}”` : spec.empty
         }
       />
     </Box>
@@ -81,6 +90,8 @@ const ROW_KEYS: Record<TableId, (row: unknown) => string> = {
   indexedAssets: (row) => (row as { _id: string })._id,
   embedV1: (row) => (row as { _id: string })._id,
   embedV2: (row) => (row as { _id: string })._id,
+  failureGroups: (row) => (row as { key: string }).key,
+  failureItems: (row) => (row as { key: string }).key,
 };
 
 function rowKeyOf(table: TableId): (row: unknown) => string {

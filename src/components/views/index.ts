@@ -4,6 +4,7 @@ import { AnalysesView } from './AnalysesView.js';
 import { AssetsView } from './AssetsView.js';
 import { EmbeddingsView } from './EmbeddingsView.js';
 import { EventsView } from './EventsView.js';
+import { FailuresView } from './FailuresView.js';
 import { IndexingView } from './IndexingView.js';
 import { UploadsView } from './UploadsView.js';
 import type { ViewProps } from './view-props.js';
@@ -15,4 +16,5 @@ export const VIEW_COMPONENTS: Readonly<Record<ViewId, ComponentType<ViewProps>>>
   embeddings: EmbeddingsView,
   analyses: AnalysesView,
   events: EventsView,
+  failures: FailuresView,
 };

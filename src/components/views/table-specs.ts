@@ -1,3 +1,11 @@
+import {
+  isStuckTable,
+  type StuckRule,
+  type StuckTable,
+  selectHasFlagged,
+  selectStuckRule,
+} from '../../store/stuck.js';
+import { selectFailureGroups, selectFailureItems } from '../../store/triage/selectors.js';
 import type { AppState, LogEvent, TableId } from '../../store/types.js';
 import {
   ANALYZE_COLUMNS,
@@ -6,10 +14,12 @@ import {
   EMBED_V2_COLUMNS,
   EVENT_COLUMNS,
   INDEXED_ASSET_COLUMNS,
+  stuckColumn,
   TASK_COLUMNS,
   UPLOAD_COLUMNS,
 } from '../columns.js';
 import type { Column } from '../Table.js';
+import { FAILURE_GROUP_COLUMNS, FAILURE_ITEM_COLUMNS } from './failure-columns.js';
 
 /** The rows a table is drawn from: an id -> row record (events are a list, indexed by id on demand). */
 export type RowSource = Readonly<Record<string, unknown>> | readonly LogEvent[];
@@ -42,6 +52,16 @@ export const TABLE_SPECS: Readonly<Record<TableId, TableSpec>> = {
   embedV1: { columns: EMBED_COLUMNS, source: (state) => state.entities.embedV1, empty: 'no embed v1 tasks' },
   analyze: { columns: ANALYZE_COLUMNS, source: (state) => state.entities.analyze, empty: 'no analyze tasks' },
   events: { columns: EVENT_COLUMNS, source: (state) => state.events, empty: 'nothing has happened yet' },
+  failureGroups: {
+    columns: FAILURE_GROUP_COLUMNS,
+    source: (state) => selectFailureGroups(state).byKey,
+    empty: 'no failures',
+  },
+  failureItems: {
+    columns: FAILURE_ITEM_COLUMNS,
+    source: selectFailureItems,
+    empty: 'no failed items left in this group (Esc goes back)',
+  },
 };
 
 const eventIndexes = new WeakMap<readonly LogEvent[], Map<string, LogEvent>>();
@@ -56,4 +76,25 @@ export function rowFrom(source: RowSource, id: string): unknown {
     eventIndexes.set(events, index);
   }
   return index.get(id);
+}
+
+const flaggedColumns = new WeakMap<StuckRule, readonly Column<never>[]>();
+
+function withFlagColumn(table: StuckTable, rule: StuckRule): readonly Column<never>[] {
+  let columns = flaggedColumns.get(rule);
+  if (!columns) {
+    const [status, ...rest] = TABLE_SPECS[table].columns;
+    columns = [status!, stuckColumn(table, rule) as Column<never>, ...rest];
+    flaggedColumns.set(rule, columns);
+  }
+  return columns;
+}
+
+/**
+ * The columns a table shows at `now` (server clock): a Flag column follows Status while one of its
+ * loaded rows is slow or stuck. The same array while nothing it depends on changed.
+ */
+export function selectColumns(state: AppState, table: TableId, now: number): readonly Column<never>[] {
+  if (!isStuckTable(table) || !selectHasFlagged(state, table, now)) return TABLE_SPECS[table].columns;
+  return withFlagColumn(table, selectStuckRule(state, table));
 }

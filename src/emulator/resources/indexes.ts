@@ -286,5 +286,17 @@ export function indexRoutes(state: EmulatorState): Route[] {
         return { status: 200, body: indexedAssetJson(item, state.now()) };
       },
     },
+    {
+      method: 'DELETE',
+      path: '/indexes/{index-id}/indexed-assets/{indexed-asset-id}',
+      scope: 'api',
+      errors: 'classic',
+      handler: ({ params }) => {
+        const index = findIndex(state, params['index-id']!);
+        const item = findIndexedAsset(state, index, params['indexed-asset-id']!);
+        state.indexedAssets.delete(item.id);
+        return { status: 204 };
+      },
+    },
   ];
 }

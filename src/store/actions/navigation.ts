@@ -1,9 +1,10 @@
 /** Moving around: views, tables, selection, detail, filter, sort, polling. */
 import type { StoreContext } from '../context.js';
+import { formatFilter, parseFilter, resolveIndex } from '../filter-expr.js';
 import { selectActiveTable, selectSelectedId, selectTableView } from '../selectors.js';
 import { emptyCollection, serverParams, sortOptions, sortSpec } from '../tables.js';
 import type { AppActions, ResourceTableId, TableId, UiState, ViewId } from '../types.js';
-import { VIEW_TABLES, VIEWS } from '../types.js';
+import { isResourceTable, VIEW_TABLES, VIEWS } from '../types.js';
 
 type NavigationActions = Pick<
   AppActions,
@@ -22,6 +23,8 @@ type NavigationActions = Pick<
   | 'closeDetail'
   | 'setFilter'
   | 'cycleSort'
+  | 'setSort'
+  | 'showTable'
   | 'selectIndex'
   | 'togglePolling'
   | 'refreshNow'
@@ -54,7 +57,7 @@ export function navigationActions(context: StoreContext): NavigationActions {
   const updateQuery = (table: TableId, patch: (ui: UiState) => Partial<UiState>): void => {
     store.setState((current) => {
       const ui = { ...current.ui, ...patch(current.ui) };
-      if (table === 'events' || table === 'uploads') return { ui };
+      if (!isResourceTable(table) || table === 'uploads') return { ui };
       const collection = current.collections[table];
       if (serverParams(ui, table).key === collection.queryKey) return { ui };
       const emptied = emptyCollection(ui, table, collection.pageSize);
@@ -95,9 +98,9 @@ export function navigationActions(context: StoreContext): NavigationActions {
     },
     openDetail() {
       const table = selectActiveTable(state());
-      if (table === 'events') return;
+      if (!isResourceTable(table)) return;
       const id = selectSelectedId(state(), table);
-      if (id !== undefined) setUi({ detail: { table: table as ResourceTableId, id } });
+      if (id !== undefined) setUi({ detail: { table, id } });
     },
     back() {
       const { overlay, detail, filter } = state().ui;
@@ -109,17 +112,25 @@ export function navigationActions(context: StoreContext): NavigationActions {
           filter: { ...ui.filter, [table]: '' },
           selection: resetSelection(ui, table),
         }));
+      else if (table === 'failureItems')
+        setUi((ui) => ({ tableOf: { ...ui.tableOf, failures: 'failureGroups' }, failureGroup: undefined }));
     },
     closeDetail() {
       if (state().ui.detail) setUi({ detail: null });
     },
-    setFilter(text) {
-      const table = selectActiveTable(state());
-      const filter = text.trim();
-      if (filter === state().ui.filter[table]) return;
-      updateQuery(table, (ui) => ({
-        filter: { ...ui.filter, [table]: filter },
-        selection: resetSelection(ui, table),
+    setFilter(text, target) {
+      const table = target ?? selectActiveTable(state());
+      const expr = parseFilter(table, text);
+      const index = expr.index === undefined ? undefined : resolveIndex(expr.index, state().entities.indexes);
+      // indexed assets are listed per index: their index= term chooses it
+      const indexId = table === 'indexedAssets' ? index : undefined;
+      const filter = formatFilter({ ...expr, index: table === 'tasks' ? index : undefined });
+      const ui = state().ui;
+      if (filter === ui.filter[table] && (indexId === undefined || indexId === ui.indexId)) return;
+      updateQuery(table, (current) => ({
+        filter: { ...current.filter, [table]: filter },
+        selection: resetSelection(current, table),
+        ...(indexId !== undefined && indexId !== current.indexId && { indexId, detail: null }),
       }));
     },
     cycleSort() {
@@ -130,6 +141,23 @@ export function navigationActions(context: StoreContext): NavigationActions {
         selection: resetSelection(ui, table),
         status: context.message(`sorted by ${sortSpec(table, next).label}`),
       }));
+    },
+    setSort(index) {
+      const table = selectActiveTable(state());
+      const next = Math.max(0, Math.min(sortOptions(table).length - 1, Math.floor(index)));
+      if (next === state().ui.sort[table]) return;
+      updateQuery(table, (ui) => ({
+        sort: { ...ui.sort, [table]: next },
+        selection: resetSelection(ui, table),
+        status: context.message(`sorted by ${sortSpec(table, next).label}`),
+      }));
+    },
+    showTable(table) {
+      const view = VIEWS.find((candidate) => VIEW_TABLES[candidate].includes(table));
+      if (!view) return;
+      const ui = state().ui;
+      if (ui.view === view && ui.tableOf[view] === table) return;
+      setUi({ view, tableOf: { ...ui.tableOf, [view]: table }, detail: null });
     },
     selectIndex(indexId) {
       const ids = Object.keys(state().entities.indexes);

@@ -3,7 +3,10 @@ import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
 import { hasRunningUploads, selectActiveTable, selectSelectedId } from '../selectors.js';
 import type { AppActions, Collection, ConfirmPurpose, ResourceTableId } from '../types.js';
+import { isResourceTable } from '../types.js';
 import { assetTypeOf } from './asset-type.js';
+import { deleteRefusal, explainDeleteError } from './deletable.js';
+import { parseUploadLine } from './upload-line.js';
 import type { PromptHandlers } from './prompts.js';
 
 type WorkActions = Pick<
@@ -28,7 +31,7 @@ function withoutIn(
 }
 
 /** The collection without a deleted row (its page and total shrink until the next refresh). */
-function withoutRow(collection: Collection, id: string): Collection {
+export function withoutRow(collection: Collection, id: string): Collection {
   const less = (total: number | undefined) => (total === undefined ? undefined : Math.max(0, total - 1));
   if (collection.groups) {
     const groups = collection.groups.map((group) => {
@@ -51,7 +54,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
 
   const selected = (): { table: ResourceTableId; id: string } | undefined => {
     const table = selectActiveTable(state());
-    if (table === 'events') return undefined;
+    if (!isResourceTable(table)) return undefined;
     const detail = state().ui.detail;
     if (detail && detail.table === table) return detail;
     const id = selectSelectedId(state(), table);
@@ -68,11 +71,14 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
   const confirm = (purpose: ConfirmPurpose, message: string): void =>
     setUi({ overlay: { kind: 'confirm', purpose, message } });
 
-  /** Runs an engine or API call; failures become a status-bar line and an event, never a throw. */
+  /** Runs an engine or API call; its result is a status-bar line and an event, never a throw. */
   const attempt = async (what: string, run: () => Promise<void>, done?: string): Promise<void> => {
     try {
       await run();
-      if (done) context.setStatus(done);
+      if (done) {
+        context.setStatus(done);
+        context.log([{ source: 'action', message: done }]);
+      }
     } catch (error) {
       const text = `${what} failed: ${errorText(error)}`;
       context.setStatus(text, 'error');
@@ -81,9 +87,12 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
   };
 
   const deleteEntity = async (table: ResourceTableId, id: string): Promise<void> => {
-    if (table === 'tasks') await context.api.deleteTask(id);
-    else if (table === 'analyze') await context.api.deleteAnalyzeTask(id);
-    else throw new Error('this row cannot be deleted');
+    if (table !== 'tasks' && table !== 'analyze') throw new Error('this row cannot be deleted');
+    await (table === 'tasks' ? context.api.deleteTask(id) : context.api.deleteAnalyzeTask(id)).catch(
+      (error: unknown) => {
+        throw explainDeleteError(table, error);
+      },
+    );
     store.setState((current) => {
       const { [id]: _removed, ...rest } = current.entities[table] as Record<string, unknown>;
       return {
@@ -110,7 +119,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         return;
       }
       const uploads = context.uploads;
-      await attempt('retry', () => uploads.retry(id), 'retrying failed chunks');
+      await attempt('retry', () => uploads.retry(id), `upload ${shortId(id)}: retrying failed chunks`);
     },
     async pauseSelected() {
       const id = selectedLocalUpload();
@@ -120,8 +129,9 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         context.setStatus('select an upload started here to pause it', 'warn');
         return;
       }
-      if (snapshot.phase === 'paused') await attempt('resume', () => uploads.resume(id), 'upload resumed');
-      else await attempt('pause', () => uploads.pause(id), 'upload paused (x resumes)');
+      const name = `upload ${shortId(id)}`;
+      if (snapshot.phase === 'paused') await attempt('resume', () => uploads.resume(id), `${name} resumed`);
+      else await attempt('pause', () => uploads.pause(id), `${name} paused (x resumes)`);
     },
     cancelSelected() {
       const id = selectedLocalUpload();
@@ -151,6 +161,12 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         context.setStatus('only indexing and analyze tasks can be deleted', 'warn');
         return;
       }
+      const refusal = deleteRefusal(row.table, state().entities[row.table][row.id]?.status);
+      if (refusal) {
+        context.setStatus(refusal, 'warn');
+        context.log([{ source: 'action', message: `${shortId(row.id)} not deleted: ${refusal}`, level: 'warn' }]);
+        return;
+      }
       confirm(
         { action: 'delete', table: row.table, id: row.id },
         `Delete ${shortId(row.id)}? This cannot be undone.`,
@@ -175,19 +191,27 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
           () => deleteEntity(purpose.table, purpose.id),
           `deleted ${shortId(purpose.id)}`,
         );
-      else {
+      else if (purpose.action === 'cancelUpload') {
         const uploads = context.uploads;
-        if (uploads) await attempt('cancel', () => uploads.cancel(purpose.id), 'upload cancelled');
+        if (uploads)
+          await attempt('cancel', () => uploads.cancel(purpose.id), `upload ${shortId(purpose.id)} cancelled`);
       }
     },
     confirmNo() {
       if (state().ui.overlay.kind === 'confirm') setUi({ overlay: { kind: 'none' } });
     },
-    async submitUpload(path) {
-      if (!path) throw new Error('type a file path');
+    async submitUpload(line) {
+      const { path, type, index } = parseUploadLine(line);
       if (!context.uploads) throw new Error('uploads are not available here');
-      const id = await context.uploads.start({ path, type: assetTypeOf(path, context.uploadType) });
-      setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started`) });
+      const indexId = index === undefined ? undefined : findIndex(index);
+      if (index !== undefined && !indexId) throw new Error(`no index named ${index}`);
+      const id = await context.uploads.start({
+        path,
+        type: type ?? assetTypeOf(path, context.uploadType),
+        ...(indexId && { indexId }),
+      });
+      const then = indexId ? `; indexed into ${index} once ready` : '';
+      setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started${then}`) });
     },
     async submitIndex(ref) {
       const row = selected();

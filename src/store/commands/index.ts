@@ -6,15 +6,25 @@ import type { StoreContext } from '../context.js';
 import { APP_COMMANDS } from './app.js';
 import { CURL_COMMANDS } from './curl.js';
 import { EXPORT_COMMANDS } from './export.js';
+import { LINEAGE_COMMANDS } from './lineage.js';
+import { MARK_COMMANDS } from './marks.js';
+import { OVERVIEW_COMMANDS } from './overview.js';
+import { QUERY_COMMANDS } from './query.js';
 import { SAVED_VIEW_COMMANDS } from './saved-views.js';
 import type { CommandSpec } from './types.js';
+import { VIEW_COMMANDS } from './views.js';
 
 export type { CommandSpec } from './types.js';
 
 export const COMMANDS: readonly CommandSpec[] = [
+  ...VIEW_COMMANDS,
+  ...QUERY_COMMANDS,
   ...SAVED_VIEW_COMMANDS,
   ...EXPORT_COMMANDS,
   ...CURL_COMMANDS,
+  ...LINEAGE_COMMANDS,
+  ...MARK_COMMANDS,
+  ...OVERVIEW_COMMANDS,
   ...APP_COMMANDS,
 ];
 
@@ -38,6 +48,8 @@ export async function runCommandLine(line: string, context: StoreContext): Promi
   if (!name) return;
   const command = findCommand(name);
   if (!command) throw new Error(`unknown command :${name} (Tab lists them)`);
+  if (command.mutates && context.readOnly !== undefined)
+    throw new Error(`read-only: :${command.name} is off (${context.readOnly})`);
   await command.run(
     args.filter((arg) => arg !== ''),
     context,

@@ -109,12 +109,13 @@ export class FamilyPoller {
       nextTryAt,
     });
     if (draft.state === before && draft.events.length === 0) return;
-    const { entities, collections, connection, ui } = draft.state;
+    const { entities, collections, connection, ui, failures } = draft.state;
     store.setState({
       entities,
       collections,
       connection,
       ui,
+      failures,
       events: withEvents(before.events, draft.events),
     });
   }

@@ -7,11 +7,14 @@ import { contextOf } from '../create-store.js';
 import { DEFAULT_PAGE_SIZE } from '../initial-state.js';
 import type { AppStore, PollerOptions, Pollers, PollFamily, PollIntervals, UiState } from '../types.js';
 import { POLL_FAMILIES } from '../types.js';
+import { startThroughputRecorder } from '../throughput.js';
 import { CollectionPoller } from './collection.js';
 import { ConnectionTracker } from './connection.js';
+import { FailuresPoller } from './failures.js';
 import { FamilyPoller } from './family.js';
 import { gatedApi } from './gated-api.js';
 import { IndexesPoller } from './indexes.js';
+import { LineagePoller } from './lineage.js';
 import { RateGovernor } from './rate-governor.js';
 import {
   analyzeSource,
@@ -78,12 +81,16 @@ export function startPollers(store: AppStore, options: StartPollersOptions = {})
     indexes: () => [new IndexesPoller(api), new CollectionPoller(indexedAssetSource(api))],
     embeddings: () => [new CollectionPoller(embedV2Source(api)), new CollectionPoller(embedV1Source(api))],
     analyze: () => [new CollectionPoller(analyzeSource(api))],
+    failures: () => [new FailuresPoller(api)],
   };
   const families = (options.families ?? POLL_FAMILIES).map(
     (family) => new FamilyPoller(family, steps[family](), context, settings, governor, connection),
   );
 
   const disconnectUploads = context.uploads ? connectUploads(context, context.uploads) : undefined;
+  const stopThroughput = startThroughputRecorder(store, context.clock);
+  // the open detail's links and the followed chain (its own loop: nothing when neither is open)
+  const lineage = new LineagePoller(context, api, intervals);
 
   let ui = store.getState().ui;
   const unsubscribe = store.subscribe((state) => {
@@ -107,6 +114,7 @@ export function startPollers(store: AppStore, options: StartPollersOptions = {})
     family.loop.start();
     if (ui.pollingPaused) family.loop.pause();
   }
+  lineage.start();
 
   return {
     refreshNow() {
@@ -115,7 +123,8 @@ export function startPollers(store: AppStore, options: StartPollersOptions = {})
     async stop() {
       unsubscribe();
       disconnectUploads?.();
-      await Promise.all(families.map((family) => family.loop.stop()));
+      stopThroughput();
+      await Promise.all([...families.map((family) => family.loop.stop()), lineage.stop()]);
     },
   };
 }

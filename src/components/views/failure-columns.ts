@@ -1,0 +1,46 @@
+/** Row renderers of the Failures view: groups (family, code, count, newest) and the items of one. */
+import { TABLE_LABELS } from '../../store/tables.js';
+import type { FailureGroup, FailureItem } from '../../store/triage/types.js';
+import { formatCount, formatRelative, shortId } from '../format.js';
+import { sanitize } from '../sanitize.js';
+import type { Column } from '../Table.js';
+
+export const FAILURE_GROUP_COLUMNS: readonly Column<FailureGroup>[] = [
+  {
+    key: 'family',
+    title: 'Family',
+    width: 16,
+    text: (group) => `✗ ${TABLE_LABELS[group.family]}`,
+    tone: () => 'failed',
+  },
+  { key: 'code', title: 'Code', width: 30, text: (group) => sanitize(group.code) },
+  { key: 'count', title: 'Count', width: 6, align: 'right', text: (group) => formatCount(group.count) },
+  {
+    key: 'updated_at',
+    title: 'Newest',
+    width: 9,
+    align: 'right',
+    text: (group, now) => formatRelative(group.newestAt, now),
+  },
+  {
+    key: 'message',
+    title: 'Message',
+    width: 16,
+    flex: true,
+    dropOrder: 1,
+    text: (group) => sanitize(group.message),
+  },
+];
+
+export const FAILURE_ITEM_COLUMNS: readonly Column<FailureItem>[] = [
+  { key: 'id', title: 'Id', width: 9, text: (item) => shortId(sanitize(item.id)) },
+  { key: 'name', title: 'Name', width: 18, dropOrder: 2, text: (item) => sanitize(item.name) },
+  {
+    key: 'updated_at',
+    title: 'Failed',
+    width: 9,
+    align: 'right',
+    text: (item, now) => formatRelative(item.at, now),
+  },
+  { key: 'reason', title: 'Reason', width: 20, flex: true, text: (item) => sanitize(item.message) },
+];
