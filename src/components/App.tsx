@@ -7,6 +7,7 @@ import { ConnectionProblem } from './ConnectionProblem.js';
 import { StoresContext, useAppState, useScroll, useStores } from './context.js';
 import { DetailView } from './details/DetailView.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
+import { FollowStrip, followStripRows, selectChainLength } from './FollowStrip.js';
 import { Footer } from './Footer.js';
 import { Header, type PollingState } from './Header.js';
 import { Help } from './Help.js';
@@ -46,6 +47,8 @@ export interface AppProps {
 const HEADER_ROWS = 2;
 const TABS_ROWS = 1;
 const FOOTER_ROWS = 1;
+/** rows the body keeps when the follow strip is shown (caption, column header, two rows) */
+const MIN_BODY_ROWS = 4;
 /** a status message stays in the footer this long */
 const STATUS_MS = 4000;
 
@@ -178,7 +181,13 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
 
   const overlayRows =
     overlay.kind === 'prompt' ? PROMPT_HEIGHT : overlay.kind === 'confirm' ? CONFIRM_HEIGHT : 0;
-  const bodyRows = Math.max(1, rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows);
+  // the follow strip yields to the body: the table keeps at least MIN_BODY_ROWS
+  const chainLength = useAppState(selectChainLength);
+  const stripRows = followStripRows(
+    chainLength,
+    rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - MIN_BODY_ROWS,
+  );
+  const bodyRows = Math.max(1, rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - stripRows);
   // caption + column header take two rows of the body
   const tableRows = Math.max(1, bodyRows - 2);
   useEffect(() => setPageRows(tableRows), [setPageRows, tableRows]);
@@ -216,6 +225,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
           )}
         </ErrorBoundary>
       </Box>
+      {stripRows > 0 ? <FollowStrip width={columns} height={stripRows} /> : null}
       {overlay.kind === 'prompt' ? <Prompt prompt={overlay} width={columns} /> : null}
       {overlay.kind === 'confirm' ? <Confirm message={overlay.message} width={columns} /> : null}
       <Footer layer={layer} view={view} width={columns} flash={flash} />

@@ -1,11 +1,13 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import { selectLinks } from '../../store/lineage.js';
 import { TABLE_LABELS } from '../../store/tables.js';
 import type { AppState, DetailRef, EntityOf, ResourceTableId, TableId } from '../../store/types.js';
 import { useAppState, useScroll } from '../context.js';
 import { cell } from '../format.js';
 import { useTheme } from '../theme.js';
 import { type DetailLine, DetailLines } from './DetailLines.js';
+import { LinksBlock, linksRows } from './LinksBlock.js';
 import {
   analyzeLines,
   assetLines,
@@ -51,9 +53,11 @@ export function DetailView({ width, height, now }: DetailViewProps) {
     const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];
     return build(entity, now);
   }, [detail, entity, now]);
+  const linkCount = useAppState((state) => selectLinks(state, state.ui.detail).length);
   if (!detail) return null;
   const title = `${TABLE_LABELS[detail.table as TableId]} › ${detail.id}`;
-  const bodyHeight = Math.max(0, height - 1);
+  const linkRows = linksRows(linkCount, height - 1);
+  const bodyHeight = Math.max(0, height - 1 - linkRows);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={theme.accent} wrap="truncate">
@@ -72,6 +76,7 @@ export function DetailView({ width, height, now }: DetailViewProps) {
       ) : (
         <DetailLines lines={lines} width={width} height={bodyHeight} scroll={scroll} />
       )}
+      {entity === undefined ? null : <LinksBlock detail={detail} width={width} height={linkRows} />}
     </Box>
   );
 }
