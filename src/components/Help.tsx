@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo, useEffect } from 'react';
+import { COMMANDS } from '../store/commands/index.js';
 import { useStores } from './context.js';
 import { cell } from './format.js';
 import { type Binding, KEYMAP, type Layer, VIEW_TITLES, type ViewId } from './keymap.js';
@@ -13,7 +14,10 @@ const SECTIONS: { title: string; layer: Layer }[] = [
   { title: 'Help', layer: 'help' },
 ];
 
-type Line = { kind: 'title'; text: string } | { kind: 'binding'; binding: Binding; here: boolean };
+type Line =
+  | { kind: 'title'; text: string }
+  | { kind: 'binding'; binding: Binding; here: boolean }
+  | { kind: 'command'; usage: string; description: string };
 
 /** Every binding of the keymap, grouped by where it works; bindings of other views are dimmed. */
 export function helpLines(view: ViewId): Line[] {
@@ -28,6 +32,11 @@ export function helpLines(view: ViewId): Line[] {
       seen.add(binding.id);
       lines.push({ kind: 'binding', binding, here: !binding.views || binding.views.includes(view) });
     }
+  }
+  lines.push({ kind: 'title', text: 'Commands (: opens the command line, Tab completes)' });
+  for (const command of COMMANDS) {
+    const aliases = command.aliases?.length ? ` (also :${command.aliases.join(', :')})` : '';
+    lines.push({ kind: 'command', usage: command.usage, description: `${command.description}${aliases}` });
   }
   return lines;
 }
@@ -58,7 +67,13 @@ export const Help = memo(function Help({ view, width, height, scroll }: HelpProp
         {cell(`Keys — ${VIEW_TITLES[view]} view${more}`, width)}
       </Text>
       {visible.map((line, index) =>
-        line.kind === 'title' ? (
+        line.kind === 'command' ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+          <Text key={index} wrap="truncate">
+            <Text color={theme.accent}>{`  ${line.usage}`}</Text>
+            {`  ${line.description}`}
+          </Text>
+        ) : line.kind === 'title' ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           <Text key={index} bold wrap="truncate">
             {line.text}

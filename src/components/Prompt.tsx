@@ -9,7 +9,7 @@ export type PromptOverlay = Extract<Overlay, { kind: 'prompt' }>;
 export const PROMPT_HEIGHT = 4;
 
 const HINTS: Record<PromptOverlay['purpose'], string> = {
-  filter: 'Enter apply · empty clears · Esc cancel',
+  filter: 'text, status=S,S, index=NAME · Tab complete · Enter apply · empty clears',
   upload: 'Tab complete · Enter start · Esc cancel',
   index: 'Enter index · Esc cancel',
   command: 'Tab complete · Enter run · Esc cancel',

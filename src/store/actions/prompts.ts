@@ -3,6 +3,7 @@ import stripAnsi from 'strip-ansi';
 import { completeCommandLine, runCommandLine } from '../commands/index.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText } from '../events.js';
+import { completeFilterWord } from '../filter-expr.js';
 import { selectActiveTable } from '../selectors.js';
 import type { AppActions, Overlay } from '../types.js';
 import { completePath } from './complete-path.js';
@@ -82,7 +83,8 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
       const current = prompt();
       if (!current) return;
       // the word being completed starts after `head` (commands complete their last word)
-      const head = current.purpose === 'command' ? current.value.replace(/\S*$/, '') : '';
+      const wordwise = current.purpose === 'command' || current.purpose === 'filter';
+      const head = wordwise ? current.value.replace(/\S*$/, '') : '';
       const candidates =
         current.purpose === 'upload'
           ? await completePath(current.value)
@@ -90,11 +92,16 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
             ? handlers.indexNames().filter((name) => name.startsWith(current.value))
             : current.purpose === 'command'
               ? await completeCommandLine(current.value, context)
-              : [];
+              : completeFilterWord(
+                  selectActiveTable(store.getState()),
+                  current.value.slice(head.length),
+                  store.getState().entities.indexes,
+                );
       const latest = prompt();
       if (!latest || latest.value !== current.value) return;
       const common = head + commonPrefix(candidates);
-      const single = candidates.length === 1 && current.purpose === 'command' ? ' ' : '';
+      // a finished word gets its space; `status=` and `status=failed,` wait for their value
+      const single = candidates.length === 1 && wordwise && !/[=,]$/.test(candidates[0]!) ? ' ' : '';
       updatePrompt({
         value: common.length > latest.value.length || single ? common + single : latest.value,
         completions: candidates.length > 1 ? candidates.slice(0, 20) : [],
@@ -106,8 +113,9 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
       const value = current.value.trim();
       try {
         if (current.purpose === 'filter') {
-          setUi({ overlay: { kind: 'none' } });
+          // a bad expression throws before anything changes, and the prompt stays open
           store.getState().actions.setFilter(value);
+          setUi({ overlay: { kind: 'none' } });
         } else if (current.purpose === 'command') {
           // closed first: a command may open an overlay of its own (:help); a refusal reopens it
           setUi({ overlay: { kind: 'none' } });

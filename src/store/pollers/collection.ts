@@ -13,7 +13,7 @@ import { isTerminal } from '../../api/types.js';
 import { shortId } from '../events.js';
 import { mergeEntities, removeEntities, sameIds } from '../merge.js';
 import { selectActiveTable } from '../selectors.js';
-import { ENTITY_NOUN, emptyCollection, hasServerFilter, idOf, sortSpec, statusOf } from '../tables.js';
+import { ENTITY_NOUN, emptyCollection, idOf, localFilterOf, sortSpec, statusOf } from '../tables.js';
 import type { AppState, Collection, EntityOf } from '../types.js';
 import {
   firstPages,
@@ -141,7 +141,7 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     const selection = state.ui.selection[this.table];
     const rows = state.ui.pageRows;
     const spec = sortSpec(this.table, state.ui.sort[this.table]);
-    const local = !spec.server || (state.ui.filter[this.table].trim() !== '' && !hasServerFilter(this.table));
+    const local = !spec.server || localFilterOf(this.table, state.ui.filter[this.table]) !== undefined;
     // a local sort or filter works on loaded rows, so they load from the top down
     const from = local ? 0 : Math.max(0, selection - rows);
     return wantedPages(collection, { from, to: selection + 2 * rows });

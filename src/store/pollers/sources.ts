@@ -45,13 +45,20 @@ export function taskSource(api: TwelveLabsApi): CollectionSource<'tasks'> {
   return {
     table: 'tasks',
     query(state) {
-      const { sort, filename, key, groups } = serverParams(state.ui, 'tasks');
+      const { sort, filename, key, groups, statuses, indexId } = serverParams(state.ui, 'tasks');
       return {
         key,
         groups,
         list: (page, page_limit, signal, status) =>
           api.listTasks(
-            { page, page_limit, ...sort, filename, status: status ? [status] : undefined },
+            {
+              page,
+              page_limit,
+              ...sort,
+              filename,
+              index_id: indexId,
+              status: status ? [status] : (statuses as TaskStatus[] | undefined),
+            },
             { signal },
           ),
       };
@@ -85,14 +92,14 @@ export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexe
     query(state) {
       const indexId = state.ui.indexId;
       if (!indexId) return undefined;
-      const { sort, filename, key, groups } = serverParams(state.ui, 'indexedAssets');
+      const { sort, filename, key, groups, statuses } = serverParams(state.ui, 'indexedAssets');
       return {
         key,
         groups,
         list: (page, page_limit, signal, status) =>
           api.listIndexedAssets(
             indexId,
-            { page, page_limit, ...sort, filename, status: status ? [status] : undefined },
+            { page, page_limit, ...sort, filename, status: status ? [status] : statuses?.slice() },
             { signal },
           ),
       };
