@@ -102,7 +102,8 @@ const FAMILY_ORDER: readonly ResourceTableId[] = [
 ];
 
 export function entityOf(state: AppState, ref: DetailRef): EntityOf[ResourceTableId] | undefined {
-  return (state.entities[ref.table] as Readonly<Record<string, EntityOf[ResourceTableId]>>)[ref.id];
+  const map = state.entities[ref.table] as Readonly<Record<string, EntityOf[ResourceTableId]>> | undefined;
+  return map?.[ref.id];
 }
 
 /** The file name an embed v2 task was made from (retrieve sends `metadata`, list items the older shapes). */

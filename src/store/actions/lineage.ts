@@ -13,7 +13,13 @@ import {
   VIEW_OF_TABLE,
 } from '../lineage.js';
 import { selectActiveTable, selectSelectedId } from '../selectors.js';
-import type { AppActions, DetailRef, EntityOf, ResourceTableId } from '../types.js';
+import {
+  type AppActions,
+  type DetailRef,
+  type EntityOf,
+  isResourceTable,
+  type ResourceTableId,
+} from '../types.js';
 
 type LineageActions = Pick<AppActions, 'selectLink' | 'openLink' | 'linkBack' | 'toggleFollow' | 'openById'>;
 
@@ -135,8 +141,8 @@ export function lineageActions(context: StoreContext): LineageActions {
       let ref = current.ui.detail;
       if (!ref) {
         const table = selectActiveTable(current);
-        const id = table === 'events' ? undefined : selectSelectedId(current, table);
-        ref = id === undefined ? null : { table: table as ResourceTableId, id };
+        const id = isResourceTable(table) ? selectSelectedId(current, table) : undefined;
+        ref = id === undefined || !isResourceTable(table) ? null : { table, id };
       }
       if (!ref) {
         context.setStatus('nothing to follow: select a row first');

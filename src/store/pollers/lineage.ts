@@ -110,6 +110,8 @@ export class LineagePoller {
     const following = follow !== null && !follow.done;
     const refreshed = start.ui.refreshSeq !== this.refreshSeq;
     this.refreshSeq = start.ui.refreshSeq;
+    // `R`: what was looked up is looked up again
+    if (refreshed) this.writeLineage({ rootOf: {} });
     const detail = start.ui.detail;
     let current: DetailRef | null = null;
     try {
