@@ -10,7 +10,7 @@ export const PROMPT_HEIGHT = 4;
 
 const HINTS: Record<PromptOverlay['purpose'], string> = {
   filter: 'text, status=S,S, index=NAME · Tab complete · Enter apply · empty clears',
-  upload: 'Tab complete · Enter start · Esc cancel',
+  upload: 'PATH [type=video|audio|image] [index=NAME] · Tab complete · Enter start',
   index: 'Enter index · Esc cancel',
   command: 'Tab complete · Enter run · Esc cancel',
 };

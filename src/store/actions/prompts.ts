@@ -6,7 +6,7 @@ import { oneLineText } from '../events.js';
 import { completeFilterWord } from '../filter-expr.js';
 import { selectActiveTable } from '../selectors.js';
 import type { AppActions, Overlay } from '../types.js';
-import { completePath } from './complete-path.js';
+import { completeUploadLine } from './upload-line.js';
 
 type PromptActions = Pick<
   AppActions,
@@ -28,7 +28,8 @@ type PromptOverlay = Extract<Overlay, { kind: 'prompt' }>;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 export interface PromptHandlers {
-  submitUpload(path: string): Promise<void>;
+  /** the new-upload line: `PATH [type=…] [index=…]` */
+  submitUpload(line: string): Promise<void>;
   submitIndex(indexRef: string): Promise<void>;
   indexNames(): string[];
 }
@@ -84,19 +85,23 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
       if (!current) return;
       // the word being completed starts after `head` (commands complete their last word)
       const wordwise = current.purpose === 'command' || current.purpose === 'filter';
-      const head = wordwise ? current.value.replace(/\S*$/, '') : '';
-      const candidates =
+      // the upload line's words may hold escaped spaces: its completer says where the word starts
+      const upload =
         current.purpose === 'upload'
-          ? await completePath(current.value)
-          : current.purpose === 'index'
-            ? handlers.indexNames().filter((name) => name.startsWith(current.value))
-            : current.purpose === 'command'
-              ? await completeCommandLine(current.value, context)
-              : completeFilterWord(
-                  selectActiveTable(store.getState()),
-                  current.value.slice(head.length),
-                  store.getState().entities.indexes,
-                );
+          ? await completeUploadLine(current.value, handlers.indexNames)
+          : undefined;
+      const head = upload ? upload.head : wordwise ? current.value.replace(/\S*$/, '') : '';
+      const candidates = upload
+        ? upload.words
+        : current.purpose === 'index'
+          ? handlers.indexNames().filter((name) => name.startsWith(current.value))
+          : current.purpose === 'command'
+            ? await completeCommandLine(current.value, context)
+            : completeFilterWord(
+                selectActiveTable(store.getState()),
+                current.value.slice(head.length),
+                store.getState().entities.indexes,
+              );
       const latest = prompt();
       if (!latest || latest.value !== current.value) return;
       const common = head + commonPrefix(candidates);

@@ -6,8 +6,8 @@ import type { AppActions, Collection, ConfirmPurpose, ResourceTableId } from '..
 import { isResourceTable } from '../types.js';
 import { assetTypeOf } from './asset-type.js';
 import { deleteRefusal, explainDeleteError } from './deletable.js';
-import { parseUploadLine } from './upload-line.js';
 import type { PromptHandlers } from './prompts.js';
+import { parseUploadLine } from './upload-line.js';
 
 type WorkActions = Pick<
   AppActions,
@@ -164,7 +164,9 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
       const refusal = deleteRefusal(row.table, state().entities[row.table][row.id]?.status);
       if (refusal) {
         context.setStatus(refusal, 'warn');
-        context.log([{ source: 'action', message: `${shortId(row.id)} not deleted: ${refusal}`, level: 'warn' }]);
+        context.log([
+          { source: 'action', message: `${shortId(row.id)} not deleted: ${refusal}`, level: 'warn' },
+        ]);
         return;
       }
       confirm(
@@ -194,7 +196,11 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
       else if (purpose.action === 'cancelUpload') {
         const uploads = context.uploads;
         if (uploads)
-          await attempt('cancel', () => uploads.cancel(purpose.id), `upload ${shortId(purpose.id)} cancelled`);
+          await attempt(
+            'cancel',
+            () => uploads.cancel(purpose.id),
+            `upload ${shortId(purpose.id)} cancelled`,
+          );
       }
     },
     confirmNo() {
