@@ -6,6 +6,15 @@ import { type Match, type Reply, type Router, routeLabel, type Scope, scopeOf } 
 import type { EmulatorState } from './state.js';
 
 const UNMATCHED = '(unmatched)';
+/** Calls that start work the account pays for: refused under the `usage-limit` fault once the credit is spent. */
+const BILLABLE_ROUTES: ReadonlySet<string> = new Set([
+  'POST /tasks',
+  'POST /indexes/{index-id}/indexed-assets',
+  'POST /embed/tasks',
+  'POST /embed-v2/tasks',
+  'POST /analyze/tasks',
+  'POST /analyze',
+]);
 const CLIENT_GONE = 499;
 
 export function internalError(): EmulatorError {
@@ -138,6 +147,7 @@ export class Dispatcher {
       }
     }
     if (scope === 'api') this.state.beforeRequest?.(this.state.now());
+    if (scope === 'api') this.checkCredit(routeLabel(match.route));
     let body: Promise<unknown> | undefined;
     const reply: Reply | undefined = await match.route.handler({
       req,
@@ -150,6 +160,18 @@ export class Dispatcher {
       },
     });
     if (reply) send(res, reply.status, reply.body, { ...headers, ...reply.headers });
+  }
+
+  /** NOTES.md §7: `usage_limit_exceeded` ("Not enough free credit…"), a 400 on the calls that start paid work. */
+  private checkCredit(route: string): void {
+    const limit = this.state.faults.usageLimitMinutes;
+    if (limit === undefined || !BILLABLE_ROUTES.has(route)) return;
+    if (this.state.usedMinutes(this.state.now()) < limit) return;
+    throw new EmulatorError(
+      400,
+      'usage_limit_exceeded',
+      `Not enough free credit. Please upgrade your plan. The usage limit of ${limit} minutes of video has been reached.`,
+    );
   }
 
   /** Holds the request without answering (reading its body or not), then drops the connection. */

@@ -15,6 +15,11 @@
  *   put-rate=25MiB/s      bandwidth cap on each chunk PUT
  *   slow-chunks=0.05@5MiB/s  fraction of chunk PUTs read at the given (slower) rate
  *   random-seed=42        draw the fault decisions from a seeded generator (same request order, same faults)
+ *   hold=0.1@6h           fraction of new indexing, embedding and analysis work that waits this much longer
+ *                         in its queue (queued / processing) before it moves on: a backed-up queue
+ *   usage-limit=600       the account's credit, in minutes of video: creating indexing, embedding or
+ *                         analysis work once that much video is indexed or queued answers 400
+ *                         usage_limit_exceeded; 0 = no credit left, off = unlimited
  * Rates are in [0, 1]; durations take ms, s, m or h; sizes take B, KB, MB, GB, KiB, MiB, GiB.
  */
 export interface Faults {
@@ -31,6 +36,8 @@ export interface Faults {
   putRateBytesPerSecond?: number;
   slowChunks?: { rate: number; bytesPerSecond: number };
   randomSeed?: number;
+  hold?: { rate: number; ms: number };
+  usageLimitMinutes?: number;
 }
 
 export class FaultSpecError extends Error {
@@ -50,6 +57,8 @@ export const FAULT_KEYS = [
   'put-rate',
   'slow-chunks',
   'random-seed',
+  'hold',
+  'usage-limit',
 ] as const;
 type FaultKey = (typeof FAULT_KEYS)[number];
 
@@ -163,6 +172,26 @@ function applyFault(faults: Faults, key: string, text: string): void {
       faults.slowChunks = { rate: parseRate(key, rate), bytesPerSecond: parseBandwidth(key, bandwidth) };
       return;
     }
+    case 'hold': {
+      const [rate, duration] = text.split('@');
+      if (rate === undefined || duration === undefined) {
+        throw new FaultSpecError(`${key}: expected RATE@DURATION like 0.1@6h, got "${text}"`);
+      }
+      faults.hold = { rate: parseRate(key, rate), ms: parseDuration(key, duration) };
+      return;
+    }
+    case 'usage-limit': {
+      const value = text.trim();
+      if (value === 'off') {
+        faults.usageLimitMinutes = undefined;
+        return;
+      }
+      if (!/^\d{1,9}$/.test(value)) {
+        throw new FaultSpecError(`${key}: expected minutes of video (a whole number) or off, got "${text}"`);
+      }
+      faults.usageLimitMinutes = Number(value);
+      return;
+    }
     case 'random-seed':
       if (!/^\d{1,9}$/.test(text)) throw new FaultSpecError(`${key}: expected a whole number, got "${text}"`);
       faults.randomSeed = Number(text);
@@ -244,5 +273,7 @@ export function describeFaults(faults: Faults): Record<string, number | string |
       ? `${faults.slowChunks.rate}@${formatBandwidth(faults.slowChunks.bytesPerSecond)}`
       : null,
     'random-seed': faults.randomSeed ?? null,
+    hold: faults.hold ? `${faults.hold.rate}@${formatDuration(faults.hold.ms)}` : null,
+    'usage-limit': faults.usageLimitMinutes ?? null,
   };
 }

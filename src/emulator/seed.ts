@@ -512,7 +512,7 @@ function newTask(state: EmulatorState, rng: Random, indexIds: string[], at: numb
     timeline: schedule(
       at,
       ['validating', 'pending', 'queued', 'indexing', failed ? 'failed' : 'ready'],
-      [validating, pending, queued, rng.between(2, 5) * MINUTE],
+      [validating, pending, queued + state.heldMs(), rng.between(2, 5) * MINUTE],
     ),
   });
 }

@@ -201,6 +201,28 @@ export class EmulatorState {
   now(): number {
     return this.clock.now();
   }
+
+  /** Extra time new work waits in its queue under the `hold` fault (0 for most work, or always without it). */
+  heldMs(): number {
+    const hold = this.currentFaults.hold;
+    if (!hold || hold.rate <= 0) return 0;
+    return this.faultRandom() < hold.rate ? hold.ms : 0;
+  }
+
+  /**
+   * Minutes of video the account has indexed or queued for indexing (what the `usage-limit`
+   * fault's credit is spent on): tasks and indexed assets that did not fail, each video once.
+   */
+  usedMinutes(now: number): number {
+    let seconds = 0;
+    for (const task of this.tasks.values()) {
+      if (!task.mirrorsIndexedAsset && task.timeline.status(now) !== 'failed') seconds += task.video.duration;
+    }
+    for (const item of this.indexedAssets.values()) {
+      if (item.timeline.status(now) !== 'failed') seconds += item.video.duration;
+    }
+    return seconds / 60;
+  }
 }
 
 /** Newest first by creation time, the API's default order. */

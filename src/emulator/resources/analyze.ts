@@ -23,7 +23,7 @@ export function addAnalyzeTask(
     timeline: Timeline.of<AnalyzeStatus>(
       fields.createdAt,
       'queued',
-      ['pending', queued],
+      ['pending', queued + state.heldMs()],
       ['processing', pending],
       [final, fields.processingMs ?? processing],
     ),

@@ -23,7 +23,7 @@ export function addEmbedTask(
     id: newId(),
     timeline: Timeline.of<EmbedStatus>(fields.createdAt, 'processing', [
       final,
-      fields.processingMs ?? DURATIONS.embed,
+      (fields.processingMs ?? DURATIONS.embed) + state.heldMs(),
     ]),
   };
   state.embedTasks.set(task.id, task);

@@ -91,6 +91,7 @@ export function addIndexedAsset(
 ): IndexedAssetRecord {
   const { pending, queued, indexing } = DURATIONS.indexedAsset;
   const final: IndexedAssetStatus = fields.outcome ? 'failed' : 'ready';
+  const held = state.heldMs();
   const item: IndexedAssetRecord = {
     id: newId(),
     indexId: fields.indexId,
@@ -103,7 +104,7 @@ export function addIndexedAsset(
       fields.createdAt,
       'pending',
       ['queued', pending],
-      ['indexing', queued],
+      ['indexing', queued + held],
       [final, indexing],
     ),
   };
@@ -124,7 +125,7 @@ export function addIndexedAsset(
       'validating',
       ['pending', pending / 2],
       ['queued', pending / 2],
-      ['indexing', queued],
+      ['indexing', queued + held],
       [taskFinal, indexing],
     ),
   });

@@ -25,7 +25,7 @@ async function firstUrl(target: TestEmulator, size = 64 * 1024) {
 describe('the --faults grammar', () => {
   test('every key parses and describes itself in the same grammar', () => {
     const spec =
-      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,outage=2m,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s,random-seed=7';
+      'put-fail=0.2,api-5xx=0.05,latency=20ms,stall=0.01,stall-time=5s,stall-phase=response,outage=2m,url-ttl=30s,rate-limit=120/min,put-rate=25MiB/s,slow-chunks=0.05@5MiB/s,random-seed=7,hold=0.25@6h,usage-limit=600';
     const faults = parseFaultSpec(spec);
     expect(faults).toEqual({
       putFail: 0.2,
@@ -40,6 +40,8 @@ describe('the --faults grammar', () => {
       putRateBytesPerSecond: 25 * 1024 * 1024,
       slowChunks: { rate: 0.05, bytesPerSecond: 5 * 1024 * 1024 },
       randomSeed: 7,
+      hold: { rate: 0.25, ms: 6 * 3_600_000 },
+      usageLimitMinutes: 600,
     });
     const described = describeFaults(faults);
     expect(described).toEqual({
@@ -55,6 +57,8 @@ describe('the --faults grammar', () => {
       'put-rate': '25MiB/s',
       'slow-chunks': '0.05@5MiB/s',
       'random-seed': 7,
+      hold: '0.25@6h',
+      'usage-limit': 600,
     });
     expect(parseFaultObject(described)).toEqual(faults);
     expect(parseFaultSpec('')).toEqual(parseFaultSpec(' , '));
@@ -71,6 +75,9 @@ describe('the --faults grammar', () => {
     ['url-ttl=0s', 'url-ttl'],
     ['stall-phase=later', 'stall-phase'],
     ['random-seed=-1', 'random-seed'],
+    ['hold=0.1', 'hold'],
+    ['hold=2@6h', 'hold'],
+    ['usage-limit=lots', 'usage-limit'],
     ['explode=1', 'unknown fault'],
     ['put-fail', 'key=value'],
   ])('%s is refused with one line naming the problem', (spec, words) => {
