@@ -1,3 +1,4 @@
+import { readFilter } from '../../store/filter-expr.js';
 import { useAppState } from '../context.js';
 import { ResourceTable } from './ResourceTable.js';
 import type { ViewProps } from './view-props.js';
@@ -13,13 +14,18 @@ export function IndexingView({ width, height, now }: ViewProps) {
     const position = ids.indexOf(id) + 1;
     return `index ${index?.index_name ?? id}${ids.length > 1 ? ` (${position}/${ids.length}, ] next)` : ''}`;
   });
+  // tasks list every index unless their filter names one (the caption's filter shows which)
+  const tasksOfOneIndex = useAppState(
+    (state) => readFilter('tasks', state.ui.filter.tasks).index !== undefined,
+  );
+  const tasksLabel = `${tasksOfOneIndex ? 'one index' : 'all indexes'} · v: indexed assets`;
   return (
     <ResourceTable
       table={table}
       width={width}
       height={height}
       now={now}
-      context={table === 'indexedAssets' ? indexLabel : 'all indexes · v: indexed assets'}
+      context={table === 'indexedAssets' ? indexLabel : tasksLabel}
     />
   );
 }
