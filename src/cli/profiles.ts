@@ -3,6 +3,7 @@ import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { MAX_STUCK_AFTER_MS, MIN_STUCK_AFTER_MS, parseStuckAfter } from '../store/stuck.js';
 import type { PollIntervals } from '../store/types.js';
 import { MAX_CONCURRENCY } from '../upload/policy.js';
 import { UsageError } from './errors.js';
@@ -40,6 +41,16 @@ const profileSchema = z
     default_index: z.string().min(1).optional(),
     concurrency: z.int().min(1).max(MAX_CONCURRENCY).optional(),
     read_only: z.boolean().optional(),
+    /** running work is flagged stuck after this long: "30m", "2h", or seconds */
+    stuck_after: z
+      .union([
+        z
+          .number()
+          .min(MIN_STUCK_AFTER_MS / 1000)
+          .max(MAX_STUCK_AFTER_MS / 1000),
+        z.string().refine(isStuckAfter, { error: 'expected a duration like 30m, 2h or 1d (10s to 30d)' }),
+      ])
+      .optional(),
   })
   .refine((profile) => !(profile.api_key && profile.key_command), {
     error: 'set api_key or key_command, not both',
@@ -63,6 +74,22 @@ export interface ProfileSettings {
   concurrency?: number;
   /** When true, every API call that changes the account (upload, index, delete) is refused. */
   readOnly: boolean;
+  /** `stuck_after` in ms; absent: the dashboard derives the threshold from the account's finished work */
+  stuckAfterMs?: number;
+}
+
+function isStuckAfter(text: string): boolean {
+  try {
+    parseStuckAfter(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function stuckAfterMs(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === 'number' ? Math.round(value * 1000) : parseStuckAfter(value);
 }
 
 export function settingsOf(profile: StoredProfile | undefined): ProfileSettings {
@@ -76,6 +103,7 @@ export function settingsOf(profile: StoredProfile | undefined): ProfileSettings 
     defaultIndex: profile?.default_index,
     concurrency: profile?.concurrency,
     readOnly: profile?.read_only ?? false,
+    stuckAfterMs: stuckAfterMs(profile?.stuck_after),
   };
 }
 

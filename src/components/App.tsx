@@ -1,6 +1,8 @@
 import { Box, type Key, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo } from 'react';
+import { withErrorHelp } from '../api/error-help.js';
 import { selectStaleAge } from '../store/selectors.js';
+import { selectFinishedSeries, selectUploadSeries } from '../store/throughput.js';
 import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
 import { ConnectionProblem } from './ConnectionProblem.js';
@@ -12,6 +14,7 @@ import { Footer } from './Footer.js';
 import { Header, type PollingState } from './Header.js';
 import { Help } from './Help.js';
 import { dispatchKey, type KeyActions, type Layer } from './keymap.js';
+import { OVERVIEW_ROWS, Overview } from './Overview.js';
 import { createScrollStore } from './overlay.js';
 import { PROMPT_HEIGHT, Prompt } from './Prompt.js';
 import { sanitize } from './sanitize.js';
@@ -181,13 +184,23 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
 
   const overlayRows =
     overlay.kind === 'prompt' ? PROMPT_HEIGHT : overlay.kind === 'confirm' ? CONFIRM_HEIGHT : 0;
+  // `o`: the overview sits above the view and yields to it (the table keeps MIN_BODY_ROWS)
+  const overviewOpen = useAppState((state) => state.ui.overview);
+  const overviewRoom = rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - MIN_BODY_ROWS;
+  const overviewRows =
+    overviewOpen && layer !== 'help' && !problem && overviewRoom >= 3
+      ? Math.min(OVERVIEW_ROWS, overviewRoom)
+      : 0;
   // the follow strip yields to the body: the table keeps at least MIN_BODY_ROWS
   const chainLength = useAppState(selectChainLength);
   const stripRows = followStripRows(
     chainLength,
-    rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - MIN_BODY_ROWS,
+    rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - overviewRows - MIN_BODY_ROWS,
   );
-  const bodyRows = Math.max(1, rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - stripRows);
+  const bodyRows = Math.max(
+    1,
+    rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - stripRows - overviewRows,
+  );
   // caption + column header take two rows of the body
   const tableRows = Math.max(1, bodyRows - 2);
   useEffect(() => setPageRows(tableRows), [setPageRows, tableRows]);
@@ -198,14 +211,17 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   const flash =
     status && (layer === 'view' || layer === 'detail') && Date.now() - status.at < STATUS_MS
       ? {
-          text: sanitize(status.text),
+          text: withErrorHelp(sanitize(status.text)),
           tone: status.level === 'info' ? ('info' as const) : ('error' as const),
         }
       : undefined;
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <ConnectedHeader info={info} width={columns} now={now} />
+      <ConnectedHeader info={info} width={columns} now={now} dataNow={dataNow} />
       <Tabs active={view} />
+      {overviewRows > 0 ? (
+        <Overview width={columns} height={overviewRows} now={now} dataNow={dataNow} />
+      ) : null}
       <Box height={bodyRows} width={columns} overflow="hidden" flexDirection="column">
         <ErrorBoundary resetKey={`${view}:${layer}`}>
           {layer === 'help' ? (
@@ -233,8 +249,21 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   );
 }
 
-function ConnectedHeader({ info, width, now }: { info: ConnectionInfo; width: number; now: number }) {
+function ConnectedHeader({
+  info,
+  width,
+  now,
+  dataNow,
+}: {
+  info: ConnectionInfo;
+  width: number;
+  now: number;
+  /** the server's clock (finish times) */
+  dataNow: number;
+}) {
   const connection = useAppState((state) => state.connection);
+  const finished = useAppState((state) => selectFinishedSeries(state, dataNow));
+  const upload = useAppState((state) => selectUploadSeries(state, now));
   const paused = useAppState((state) => state.ui.pollingPaused);
   const staleAge = useAppState((state) => {
     const age = selectStaleAge(state, now);
@@ -256,6 +285,8 @@ function ConnectedHeader({ info, width, now }: { info: ConnectionInfo; width: nu
       rateLimit={connection.rateLimit.limit}
       polling={polling}
       staleSince={staleAge}
+      finished={finished}
+      upload={upload}
     />
   );
 }

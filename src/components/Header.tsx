@@ -1,6 +1,9 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { cell, formatRelative } from './format.js';
+import { withErrorHelp } from '../api/error-help.js';
+import type { FinishedSeries, UploadSeries } from '../store/throughput.js';
+import { cell, formatRate, formatRelative, stringWidth } from './format.js';
+import { regroup, sparkline } from './Sparkline.js';
 import { useTheme } from './theme.js';
 
 export type PollingState = 'live' | 'paused' | 'stale';
@@ -22,6 +25,33 @@ export interface HeaderProps {
   polling: PollingState;
   /** epoch ms of the oldest data shown while stale */
   staleSince?: number;
+  /** work finished over the last hour (loaded data), shown as a sparkline when the header has room */
+  finished?: FinishedSeries;
+  /** upload speed over the last hour */
+  upload?: UploadSeries;
+}
+
+/** cells of each header sparkline: five minutes each */
+const HEADER_SPARK_CELLS = 12;
+
+/** "done/h 42 ▁▂▃…" and "up 3.2 MiB/s ▁▃▇…", as many as fit beside `identity` in `room` cells. */
+export function headerThroughput(
+  finished: FinishedSeries | undefined,
+  upload: UploadSeries | undefined,
+  room: number,
+  identity: number,
+): string {
+  const parts: string[] = [];
+  if (finished) {
+    parts.push(`done/h ${finished.totalCount} ${sparkline(regroup(finished.total, HEADER_SPARK_CELLS))}`);
+  }
+  if (upload && upload.peak > 0) {
+    parts.push(
+      `up ${formatRate(upload.current)} ${sparkline(regroup(upload.perMinute, HEADER_SPARK_CELLS, true))}`,
+    );
+  }
+  while (parts.length > 0 && stringWidth(parts.join('  ')) + 2 + identity > room) parts.pop();
+  return parts.join('  ');
 }
 
 /** Line 2 of the demo header: how to leave the demo for a real account. */
@@ -58,15 +88,23 @@ export const Header = memo(function Header(props: HeaderProps) {
       ? 'rate –'
       : `rate ${props.rateRemaining}${props.rateLimit === undefined ? '' : `/${props.rateLimit}`} left`;
   const health = `  ${latency}, ${success}  ${rate}`;
-  const error = props.lastError ? `  ✗ ${props.lastError}` : '';
+  const error = props.lastError ? `  ✗ ${withErrorHelp(props.lastError)}` : '';
   const title = props.demo ? 'tltop DEMO ' : 'tltop ';
+  const throughput = headerThroughput(
+    props.finished,
+    props.upload,
+    Math.max(0, left - title.length),
+    stringWidth(identity) + 1,
+  );
+  const spark = throughput ? `${throughput}  ` : '';
   return (
     <Box flexDirection="column" width={width} height={2}>
       <Text wrap="truncate">
         <Text bold color={props.demo ? theme.demo : theme.accent} inverse={props.demo}>
           {title}
         </Text>
-        <Text>{cell(` ${identity}`, Math.max(0, left - title.length))}</Text>
+        <Text>{cell(` ${identity}`, Math.max(0, left - title.length - stringWidth(spark)))}</Text>
+        {spark ? <Text color={theme.muted}>{spark}</Text> : null}
         <Text> </Text>
         <Text color={theme.accent}>{time}</Text>
       </Text>

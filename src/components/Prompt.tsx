@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { withErrorHelp } from '../api/error-help.js';
 import type { Overlay } from '../store/types.js';
 import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
@@ -24,7 +25,7 @@ export function Prompt({ prompt, width }: { prompt: PromptOverlay; width: number
   // keep the end of a long path visible: that is where the user types
   const shown = value.length > room ? `…${value.slice(value.length - room + 1)}` : value;
   const message = prompt.error
-    ? `✗ ${sanitize(prompt.error)}`
+    ? `✗ ${withErrorHelp(sanitize(prompt.error))}`
     : prompt.completions.length > 0
       ? prompt.completions.map(sanitize).join('  ')
       : HINTS[prompt.purpose];

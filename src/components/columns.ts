@@ -1,5 +1,7 @@
+import { withErrorHelp } from '../api/error-help.js';
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
-import type { LogEvent, UploadRow } from '../store/types.js';
+import { formatStuckFlag, type StuckRule, type StuckTable, stuckFlag } from '../store/stuck.js';
+import type { EntityOf, LogEvent, UploadRow } from '../store/types.js';
 import { formatBytes, formatDuration, formatRate, formatRelative, shortId } from './format.js';
 import { progressBarText } from './ProgressBar.js';
 import { sanitize } from './sanitize.js';
@@ -283,5 +285,25 @@ export const EVENT_COLUMNS: readonly Column<LogEvent>[] = [
     tone: (event) => (event.level === 'error' ? 'failed' : event.level === 'warn' ? 'waiting' : 'muted'),
   },
   { key: 'source', title: 'Source', width: 11, dropOrder: 1, text: (event) => sanitize(event.source) },
-  { key: 'message', title: 'Message', width: 20, flex: true, text: (event) => sanitize(event.message) },
+  {
+    key: 'message',
+    title: 'Message',
+    width: 20,
+    flex: true,
+    text: (event) => withErrorHelp(sanitize(event.message)),
+  },
 ];
+
+/** "⚠ stuck 2h" / "◔ slow 40m" for a running item past the table's threshold (src/store/stuck.ts). */
+export function stuckColumn<T extends StuckTable>(table: T, rule: StuckRule): Column<EntityOf[T]> {
+  return {
+    key: 'stuck',
+    title: 'Flag',
+    width: 11,
+    text: (row, now) => {
+      const flag = stuckFlag(table, row, rule, now);
+      return flag ? formatStuckFlag(flag) : '';
+    },
+    tone: (row, now) => (stuckFlag(table, row, rule, now)?.level === 'stuck' ? 'failed' : 'waiting'),
+  };
+}

@@ -1,12 +1,13 @@
 import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import type { ConnectionInfo } from '../../components/App.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 import type { ViewStateStore } from '../../store/saved-views.js';
+import { parseStuckAfter } from '../../store/stuck.js';
 import type { AppStore } from '../../store/types.js';
 import type { UploadManager } from '../../upload/types.js';
 import { addConnectionOptions, type Connection, type ConnectionFlags, resolveConnection } from '../config.js';
@@ -21,6 +22,16 @@ interface DashboardFlags extends ConnectionFlags {
   view?: string;
   /** false with --no-restore: the last view state is not restored */
   restore: boolean;
+  /** --stuck-after: ms */
+  stuckAfter?: number;
+}
+
+function parseStuckAfterOption(value: string): number {
+  try {
+    return parseStuckAfter(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 /** The demo emulator's clock runs this much faster than real time, so its tasks visibly move. */
@@ -44,7 +55,12 @@ export function registerTuiCommand(program: Command, io: CommandIo, setExitCode:
     .option('--monochrome', 'no colours (also when NO_COLOR is set)')
     .option('--no-incremental', 'redraw whole frames (for terminals that show stale rows)')
     .option('--view <name>', 'open a saved view (saved in the dashboard with :save NAME)')
-    .option('--no-restore', 'start on the default view, filters and sorts instead of the last ones');
+    .option('--no-restore', 'start on the default view, filters and sorts instead of the last ones')
+    .option(
+      '--stuck-after <duration>',
+      "flag running work as stuck after this long, e.g. 30m (default: the profile's stuck_after, else derived from finished work)",
+      parseStuckAfterOption,
+    );
   addConnectionOptions(command).action(async (flags: DashboardFlags) => {
     setExitCode(await runDashboard(flags, io));
   });
@@ -100,6 +116,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     clipboard: copyWithOsc52,
     viewState,
     readOnly: readOnly ? connection.readOnlyBy : undefined,
+    stuckAfterMs: flags.stuckAfter ?? connection.settings.stuckAfterMs,
   });
   if (flags.view !== undefined) viewState.show(flags.view);
   const { defaultIndex } = connection.settings;

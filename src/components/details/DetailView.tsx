@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { selectLinks } from '../../store/lineage.js';
+import { isStuckTable, selectStuckRule } from '../../store/stuck.js';
 import { TABLE_LABELS } from '../../store/tables.js';
 import type { AppState, DetailRef, EntityOf, ResourceTableId, TableId } from '../../store/types.js';
 import { useAppState, useScroll } from '../context.js';
@@ -8,6 +9,7 @@ import { cell } from '../format.js';
 import { useTheme } from '../theme.js';
 import { type DetailLine, DetailLines } from './DetailLines.js';
 import { LinksBlock, linksRows } from './LinksBlock.js';
+import { withMonitorLines } from './monitor-lines.js';
 import {
   analyzeLines,
   assetLines,
@@ -48,11 +50,15 @@ export function DetailView({ width, height, now }: DetailViewProps) {
   const detail = useAppState((state) => state.ui.detail);
   const entity = useAppState((state) => selectDetailEntity(state, state.ui.detail));
   const scroll = useScroll((state) => state.detail);
+  const rule = useAppState((state) => {
+    const table = state.ui.detail?.table;
+    return table && isStuckTable(table) ? selectStuckRule(state, table) : undefined;
+  });
   const lines = useMemo(() => {
     if (!detail || entity === undefined || detail.table === 'uploads') return [];
     const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];
-    return build(entity, now);
-  }, [detail, entity, now]);
+    return withMonitorLines(build(entity, now), detail.table, entity, rule, now, width);
+  }, [detail, entity, now, rule, width]);
   const linkCount = useAppState((state) => selectLinks(state, state.ui.detail).length);
   if (!detail) return null;
   const title = `${TABLE_LABELS[detail.table as TableId]} › ${detail.id}`;

@@ -1,0 +1,242 @@
+/**
+ * Stuck and slow work: an item still running (any non-terminal status) for much longer than
+ * this account's finished items took is flagged, "◔ slow 40m" and then "⚠ stuck 2h".
+ *
+ * The threshold, per table (THE RULE, documented in the README):
+ * - `stuck_after` from the profile or `--stuck-after` when given;
+ * - else, with at least MIN_SAMPLES finished (ready) items loaded: FACTOR x the 95th percentile
+ *   of their durations (created_at -> updated_at, or completed_at for analyses), never less
+ *   than FLOOR_MS;
+ * - else FALLBACK_MS.
+ * An item is slow from half the threshold on and stuck from the threshold on, measured from its
+ * created_at. Everything here is computed from the loaded entities, memoized, and never written
+ * to the store by the pollers.
+ */
+import { isTerminal } from '../api/types.js';
+import { memoLast } from './memo.js';
+import { createdAtOf, statusOf } from './tables.js';
+import type { AppState, EntityOf, ResourceTableId } from './types.js';
+
+/** Tables whose items are flagged. Uploads have their own speed, ETA and stall handling. */
+export const STUCK_TABLES = ['tasks', 'indexedAssets', 'embedV2', 'embedV1', 'analyze', 'assets'] as const;
+export type StuckTable = (typeof STUCK_TABLES)[number];
+
+export const STUCK_PERCENTILE = 0.95;
+export const STUCK_FACTOR = 3;
+export const STUCK_FLOOR_MS = 15 * 60_000;
+export const STUCK_MIN_SAMPLES = 5;
+export const STUCK_FALLBACK_MS = 60 * 60_000;
+
+export interface StuckRule {
+  stuckAfterMs: number;
+  slowAfterMs: number;
+  /** profile: configured; derived: percentile x factor; floor: derived but raised to the floor; fallback: too few finished items */
+  source: 'profile' | 'derived' | 'floor' | 'fallback';
+  /** finished items the rule was derived from */
+  samples: number;
+  /** the 95th percentile of their durations */
+  typicalMs?: number;
+}
+
+export function isStuckTable(table: string): table is StuckTable {
+  return (STUCK_TABLES as readonly string[]).includes(table);
+}
+
+/** Nearest-rank percentile of ascending values (p in 0..1). */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil(p * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}
+
+/** The threshold from finished durations (any order), or the configured one. */
+export function deriveStuckRule(durationsMs: readonly number[], configuredMs?: number): StuckRule {
+  const samples = durationsMs.length;
+  const typicalMs =
+    samples > 0
+      ? percentile(
+          [...durationsMs].sort((a, b) => a - b),
+          STUCK_PERCENTILE,
+        )
+      : undefined;
+  const make = (stuckAfterMs: number, source: StuckRule['source']): StuckRule => ({
+    stuckAfterMs,
+    slowAfterMs: stuckAfterMs / 2,
+    source,
+    samples,
+    ...(typicalMs !== undefined && { typicalMs }),
+  });
+  if (configuredMs !== undefined && configuredMs > 0) return make(configuredMs, 'profile');
+  if (samples < STUCK_MIN_SAMPLES || typicalMs === undefined) return make(STUCK_FALLBACK_MS, 'fallback');
+  const derived = typicalMs * STUCK_FACTOR;
+  return derived >= STUCK_FLOOR_MS ? make(derived, 'derived') : make(STUCK_FLOOR_MS, 'floor');
+}
+
+function timeOf(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/** How long a ready item took, from creation to its last update (analyses: completion). */
+export function finishedDurationMs<T extends StuckTable>(table: T, entity: EntityOf[T]): number | undefined {
+  if (statusOf(table, entity) !== 'ready' || table === 'assets') return undefined;
+  const fields = entity as { updated_at?: string; completed_at?: string };
+  const end = timeOf(table === 'analyze' ? fields.completed_at : fields.updated_at);
+  const start = timeOf(createdAtOf(table, entity));
+  if (end === undefined || start === undefined || end < start) return undefined;
+  return end - start;
+}
+
+export type StuckLevel = 'slow' | 'stuck';
+
+export interface StuckFlag {
+  level: StuckLevel;
+  /** since created_at */
+  ageMs: number;
+}
+
+/** The flag of one item at `now` (server clock), undefined when it is finished or on time. */
+export function stuckFlag<T extends StuckTable>(
+  table: T,
+  entity: EntityOf[T],
+  rule: StuckRule,
+  now: number,
+): StuckFlag | undefined {
+  if (isTerminal(statusOf(table, entity))) return undefined;
+  const created = timeOf(createdAtOf(table, entity));
+  if (created === undefined) return undefined;
+  const ageMs = now - created;
+  if (ageMs >= rule.stuckAfterMs) return { level: 'stuck', ageMs };
+  if (ageMs >= rule.slowAfterMs) return { level: 'slow', ageMs };
+  return undefined;
+}
+
+/** "45s", "40m", "2h", "3d": an age that fits a narrow column. */
+export function shortAge(ms: number): string {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h`;
+  return `${Math.floor(hours / 24)}d`;
+}
+
+/** A symbol and a word (never colour alone): "⚠ stuck 2h", "◔ slow 40m". */
+export function formatStuckFlag(flag: StuckFlag): string {
+  return flag.level === 'stuck' ? `⚠ stuck ${shortAge(flag.ageMs)}` : `◔ slow ${shortAge(flag.ageMs)}`;
+}
+
+/** How the rule came about, for the overview and the detail pane. */
+export function describeRule(rule: StuckRule): string {
+  const after = shortAge(rule.stuckAfterMs);
+  switch (rule.source) {
+    case 'profile':
+      return `${after} (stuck_after)`;
+    case 'derived':
+      return `${after} (${STUCK_FACTOR}× p95 ${shortAge(rule.typicalMs ?? 0)} of ${rule.samples} done)`;
+    case 'floor':
+      return `${after} (floor; p95 ${shortAge(rule.typicalMs ?? 0)} of ${rule.samples} done)`;
+    default:
+      return `${after} (default; ${rule.samples} done loaded)`;
+  }
+}
+
+// ---- selectors -------------------------------------------------------------------
+
+type EntityMap = Readonly<Record<string, unknown>>;
+
+function durationsOf(table: StuckTable, entities: EntityMap): number[] {
+  const durations: number[] = [];
+  for (const entity of Object.values(entities)) {
+    const duration = finishedDurationMs(table, entity as EntityOf[typeof table]);
+    if (duration !== undefined) durations.push(duration);
+  }
+  return durations;
+}
+
+function perTable<V>(make: (table: StuckTable) => V): Record<StuckTable, V> {
+  return Object.fromEntries(STUCK_TABLES.map((table) => [table, make(table)])) as Record<StuckTable, V>;
+}
+
+const durationMemos = perTable((table) => memoLast((entities: EntityMap) => durationsOf(table, entities)));
+const ruleMemos = perTable(() => memoLast(deriveStuckRule));
+
+/** The threshold of a table (stable reference while its finished items and the setting are unchanged). */
+export function selectStuckRule(state: AppState, table: StuckTable): StuckRule {
+  const durations = durationMemos[table](state.entities[table]);
+  return ruleMemos[table](durations, state.monitor.stuckAfterMs);
+}
+
+/** created_at (ms) of the oldest running item of a table, undefined when nothing runs. */
+function oldestRunning(table: StuckTable, entities: EntityMap): number | undefined {
+  let oldest: number | undefined;
+  for (const entity of Object.values(entities)) {
+    const item = entity as EntityOf[typeof table];
+    if (isTerminal(statusOf(table, item))) continue;
+    const created = timeOf(createdAtOf(table, item));
+    if (created !== undefined && (oldest === undefined || created < oldest)) oldest = created;
+  }
+  return oldest;
+}
+
+const oldestMemos = perTable((table) => memoLast((entities: EntityMap) => oldestRunning(table, entities)));
+
+/** Whether any loaded item of the table is slow or stuck at `now` (cheap after the first call). */
+export function selectHasFlagged(state: AppState, table: ResourceTableId, now: number): boolean {
+  if (!isStuckTable(table)) return false;
+  const oldest = oldestMemos[table](state.entities[table]);
+  return oldest !== undefined && now - oldest >= selectStuckRule(state, table).slowAfterMs;
+}
+
+export interface StuckCounts {
+  stuck: number;
+  slow: number;
+}
+
+export type StuckSummary = Readonly<Record<StuckTable, StuckCounts>>;
+
+function countFlags(table: StuckTable, entities: EntityMap, rule: StuckRule, minute: number): StuckCounts {
+  const counts = { stuck: 0, slow: 0 };
+  const now = minute * 60_000;
+  for (const entity of Object.values(entities)) {
+    const flag = stuckFlag(table, entity as EntityOf[typeof table], rule, now);
+    if (flag) counts[flag.level] += 1;
+  }
+  return counts;
+}
+
+const countMemos = perTable(() => memoLast(countFlags));
+const summaryMemo = memoLast(
+  (...counts: StuckCounts[]): StuckSummary =>
+    Object.fromEntries(STUCK_TABLES.map((table, i) => [table, counts[i]!])) as Record<
+      StuckTable,
+      StuckCounts
+    >,
+);
+
+/** Slow and stuck counts per table at `now`, recomputed at most once a minute of `now`. */
+export function selectStuckSummary(state: AppState, now: number): StuckSummary {
+  const minute = Math.floor(now / 60_000);
+  const counts = STUCK_TABLES.map((table) =>
+    countMemos[table](table, state.entities[table], selectStuckRule(state, table), minute),
+  );
+  return summaryMemo(...counts);
+}
+
+// ---- the setting --------------------------------------------------------------------
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+export const MIN_STUCK_AFTER_MS = 10_000;
+export const MAX_STUCK_AFTER_MS = 30 * 86_400_000;
+
+/** "30m", "2h", "90s", "1d" -> ms; throws an Error with one line on anything else. */
+export function parseStuckAfter(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([smhd])$/.exec(text.trim().toLowerCase());
+  const ms = match ? Number(match[1]) * DURATION_UNITS[match[2]!]! : Number.NaN;
+  if (!(ms >= MIN_STUCK_AFTER_MS && ms <= MAX_STUCK_AFTER_MS)) {
+    throw new Error(`expected a duration from 10s to 30d like 30m, 2h or 1d, got "${text}"`);
+  }
+  return ms;
+}

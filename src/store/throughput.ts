@@ -1,0 +1,200 @@
+/**
+ * Throughput over the last hour:
+ * - work finished per minute, per family, from the finish times of the loaded items
+ *   (updated_at of a ready/failed item, completed_at of an analysis), on the server's clock;
+ * - upload speed (all local uploads together), sampled from the upload engine's snapshots into a
+ *   bounded ring buffer in the store: at most one sample per SAMPLE_MS, and only when the
+ *   (rounded) value changed, so an idle dashboard writes nothing.
+ */
+import { isTerminal } from '../api/types.js';
+import { TERMINAL_PHASES } from '../upload/types.js';
+import { memoLast } from './memo.js';
+import type { AppState, AppStore, Clock, ThroughputSample, UploadRow } from './types.js';
+
+export const WINDOW_MS = 3_600_000;
+export const BUCKET_MS = 60_000;
+export const BUCKETS = WINDOW_MS / BUCKET_MS;
+/** upload speed is recorded at most this often */
+export const SAMPLE_MS = 5_000;
+export const MAX_SAMPLES = WINDOW_MS / SAMPLE_MS;
+/** upload speeds are kept in steps of this many bytes per second (64 KiB/s) */
+const SPEED_STEP = 64 * 1024;
+
+export const THROUGHPUT_FAMILIES = ['indexing', 'embeddings', 'analyses'] as const;
+export type ThroughputFamily = (typeof THROUGHPUT_FAMILIES)[number];
+
+export interface FinishedSeries {
+  /** items finished per minute, oldest first (BUCKETS values; the last is the current minute) */
+  perMinute: Readonly<Record<ThroughputFamily, readonly number[]>>;
+  total: readonly number[];
+  /** items finished in the last hour, i.e. per hour */
+  counts: Readonly<Record<ThroughputFamily, number>>;
+  totalCount: number;
+}
+
+function finishedAt(item: {
+  status: string;
+  updated_at?: string;
+  completed_at?: string;
+}): number | undefined {
+  if (!isTerminal(item.status)) return undefined;
+  const text = item.completed_at ?? item.updated_at;
+  const at = text ? Date.parse(text) : Number.NaN;
+  return Number.isFinite(at) ? at : undefined;
+}
+
+type Finishing = { status: string; updated_at?: string; completed_at?: string };
+type Maps = Readonly<Record<string, Finishing>>;
+
+function computeFinished(
+  tasks: Readonly<Record<string, Finishing & { video_id?: string }>>,
+  indexedAssets: Maps,
+  embedV1: Maps,
+  embedV2: Maps,
+  analyze: Maps,
+  minute: number,
+): FinishedSeries {
+  const end = (minute + 1) * BUCKET_MS;
+  const start = end - WINDOW_MS;
+  const series = (): number[] => new Array<number>(BUCKETS).fill(0);
+  const perMinute: Record<ThroughputFamily, number[]> = {
+    indexing: series(),
+    embeddings: series(),
+    analyses: series(),
+  };
+  const add = (family: ThroughputFamily, item: Finishing): void => {
+    const at = finishedAt(item);
+    if (at === undefined || at < start || at >= end) return;
+    perMinute[family][Math.floor((at - start) / BUCKET_MS)]! += 1;
+  };
+  // an indexed asset and the task that mirrors it (its video_id) are one piece of work
+  const mirrored = new Set<string>();
+  for (const task of Object.values(tasks)) {
+    if (task.video_id) mirrored.add(task.video_id);
+    add('indexing', task);
+  }
+  for (const [id, item] of Object.entries(indexedAssets)) if (!mirrored.has(id)) add('indexing', item);
+  for (const item of Object.values(embedV1)) add('embeddings', item);
+  for (const item of Object.values(embedV2)) add('embeddings', item);
+  for (const item of Object.values(analyze)) add('analyses', item);
+  const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+  const total = series().map((_, i) => THROUGHPUT_FAMILIES.reduce((acc, f) => acc + perMinute[f][i]!, 0));
+  return {
+    perMinute,
+    total,
+    counts: {
+      indexing: sum(perMinute.indexing),
+      embeddings: sum(perMinute.embeddings),
+      analyses: sum(perMinute.analyses),
+    },
+    totalCount: sum(total),
+  };
+}
+
+const finishedMemo = memoLast(computeFinished);
+
+/** Work finished per minute over the hour before `now` (server clock); recomputed once a minute or on new data. */
+export function selectFinishedSeries(state: AppState, now: number): FinishedSeries {
+  const { tasks, indexedAssets, embedV1, embedV2, analyze } = state.entities;
+  return finishedMemo(tasks, indexedAssets, embedV1, embedV2, analyze, Math.floor(now / BUCKET_MS));
+}
+
+// ---- upload speed ---------------------------------------------------------------
+
+/** Bytes per second of every running local upload together, in SPEED_STEP steps. */
+export function totalUploadSpeed(uploads: Readonly<Record<string, UploadRow>>): number {
+  let total = 0;
+  for (const row of Object.values(uploads)) {
+    const local = row.local;
+    if (local && !TERMINAL_PHASES.has(local.phase) && local.phase !== 'paused') total += local.speed;
+  }
+  return Math.round(total / SPEED_STEP) * SPEED_STEP;
+}
+
+/** The samples with one more, keeping the last hour and at most MAX_SAMPLES. */
+export function appendSample(
+  samples: readonly ThroughputSample[],
+  sample: ThroughputSample,
+): readonly ThroughputSample[] {
+  const kept = samples.filter((old) => old.at > sample.at - WINDOW_MS);
+  kept.push(sample);
+  return kept.length > MAX_SAMPLES ? kept.slice(kept.length - MAX_SAMPLES) : kept;
+}
+
+export interface UploadSeries {
+  /** average bytes per second in each minute, oldest first */
+  perMinute: readonly number[];
+  current: number;
+  peak: number;
+}
+
+/**
+ * Samples hold a value until the next one (they are written only on change), so each minute's
+ * value is the time-weighted average of that step function; before the first sample it is 0.
+ */
+function computeUploadSeries(
+  samples: readonly ThroughputSample[],
+  minute: number,
+  now: number,
+): UploadSeries {
+  const end = (minute + 1) * BUCKET_MS;
+  const start = end - WINDOW_MS;
+  const perMinute = new Array<number>(BUCKETS).fill(0);
+  samples.forEach((sample, i) => {
+    const from = Math.max(start, sample.at);
+    const to = Math.min(now, end, samples[i + 1]?.at ?? now);
+    for (let t = from; t < to; ) {
+      const bucket = Math.floor((t - start) / BUCKET_MS);
+      const bucketEnd = start + (bucket + 1) * BUCKET_MS;
+      const until = Math.min(to, bucketEnd);
+      perMinute[bucket]! += (sample.uploadBytesPerSecond * (until - t)) / BUCKET_MS;
+      t = until;
+    }
+  });
+  const current = samples.at(-1)?.uploadBytesPerSecond ?? 0;
+  const peak = samples.reduce((max, sample) => Math.max(max, sample.uploadBytesPerSecond), 0);
+  return { perMinute, current, peak };
+}
+
+const uploadMemo = memoLast((samples: readonly ThroughputSample[], minute: number) =>
+  computeUploadSeries(samples, minute, (minute + 1) * BUCKET_MS),
+);
+
+/** Upload speed per minute over the hour before `now` (this machine's clock). */
+export function selectUploadSeries(state: AppState, now: number): UploadSeries {
+  const series = uploadMemo(state.monitor.uploadSamples, Math.floor(now / BUCKET_MS));
+  return series;
+}
+
+/**
+ * Records the upload speed into `monitor.uploadSamples` as the upload engine's snapshots
+ * arrive: at most one sample per SAMPLE_MS (a later change is written when that time is up),
+ * nothing while the value stays the same. Returns the function that stops it.
+ */
+export function startThroughputRecorder(store: AppStore, clock: Clock): () => void {
+  let timer: unknown;
+  const record = (): void => {
+    timer = undefined;
+    const state = store.getState();
+    const value = totalUploadSpeed(state.entities.uploads);
+    const samples = state.monitor.uploadSamples;
+    const last = samples.at(-1);
+    if (last ? last.uploadBytesPerSecond === value : value === 0) return;
+    const now = clock.now();
+    const wait = last ? last.at + SAMPLE_MS - now : 0;
+    if (wait > 0) {
+      timer = clock.setTimeout(record, wait);
+      return;
+    }
+    const next = appendSample(samples, { at: now, uploadBytesPerSecond: value });
+    store.setState((current) => ({ monitor: { ...current.monitor, uploadSamples: next } }));
+  };
+  const unsubscribe = store.subscribe((state, previous) => {
+    if (state.entities.uploads !== previous.entities.uploads && timer === undefined) record();
+  });
+  return () => {
+    unsubscribe();
+    if (timer !== undefined) clock.clearTimeout(timer);
+    timer = undefined;
+  };
+}
