@@ -9,11 +9,11 @@ export const FAILURE_GROUP_COLUMNS: readonly Column<FailureGroup>[] = [
   {
     key: 'family',
     title: 'Family',
-    width: 16,
+    width: 17,
     text: (group) => `✗ ${TABLE_LABELS[group.family]}`,
     tone: () => 'failed',
   },
-  { key: 'code', title: 'Code', width: 30, text: (group) => sanitize(group.code) },
+  { key: 'code', title: 'Code', width: 34, text: (group) => sanitize(group.code) },
   { key: 'count', title: 'Count', width: 6, align: 'right', text: (group) => formatCount(group.count) },
   {
     key: 'updated_at',
