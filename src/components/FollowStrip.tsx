@@ -13,6 +13,7 @@ import type { AppState } from '../store/types.js';
 import { useAppState } from './context.js';
 import { LinkLine } from './details/LinksBlock.js';
 import { cell, shortId } from './format.js';
+import { statusLook } from './status.js';
 import { useTheme } from './theme.js';
 
 /** At most this many chain items are listed; the title counts the rest. */
@@ -77,7 +78,12 @@ export const FollowStrip = memo(function FollowStrip({ width, height }: FollowSt
   const links = useAppState((state) => selectLinks(state, state.lineage.follow?.ref ?? null));
   const active = useAppState(selectActiveCount);
   if (!follow || !followed || height <= 0) return null;
-  const chain = [followed, ...links];
+  // links still running first: they are what the strip is for when not all fit
+  const running = (item: LinkItem) => {
+    const tone = statusLook(item.missing ? 'unknown' : item.status).tone;
+    return tone === 'running' || tone === 'waiting';
+  };
+  const chain = [followed, ...links.filter(running), ...links.filter((item) => !running(item))];
   const shown = chain.slice(0, Math.max(0, height - 1));
   const hidden = chain.length - shown.length;
   const state = follow.done

@@ -158,6 +158,19 @@ describe('lineage links', { timeout: 90_000 }, () => {
     await d.waitFor((f) => selectedLink(f).includes(short(chain.analyzeId)), 'L selects the analysis');
   });
 
+  it('looks links up once per open detail, not on every poll, and again on R', async () => {
+    const { d, chain } = await startWithChain();
+    await openUploadDetail(d, chain);
+    const lookedUpAt = () => d.store.getState().lineage.groups[chain.assetId]?.resolvedAt;
+    const first = lookedUpAt();
+    expect(first).toBeDefined();
+    // ten detail intervals (50 ms in the harness) later, still the same lookup
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(lookedUpAt()).toBe(first);
+    await d.press('R');
+    await d.waitFor(() => (lookedUpAt() ?? 0) > (first ?? 0), 'a new lookup after R');
+  });
+
   it('goes several hops and back along the history, and says so when there is none', async () => {
     const { d, chain } = await startWithChain();
     await openUploadDetail(d, chain);
@@ -265,10 +278,12 @@ describe('follow mode', { timeout: 90_000 }, () => {
     const title = lines.findIndex((line) => line.startsWith('Following asset'));
     expect(lines.slice(title + 1, title + 5).map((line) => line.match(/^ {2}(\w+)/)?.[1])).toEqual([
       'Asset',
-      'Upload',
       'Indexed',
       'Indexing',
+      'Embed',
     ]);
+    // the finished upload is among the two not shown: links still running come first
+    expect(frame).not.toMatch(/^ {2}Upload /m);
     expect(lines.some((line) => line.startsWith('Assets'))).toBe(true);
   });
 });

@@ -73,7 +73,8 @@ export const LinksBlock = memo(function LinksBlock({ detail, width, height }: Li
   const body = height - 1;
   const top = Math.max(0, Math.min(selected - Math.floor(body / 2), links.length - body));
   const visible = links.slice(top, top + body);
-  const hint = links.length > 0 ? ' · l/L select · Enter open · b back · f follow' : ' · none found';
+  const hint =
+    links.length > 0 ? ' · l/L select · Enter open · b back · f follow' : lookup ? '' : ' · none found';
   const more = links.length > body ? ` · ${selected + 1}/${links.length}` : '';
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">

@@ -1,7 +1,6 @@
 /** Walking lineage links from the detail pane, its history, follow mode and `:open ID`. */
 import { isApiError } from '../../api/errors.js';
 import type { StoreContext } from '../context.js';
-import { shortId } from '../events.js';
 import {
   FAMILY_LABEL,
   findLoaded,
@@ -28,7 +27,7 @@ const MAX_HISTORY = 50;
 const ID = /^[0-9a-f]{24}$/i;
 
 function describe(ref: DetailRef): string {
-  return `${FAMILY_LABEL[ref.table].toLowerCase()} ${shortId(ref.id)}`;
+  return `${FAMILY_LABEL[ref.table].toLowerCase()} ${ref.id.slice(-8)}`;
 }
 
 export function lineageActions(context: StoreContext): LineageActions {

@@ -337,7 +337,7 @@ export class LineagePoller {
     if (rootOf(state, ref) === undefined) return;
     const chain = chainRefs(state, ref);
     if (!chain.every((item) => isItemTerminal(state, item))) return;
-    const text = `follow: ${FAMILY_LABEL[ref.table].toLowerCase()} ${shortId(ref.id)} and its ${chain.length - 1} link(s) are done`;
+    const text = `follow: ${FAMILY_LABEL[ref.table].toLowerCase()} ${ref.id.slice(-8)} and its ${chain.length - 1} link(s) are done`;
     this.context.store.setState((current) => ({
       lineage: { ...current.lineage, follow: { ...follow, done: true } },
       ui: { ...current.ui, status: this.context.message(text) },
