@@ -13,6 +13,7 @@ import type { AppState } from '../store/types.js';
 import { useAppState } from './context.js';
 import { LinkLine } from './details/LinksBlock.js';
 import { cell, shortId } from './format.js';
+import { sanitize } from './sanitize.js';
 import { statusLook } from './status.js';
 import { useTheme } from './theme.js';
 
@@ -77,6 +78,10 @@ export const FollowStrip = memo(function FollowStrip({ width, height }: FollowSt
   const followed = useAppState(selectFollowedItem);
   const links = useAppState((state) => selectLinks(state, state.lineage.follow?.ref ?? null));
   const active = useAppState(selectActiveCount);
+  const problem = useAppState((state) => {
+    const error = state.lineage.error;
+    return error && follow && error.key === refKey(follow.ref) ? error.message : '';
+  });
   if (!follow || !followed || height <= 0) return null;
   // links still running first: they are what the strip is for when not all fit
   const running = (item: LinkItem) => {
@@ -89,7 +94,8 @@ export const FollowStrip = memo(function FollowStrip({ width, height }: FollowSt
   const state = follow.done
     ? '✓ done (every item is terminal; polling stopped)'
     : `● updating · ${active} still running`;
-  const title = `Following ${followed.family.toLowerCase()} ${shortId(follow.ref.id)} · ${chain.length} item${chain.length === 1 ? '' : 's'}${hidden > 0 ? ` (+${hidden} not shown)` : ''} · ${state} · f stops`;
+  const trouble = problem ? ` · ✗ ${sanitize(problem)}` : '';
+  const title = `Following ${followed.family.toLowerCase()} ${shortId(follow.ref.id)} · ${chain.length} item${chain.length === 1 ? '' : 's'}${hidden > 0 ? ` (+${hidden} not shown)` : ''} · ${state}${trouble} · f stops`;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={follow.done ? theme.ok : theme.accent} wrap="truncate">

@@ -158,6 +158,25 @@ export function rootOf(state: AppState, ref: DetailRef): string | null | undefin
   return found;
 }
 
+/** Why an item has no links, when the API cannot tell its asset; undefined when it may have some. */
+export function noLinksReason(state: AppState, ref: DetailRef): string | undefined {
+  if (rootOf(state, ref) !== null) return undefined;
+  switch (ref.table) {
+    case 'uploads':
+      return 'the server does not say which asset a session it lists made';
+    case 'embedV1':
+      return 'v1 embedding tasks take a file or a URL, never an asset';
+    case 'embedV2':
+      return 'the API does not return its asset, and no one asset has its file name';
+    case 'tasks':
+      return 'indexed from a file or URL (POST /tasks), not from an asset';
+    case 'analyze':
+      return 'its source is a URL or a file, not an asset';
+    default:
+      return undefined;
+  }
+}
+
 export interface LinkItem {
   ref: DetailRef;
   family: string;

@@ -212,6 +212,19 @@ describe('lineage links', { timeout: 90_000 }, () => {
     await d.type('open 0123456789abcdef01234567');
     await d.press(KEY.enter);
     await d.waitFor((f) => f.includes('no item has the id 0123456789abcdef01234567'), 'refusal');
+    // an analysis of a URL has no asset: its Links say why
+    const ofUrl = await post(d, '/analyze/tasks', {
+      video: { type: 'url', url: 'https://media.example.com/clip.mp4' },
+      prompt: 'Summarize',
+    });
+    await d.press(KEY.escape, ':');
+    await d.type(`open ${ofUrl.task_id}`);
+    await d.press(KEY.enter);
+    await d.waitFor(
+      (f) =>
+        f.includes(`Analyses › ${ofUrl.task_id}`) && f.includes('Links (0) · its source is a URL or a file'),
+      'no links, and why',
+    );
   });
 });
 

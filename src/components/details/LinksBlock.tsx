@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { type LinkItem, refKey, selectedLinkIndex, selectLinks } from '../../store/lineage.js';
+import { type LinkItem, noLinksReason, refKey, selectedLinkIndex, selectLinks } from '../../store/lineage.js';
 import type { AppState, DetailRef } from '../../store/types.js';
 import { useAppState } from '../context.js';
 import { cell, shortId } from '../format.js';
@@ -48,12 +48,13 @@ export function linksRows(count: number, height: number): number {
   return Math.min(1 + count, most, Math.max(0, height - 2));
 }
 
-function lookupState(state: AppState, ref: DetailRef): string {
+/** "looking up…", the lookup's error, or why the item cannot have links. */
+export function lookupState(state: AppState, ref: DetailRef): string {
   const key = refKey(ref);
   const { loading, error } = state.lineage;
   if (loading === key) return 'looking up…';
   if (error?.key === key) return `✗ ${error.message}`;
-  return '';
+  return noLinksReason(state, ref) ?? '';
 }
 
 export interface LinksBlockProps {

@@ -48,6 +48,25 @@ function versionOf(entity: object): string {
   return `${String(status)}|${String(updated_at)}|${String(completed_at)}`;
 }
 
+/** Lookups remembered (a long session opens many details; the oldest are forgotten). */
+const MAX_ROOTS = 2_000;
+const MAX_GROUPS = 500;
+
+/** The last `max` entries of a map in insertion order. */
+function newest<T>(map: Readonly<Record<string, T>>, max: number): Readonly<Record<string, T>> {
+  const keys = Object.keys(map);
+  return keys.length <= max ? map : Object.fromEntries(keys.slice(-max).map((key) => [key, map[key]!]));
+}
+
+function newestGroups(
+  groups: Readonly<Record<string, LineageGroup>>,
+  max: number,
+): Readonly<Record<string, LineageGroup>> {
+  const entries = Object.entries(groups);
+  if (entries.length <= max) return groups;
+  return Object.fromEntries(entries.sort(([, a], [, b]) => a.resolvedAt - b.resolvedAt).slice(-max));
+}
+
 /** The lineage without items the server no longer has. */
 function withoutMembers(lineage: LineageState, gone: readonly DetailRef[]): LineageState {
   const groups: Record<string, LineageGroup> = {};
@@ -299,6 +318,12 @@ export class LineagePoller {
       }
     }
     this.writeEntities(fetched, gone, false);
+    if (gone.some((item) => sameRef(item, ref))) {
+      this.finishFollow(
+        ref,
+        `follow: ${FAMILY_LABEL[ref.table].toLowerCase()} ${ref.id.slice(-8)} no longer exists`,
+      );
+    }
   }
 
   private async fetchOne(
@@ -336,8 +361,20 @@ export class LineagePoller {
     if (!follow || follow.done || !sameRef(follow.ref, ref)) return;
     if (rootOf(state, ref) === undefined) return;
     const chain = chainRefs(state, ref);
-    if (!chain.every((item) => isItemTerminal(state, item))) return;
-    const text = `follow: ${FAMILY_LABEL[ref.table].toLowerCase()} ${ref.id.slice(-8)} and its ${chain.length - 1} link(s) are done`;
+    // an upload row the server no longer lists (its session ended) has nothing left to wait for
+    const settled = (item: DetailRef) =>
+      isItemTerminal(state, item) || (item.table === 'uploads' && !entityOf(state, item));
+    if (!chain.every(settled)) return;
+    this.finishFollow(
+      ref,
+      `follow: ${FAMILY_LABEL[ref.table].toLowerCase()} ${ref.id.slice(-8)} and its ${chain.length - 1} link(s) are done`,
+    );
+  }
+
+  /** Ends the follow of `ref`: the strip says done and nothing of it is polled any more. */
+  private finishFollow(ref: DetailRef, text: string): void {
+    const follow = this.state.lineage.follow;
+    if (!follow || follow.done || !sameRef(follow.ref, ref)) return;
     this.context.store.setState((current) => ({
       lineage: { ...current.lineage, follow: { ...follow, done: true } },
       ui: { ...current.ui, status: this.context.message(text) },
@@ -348,7 +385,10 @@ export class LineagePoller {
   // ---- writes ----
 
   private writeLineage(patch: Partial<LineageState>): void {
-    this.context.store.setState((current) => ({ lineage: { ...current.lineage, ...patch } }));
+    const bounded = { ...patch };
+    if (patch.rootOf) bounded.rootOf = newest(patch.rootOf, MAX_ROOTS);
+    if (patch.groups) bounded.groups = newestGroups(patch.groups, MAX_GROUPS);
+    this.context.store.setState((current) => ({ lineage: { ...current.lineage, ...bounded } }));
   }
 
   /** Merges fetched items into the entity tables (unchanged ones keep their references). */
