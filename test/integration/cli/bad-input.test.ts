@@ -171,6 +171,12 @@ const BAD_INPUTS: BadInput[] = [
     args: ['--base-url', 'x'],
     says: /not a URL/,
   },
+  {
+    name: 'dashboard with an unknown saved view',
+    command: 'dashboard',
+    args: ['--view', 'nope'],
+    says: /--view: no saved view "nope" \(none saved yet; :save NAME saves one\) for profile "demo"/,
+  },
 ];
 
 function registeredCommands(): Set<string> {
