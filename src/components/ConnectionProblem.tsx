@@ -23,7 +23,7 @@ const TITLES: Record<Problem['kind'], (host: string, key: string) => string> = {
 const FIXES: Record<Problem['kind'], readonly string[]> = {
   auth: [
     '· set TWELVELABS_API_KEY=<key> or pass --api-key <key>',
-    '· or save the key in a profile: tltop config',
+    '· or save the key in a profile (tltop config), or switch here: :profile NAME',
     '· keys expire or get revoked: create a new one in the TwelveLabs dashboard',
   ],
   unreachable: [
