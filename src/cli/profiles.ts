@@ -3,6 +3,7 @@ import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { NOTIFY_MODES, type NotifyMode } from '../store/notify.js';
 import { MAX_STUCK_AFTER_MS, MIN_STUCK_AFTER_MS, parseStuckAfter } from '../store/stuck.js';
 import type { PollIntervals } from '../store/types.js';
 import { MAX_CONCURRENCY } from '../upload/policy.js';
@@ -41,6 +42,8 @@ const profileSchema = z
     default_index: z.string().min(1).optional(),
     concurrency: z.int().min(1).max(MAX_CONCURRENCY).optional(),
     read_only: z.boolean().optional(),
+    /** how watched rows and this dashboard's uploads notify: off, bell, desktop or both */
+    notify: z.enum(NOTIFY_MODES).optional(),
     /** running work is flagged stuck after this long: "30m", "2h", or seconds */
     stuck_after: z
       .union([
@@ -74,6 +77,8 @@ export interface ProfileSettings {
   concurrency?: number;
   /** When true, every API call that changes the account (upload, index, delete) is refused. */
   readOnly: boolean;
+  /** the dashboard's notifications at start (`:notify` changes them); absent: both */
+  notify?: NotifyMode;
   /** `stuck_after` in ms; absent: the dashboard derives the threshold from the account's finished work */
   stuckAfterMs?: number;
 }
@@ -103,6 +108,7 @@ export function settingsOf(profile: StoredProfile | undefined): ProfileSettings 
     defaultIndex: profile?.default_index,
     concurrency: profile?.concurrency,
     readOnly: profile?.read_only ?? false,
+    notify: profile?.notify,
     stuckAfterMs: stuckAfterMs(profile?.stuck_after),
   };
 }

@@ -44,10 +44,14 @@ export interface TableProps<Row> {
   emptyText?: string;
   /** marked row keys; when given and not empty, a mark column shows `*` on marked rows */
   marks?: Readonly<Record<string, true>>;
+  /** watched row keys; when given and not empty, a column shows `◉` on watched rows */
+  watched?: Readonly<Record<string, true>>;
 }
 
 const POINTER = '› ';
 const NO_POINTER = '  ';
+const WATCH_MARK = '◉ ';
+const NO_WATCH_MARK = '  ';
 const MARK = '* ';
 const NO_MARK = '  ';
 
@@ -84,9 +88,10 @@ interface RowProps<Row> {
   width: number;
   /** undefined: no mark column */
   marked?: boolean;
+  watched?: boolean;
 }
 
-function TableRowImpl<Row>({ row, layout, selected, now, width, marked }: RowProps<Row>) {
+function TableRowImpl<Row>({ row, layout, selected, now, width, marked, watched }: RowProps<Row>) {
   const theme = useTheme();
   if (row === undefined) {
     return (
@@ -100,6 +105,7 @@ function TableRowImpl<Row>({ row, layout, selected, now, width, marked }: RowPro
   const runs: Run[] = [];
   // the pointer shows the selection without colour or inverse video (NO_COLOR, screen readers)
   addRun(runs, selected ? POINTER : NO_POINTER, undefined);
+  if (watched !== undefined) addRun(runs, watched ? WATCH_MARK : NO_WATCH_MARK, undefined);
   if (marked !== undefined) addRun(runs, marked ? MARK : NO_MARK, undefined);
   layout.forEach(({ column, width: cellWidth }, index) => {
     const text =
@@ -150,10 +156,25 @@ const TableRow = memo(TableRowImpl) as typeof TableRowImpl;
  * visible window, then blanks) so the frame never grows past the terminal.
  */
 export function Table<Row>(props: TableProps<Row>) {
-  const { columns, rows, rowKey, first, total, selected, width, height, now, sort, emptyText, marks } = props;
+  const {
+    columns,
+    rows,
+    rowKey,
+    first,
+    total,
+    selected,
+    width,
+    height,
+    now,
+    sort,
+    emptyText,
+    marks,
+    watched,
+  } = props;
   const theme = useTheme();
   const markColumn = marks !== undefined && Object.keys(marks).length > 0;
-  const gutter = POINTER.length + (markColumn ? MARK.length : 0);
+  const watchColumn = watched !== undefined && Object.keys(watched).length > 0;
+  const gutter = POINTER.length + (markColumn ? MARK.length : 0) + (watchColumn ? WATCH_MARK.length : 0);
   const layout = useMemo(() => layoutColumns(columns, width - gutter), [columns, width, gutter]);
   const titles = layout
     .map(({ column, width: cellWidth }) => {
@@ -162,7 +183,7 @@ export function Table<Row>(props: TableProps<Row>) {
       return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
     })
     .join(' ');
-  const header = NO_POINTER + (markColumn ? MARK : '') + titles;
+  const header = NO_POINTER + (markColumn ? MARK : '') + (watchColumn ? NO_WATCH_MARK : '') + titles;
   const body = rows.slice(0, Math.max(0, height));
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (
@@ -184,6 +205,7 @@ export function Table<Row>(props: TableProps<Row>) {
           now={now}
           width={width}
           marked={markColumn && row ? marks[rowKey(row)] === true : markColumn ? false : undefined}
+          watched={watchColumn ? row !== undefined && watched[rowKey(row)] === true : undefined}
         />
       ))}
       {blanks > 0 ? <Box height={blanks} /> : null}

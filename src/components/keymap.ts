@@ -569,6 +569,17 @@ export const KEYMAP: readonly Binding[] = [
     layers: BROWSE,
     run: (a) => a.toggleOverview(),
   }),
+  bind({
+    id: 'row.watch',
+    keys: [input('w')],
+    label: 'w',
+    hint: 'watch',
+    description:
+      'watch / unwatch the selected row (◉): bell or desktop notification when it finishes or fails',
+    layers: BROWSE,
+    views: ['uploads', 'assets', 'indexing', 'embeddings', 'analyses'],
+    run: (a) => a.toggleWatchSelected(),
+  }),
   // everywhere
   bind({
     id: 'app.view',

@@ -8,8 +8,8 @@ import { type BaseActions, triageActions } from './triage/wire.js';
 import { createContext, type StoreContext } from './context.js';
 import { copySelectedCurl } from './curl.js';
 import { initialState } from './initial-state.js';
-import { watchActions } from './watch.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
+import { watchActions } from './watch.js';
 
 const contexts = new WeakMap<AppStore, StoreContext>();
 

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
+import { NOTIFY_MODES, type NotifyMode } from '../../store/notify.js';
 import { MAX_CONCURRENCY } from '../../upload/policy.js';
 import {
   type Connection,
@@ -12,7 +13,7 @@ import {
   resolveConnection,
 } from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
-import { parseIntegerInRange } from '../parse.js';
+import { parseChoice, parseIntegerInRange } from '../parse.js';
 import {
   type ConfigFile,
   configPath,
@@ -37,6 +38,7 @@ interface SetProfileFlags {
   concurrency?: number;
   poll?: Partial<Record<PollKey, number>>;
   readOnly?: boolean;
+  notify?: NotifyMode;
   use?: boolean;
 }
 
@@ -124,6 +126,7 @@ async function setProfile(name: string, flags: SetProfileFlags, io: CommandIo) {
       if (flags.concurrency !== undefined) next.concurrency = flags.concurrency;
       if (flags.poll) next.poll_intervals = { ...next.poll_intervals, ...flags.poll };
       if (flags.readOnly !== undefined) next.read_only = flags.readOnly;
+      if (flags.notify !== undefined) next.notify = flags.notify;
       return next;
     },
     flags.use === true ? true : 'if-none',
@@ -145,6 +148,7 @@ function describeOptions(profile: StoredProfile): string {
     parts.push(`poll.${target}=${seconds}s`);
   }
   if (profile.read_only) parts.push('read-only');
+  if (profile.notify) parts.push(`notify=${profile.notify}`);
   return parts.join(' ') || '-';
 }
 
@@ -168,6 +172,7 @@ async function listProfiles(json: boolean, io: CommandIo) {
         concurrency: profile.concurrency ?? null,
         poll_intervals: profile.poll_intervals ?? {},
         read_only: profile.read_only ?? false,
+        notify: profile.notify ?? null,
       };
     });
     const document = {
@@ -390,6 +395,12 @@ Examples:
     )
     .option('--read-only', 'refuse every API call that changes the account (upload, index, delete)')
     .option('--no-read-only', 'allow actions that change the account')
+    .addOption(
+      new Option(
+        '--notify <mode>',
+        'dashboard notifications: off, bell, desktop or both (default both)',
+      ).argParser(parseChoice(NOTIFY_MODES)),
+    )
     .option('--use', 'also make it the current profile')
     .action((name: string, flags: SetProfileFlags) => setProfile(name, flags, io));
 

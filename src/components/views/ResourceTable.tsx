@@ -33,6 +33,8 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   const selected = useAppState((state) => state.ui.selection[table]);
   const marks = useAppState((state) => state.ui.marks[table]);
   const markCount = Object.keys(marks).length;
+  const watched = useAppState((state) => state.ui.watched[table]);
+  const watchCount = Object.keys(watched).length;
   const source = useAppState(spec.source);
   const columns = useAppState((state) => selectColumns(state, table, now));
   const indexes = useAppState((state) => state.entities.indexes);
@@ -53,6 +55,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   ].filter(Boolean);
   // the marks come right after the position: d and r act on them
   if (markCount > 0) extras.splice(1, 0, `${markCount} marked`);
+  if (watchCount > 0) extras.push(`◉ ${watchCount} watched`);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text wrap="truncate">
@@ -73,6 +76,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
         now={now}
         sort={view.sort}
         marks={marks}
+        watched={watched}
         emptyText={
           view.loading ? 'loading…' : filter ? `nothing matches “${filter}”` : spec.empty
         }

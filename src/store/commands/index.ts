@@ -13,6 +13,7 @@ import { QUERY_COMMANDS } from './query.js';
 import { SAVED_VIEW_COMMANDS } from './saved-views.js';
 import type { CommandSpec } from './types.js';
 import { VIEW_COMMANDS } from './views.js';
+import { WATCH_COMMANDS } from './watch.js';
 
 export type { CommandSpec } from './types.js';
 
@@ -25,6 +26,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...LINEAGE_COMMANDS,
   ...MARK_COMMANDS,
   ...OVERVIEW_COMMANDS,
+  ...WATCH_COMMANDS,
   ...APP_COMMANDS,
 ];
 

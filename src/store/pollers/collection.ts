@@ -15,6 +15,7 @@ import { mergeEntities, removeEntities, sameIds } from '../merge.js';
 import { selectActiveTable } from '../selectors.js';
 import { ENTITY_NOUN, emptyCollection, idOf, localFilterOf, sortSpec, statusOf } from '../tables.js';
 import type { AppState, Collection, EntityOf } from '../types.js';
+import { watchedIds } from '../watch.js';
 import {
   firstPages,
   idsOnPages,
@@ -44,6 +45,7 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
   private activeDueAt = 0;
   private windowDueAt = 0;
   private detailDueAt = 0;
+  private watchDueAt = 0;
   private activeInterval: number | undefined;
   private wasVisible = false;
   /** ids seen non-terminal at the last active poll */
@@ -65,6 +67,7 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     if (this.missingPages(state, state.collections[this.table], this.isVisible(state)).length > 0) return 0;
     let due = Math.min(this.activeDueAt, this.windowDueAt);
     if (this.detailWanted(state)) due = Math.min(due, this.detailDueAt);
+    if (this.watchedRunning(state).length > 0) due = Math.min(due, this.watchDueAt);
     if (this.isVisible(state) && !this.wasVisible) due = 0;
     return due;
   }
@@ -116,6 +119,13 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
       this.detailDueAt = now + intervals.detail;
       await this.fetchOne(state, id, context.signal, out);
     }
+
+    // watched items, like the open detail, until they are terminal
+    const watched = this.watchedRunning(state);
+    if (watched.length > 0 && (force || now >= this.watchDueAt)) {
+      this.watchDueAt = now + intervals.detail;
+      for (const id of watched.slice(0, MAX_SINGLE_GETS)) await this.fetchOne(state, id, context.signal, out);
+    }
     out.push(
       this.prune(
         context.maxEntities,
@@ -133,6 +143,15 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
     if (detail?.table !== this.table) return false;
     const entity = (state.entities[this.table] as Record<string, Entity<T>>)[detail.id];
     return !entity || !isTerminal(statusOf(this.table, entity)) || !this.detailed.has(detail.id);
+  }
+
+  /** Watched ids still running (the open detail is polled on its own). */
+  private watchedRunning(state: AppState): string[] {
+    const map = state.entities[this.table] as Record<string, Entity<T>>;
+    return watchedIds(state.ui, this.table).filter((id) => {
+      const entity = map[id];
+      return entity !== undefined && state.ui.detail?.id !== id && !isTerminal(statusOf(this.table, entity));
+    });
   }
 
   /** Server pages the table needs now: around the selection when visible, else what tells the total. */
@@ -324,6 +343,7 @@ export class CollectionPoller<T extends CollectionTable> implements PollStep {
       for (const id of this.knownActive) kept.add(id);
       const open = draft.state.ui.detail;
       if (open?.table === this.table) kept.add(open.id);
+      for (const id of watchedIds(draft.state.ui, this.table)) kept.add(id);
       const dropped = ids.filter((id) => !kept.has(id));
       if (dropped.length === 0) return;
       for (const id of dropped) this.detailed.delete(id);

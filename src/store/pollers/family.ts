@@ -7,6 +7,7 @@ import { isApiError } from '../../api/errors.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText } from '../events.js';
 import type { AppState, FamilyHealth, PollFamily, PollIntervals } from '../types.js';
+import { watchNotices } from '../watch.js';
 import type { ConnectionTracker, PollOutcome } from './connection.js';
 import { PollLoop } from './loop.js';
 import type { RateGovernor } from './rate-governor.js';
@@ -108,6 +109,7 @@ export class FamilyPoller {
       ...(isApiError(failure) && { failure: { kind: failure.kind, status: failure.status } }),
       nextTryAt,
     });
+    const notifyWatchers = watchNotices(this.context, before, draft.state, draft.events);
     if (draft.state === before && draft.events.length === 0) return;
     const { entities, collections, connection, ui, failures } = draft.state;
     store.setState({
@@ -118,6 +120,7 @@ export class FamilyPoller {
       failures,
       events: withEvents(before.events, draft.events),
     });
+    notifyWatchers();
   }
 
   private updateHealth(draft: Draft, failure: unknown, now: number): void {

@@ -55,6 +55,7 @@ const WATCHED: readonly (keyof UiState)[] = [
   'indexId',
   'detail',
   'pageRows',
+  'watched',
 ];
 
 export interface StartPollersOptions extends PollerOptions {

@@ -4,6 +4,7 @@ import type { StoreContext } from '../context.js';
 import type { NewEvent } from '../events.js';
 import { shortId } from '../events.js';
 import type { UploadRow } from '../types.js';
+import { notifyUploadEvent } from '../watch.js';
 
 function rowIdOf(snapshot: UploadSnapshot): string {
   return snapshot.uploadId ?? snapshot.id;
@@ -83,7 +84,10 @@ export function connectUploads(context: StoreContext, uploads: UploadManager): (
 
   applySnapshots(uploads.list());
   const unsubscribe = uploads.subscribe(applySnapshots);
-  const unlisten = uploads.onEvent((event) => context.log([describeEvent(event, uploads)]));
+  const unlisten = uploads.onEvent((event) => {
+    context.log([describeEvent(event, uploads)]);
+    notifyUploadEvent(context, event);
+  });
   return () => {
     unsubscribe();
     unlisten();

@@ -1,0 +1,201 @@
+/**
+ * Watching: `w` marks a row; when a watched item reaches a terminal state (ready, failed,
+ * completed, expired) the dashboard rings the bell and/or posts a desktop notification,
+ * and logs it. Unwatched items never notify; uploads this dashboard runs always do.
+ * Detection happens where entity updates land: a family poll (see pollers/family.ts) and
+ * the upload bridge's engine events.
+ */
+import { isTerminal } from '../api/types.js';
+import type { UploadEvent, UploadSnapshot } from '../upload/types.js';
+import type { StoreContext } from './context.js';
+import type { NewEvent } from './events.js';
+import { shortId } from './events.js';
+import { NOTIFY_MODES, type Notice, type NotifyMode } from './notify.js';
+import { selectActiveTable, selectSelectedId } from './selectors.js';
+import { ENTITY_NOUN, nameOf, statusOf } from './tables.js';
+import type { AppState, EntityOf, ResourceTableId, TableId, UiState } from './types.js';
+import { isResourceTable } from './types.js';
+
+/** At most this many rows watched at once: each is polled like the open detail. */
+export const MAX_WATCHED = 50;
+
+const TITLE = 'tltop';
+
+type Watched = UiState['watched'];
+
+/** Ids watched in a table. */
+export function watchedIds(ui: UiState, table: TableId): string[] {
+  return Object.keys(ui.watched[table] ?? {});
+}
+
+function watchCount(watched: Watched): number {
+  return Object.values(watched).reduce((sum, ids) => sum + Object.keys(ids).length, 0);
+}
+
+function withWatch(watched: Watched, table: TableId, id: string, on: boolean): Watched {
+  const current = watched[table] ?? {};
+  if (on === (current[id] === true)) return watched;
+  const { [id]: _dropped, ...rest } = current;
+  return { ...watched, [table]: on ? { ...current, [id]: true } : rest };
+}
+
+function entityOf(
+  state: AppState,
+  table: ResourceTableId,
+  id: string,
+): EntityOf[ResourceTableId] | undefined {
+  return (state.entities[table] as Readonly<Record<string, EntityOf[ResourceTableId]>>)[id];
+}
+
+/** "analysis 64f8… ready (clip.mp4)": the status before the name, which may be long. */
+function describeFinish(
+  table: ResourceTableId,
+  id: string,
+  entity: EntityOf[ResourceTableId],
+  status: string,
+): string {
+  const name = nameOf(table, entity);
+  return `${ENTITY_NOUN[table]} ${shortId(id)} ${status}${name ? ` (${name})` : ''}`;
+}
+
+/** The selected row of the active table (the open detail's row in the detail layer). */
+function selectedRow(state: AppState): { table: ResourceTableId; id: string } | undefined {
+  const table = selectActiveTable(state);
+  if (!isResourceTable(table)) return undefined;
+  const detail = state.ui.detail;
+  if (detail && detail.table === table) return detail;
+  const id = selectSelectedId(state, table);
+  return id === undefined ? undefined : { table, id };
+}
+
+function eventFor(notice: Notice, level: NewEvent['level'], how: string): NewEvent {
+  return { source: 'notify', message: `${notice.body} (${how})`, level };
+}
+
+export interface WatchActions {
+  toggleWatchSelected(): void;
+}
+
+/** Watches (on) or unwatches the selected row; throws a one-line Error when there is none. */
+export function setWatchSelected(context: StoreContext, on: boolean): string {
+  const state = context.store.getState();
+  const row = selectedRow(state);
+  if (!row) throw new Error('select a row to watch it');
+  const entity = entityOf(state, row.table, row.id);
+  // short: the status line is one line, the name is in the row
+  const label = `${ENTITY_NOUN[row.table]} ${shortId(row.id)}`;
+  const watching = state.ui.watched[row.table]?.[row.id] === true;
+  if (on === watching) return on ? `already watching ${label}` : `${label} is not watched`;
+  if (on && watchCount(state.ui.watched) >= MAX_WATCHED)
+    throw new Error(`already watching ${MAX_WATCHED} rows; unwatch some first (:unwatch all)`);
+  context.setUi((ui) => ({ watched: withWatch(ui.watched, row.table, row.id, on) }));
+  if (!on) return `stopped watching ${label}`;
+  const status = entity ? statusOf(row.table, entity) : undefined;
+  const mode = state.ui.notify;
+  if (status && isTerminal(status)) return `watching ${label}; it is already ${status}`;
+  if (mode === 'off') return `watching ${label}, but notifications are off (:notify both)`;
+  return `watching ${label}: notifies when it finishes (${context.notifier.describe(mode)})`;
+}
+
+export function clearWatches(context: StoreContext): number {
+  const count = watchCount(context.store.getState().ui.watched);
+  context.setUi((ui) => ({
+    watched: Object.fromEntries(Object.keys(ui.watched).map((table) => [table, {}])) as Watched,
+  }));
+  return count;
+}
+
+export function setNotifyMode(context: StoreContext, mode: string): string {
+  if (!(NOTIFY_MODES as readonly string[]).includes(mode))
+    throw new Error(`expected one of ${NOTIFY_MODES.join(', ')}, got "${mode}"`);
+  context.setUi({ notify: mode as NotifyMode });
+  return `notifications: ${context.notifier.describe(mode as NotifyMode)}`;
+}
+
+export function watchActions(context: StoreContext): WatchActions {
+  return {
+    toggleWatchSelected() {
+      const state = context.store.getState();
+      const row = selectedRow(state);
+      const on = !(row && state.ui.watched[row.table]?.[row.id] === true);
+      try {
+        context.setStatus(setWatchSelected(context, on));
+      } catch (error) {
+        context.setStatus(error instanceof Error ? error.message : String(error), 'warn');
+      }
+    },
+  };
+}
+
+/**
+ * Watched items a poll moved into a terminal state: their events go into the poll's batch
+ * (`events`); the returned function writes the notifications once the batch is stored.
+ */
+export function watchNotices(
+  context: StoreContext,
+  before: AppState,
+  after: AppState,
+  events: NewEvent[],
+): () => void {
+  const watched = after.ui.watched;
+  if (before.entities === after.entities || watchCount(watched) === 0) return () => {};
+  const notices: Notice[] = [];
+  for (const table of Object.keys(watched) as TableId[]) {
+    if (!isResourceTable(table) || before.entities[table] === after.entities[table]) continue;
+    for (const id of Object.keys(watched[table] ?? {})) {
+      const previous = entityOf(before, table, id);
+      const next = entityOf(after, table, id);
+      // uploads this dashboard runs notify through their engine events
+      if (!previous || !next || (table === 'uploads' && (next as EntityOf['uploads']).local)) continue;
+      const from = statusOf(table, previous);
+      const to = statusOf(table, next);
+      if (from === to || !isTerminal(to)) continue;
+      const notice = { title: TITLE, body: describeFinish(table, id, next, to) };
+      notices.push(notice);
+      if (after.ui.notify !== 'off')
+        events.push(
+          eventFor(notice, to === 'failed' ? 'error' : 'info', context.notifier.describe(after.ui.notify)),
+        );
+    }
+  }
+  return () => {
+    for (const notice of notices) context.notifier.emit(notice);
+  };
+}
+
+function uploadNotice(event: UploadEvent, snapshot: UploadSnapshot | undefined): Notice | undefined {
+  if (!snapshot) return undefined;
+  const name = `upload ${snapshot.fileName}`;
+  switch (event.type) {
+    case 'done': {
+      const asset = snapshot.assetId ? ` (asset ${shortId(snapshot.assetId)})` : '';
+      const what = snapshot.indexedAssetId
+        ? 'indexed'
+        : snapshot.assetStatus === 'ready'
+          ? 'ready'
+          : 'uploaded';
+      return { title: TITLE, body: `${name} ${what}${asset}` };
+    }
+    case 'failed':
+    case 'expired':
+      return {
+        title: TITLE,
+        body: `${name} ${event.type}${snapshot.lastError ? `: ${snapshot.lastError}` : ''}`,
+      };
+    case 'blocked':
+      return { title: TITLE, body: `${name} stopped: every chunk left failed (r retries)` };
+    default:
+      return undefined;
+  }
+}
+
+/** An upload this dashboard runs finished, failed or stopped on failed chunks: notify. */
+export function notifyUploadEvent(context: StoreContext, event: UploadEvent): void {
+  const snapshot = 'snapshot' in event ? event.snapshot : context.uploads?.get(event.id);
+  const notice = uploadNotice(event, snapshot);
+  const mode = context.store.getState().ui.notify;
+  if (!notice || mode === 'off') return;
+  const level = event.type === 'done' ? 'info' : 'error';
+  context.log([eventFor(notice, level, context.notifier.describe(mode))]);
+  context.notifier.emit(notice);
+}
