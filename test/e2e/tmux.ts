@@ -71,6 +71,16 @@ export class TmuxSession {
     return this.run(['capture-pane', '-p', '-S', '-', '-t', this.name]);
   }
 
+  /** Sets a window or session option, e.g. ('monitor-bell', 'on'). */
+  setOption(option: string, value: string): void {
+    this.run(['set-option', '-t', this.name, option, value]);
+  }
+
+  /** Appends every byte the program writes to the pane (escape sequences included) to `file`. */
+  pipeOutput(file: string): void {
+    this.run(['pipe-pane', '-O', '-t', this.name, `cat >> ${shellQuote(file)}`]);
+  }
+
   /** A tmux format evaluated for the pane, e.g. '#{alternate_on}'. */
   format(format: string): string {
     return this.run(['display-message', '-p', '-t', this.name, format]).trim();

@@ -1,0 +1,100 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { findOrInstallTmux, TmuxSession } from './tmux.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const tmux = findOrInstallTmux();
+const ESC = '\x1b';
+const BEL = '\x07';
+
+/**
+ * The real binary in tmux against a test emulator: `w` watches a running analysis; when the
+ * emulator's clock moves it to a terminal state, the program writes the bell (tmux flags the
+ * window) and kitty's desktop notification wrapped for tmux passthrough (seen in pipe-pane).
+ */
+describe.skipIf(!tmux.tmux)(
+  `notifications in tmux${tmux.reason ? ` (skipped: ${tmux.reason})` : ''}`,
+  { timeout: 60_000 },
+  () => {
+    let session: TmuxSession | undefined;
+    let emulator: TestEmulator | undefined;
+    let home: string | undefined;
+
+    afterEach(async () => {
+      session?.kill();
+      session = undefined;
+      await emulator?.close();
+      emulator = undefined;
+      if (home) rmSync(home, { recursive: true, force: true });
+      home = undefined;
+    });
+
+    it('w on a running analysis, then one bell and one passthrough OSC 99 when it finishes', async () => {
+      emulator = await startTestEmulator({ seed: 'demo' });
+      home = mkdtempSync(join(tmpdir(), 'tltop-e2e-notify-'));
+      const output = join(home, 'pane-output');
+      session = new TmuxSession(tmux.tmux!);
+      session.start(`'${join(root, 'node_modules/.bin/node')}' '${join(root, 'dist/bin.js')}'`, 120, 30, {
+        CI: 'false',
+        TERM: 'xterm-256color',
+        HOME: home,
+        XDG_CONFIG_HOME: join(home, 'config'),
+        XDG_STATE_HOME: join(home, 'state'),
+        TLTOP_CONFIG_DIR: join(home, 'config/tltop'),
+        TLTOP_STATE_DIR: join(home, 'state/tltop'),
+        TWELVELABS_API_KEY: emulator.apiKey,
+        TWELVELABS_BASE_URL: emulator.baseUrl,
+        // tmux inside kitty: the outer terminal's variable is inherited
+        KITTY_WINDOW_ID: '7',
+      });
+      session.setOption('monitor-bell', 'on');
+      session.pipeOutput(output);
+      const s = session;
+
+      await s.waitFor((screen) => screen.includes('1 Uploads'), 15_000, 'the dashboard');
+      s.send('5');
+      const screen = await s.waitFor(
+        (text) => /Analyses .*of \d+/.test(text) && /(pending|processing|queued) /.test(text),
+        10_000,
+        'running analyses',
+      );
+      const rows = screen.split('\n');
+      const header = rows.findIndex((row) => row.includes('STATUS'));
+      const running = rows.findIndex(
+        (row, index) => index > header && /(pending|processing|queued) /.test(row),
+      );
+      for (let step = header + 1; step < running; step++) s.send('j');
+      const id = /(?:pending|processing|queued) +([0-9a-f]{8}) /.exec(rows[running]!)![1]!;
+      s.send('w');
+      const watched = await s.waitFor((text) => text.includes('◉ 1 watched'), 5_000, 'the watch mark');
+      expect(watched.split('\n').find((row) => row.includes(id))).toMatch(/^› ◉ /);
+      const before = existsSync(output) ? readFileSync(output, 'latin1') : '';
+      expect(before).not.toContain(BEL);
+      expect(s.format('#{window_bell_flag}')).toBe('0');
+
+      // every seeded item still running finishes; only the watched one notifies
+      emulator.advanceClock(3600);
+      const deadline = Date.now() + 15_000;
+      let bytes = '';
+      while (Date.now() < deadline && !bytes.includes(BEL)) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        bytes = existsSync(output) ? readFileSync(output, 'utf8') : '';
+      }
+      expect(bytes, 'a bell in the pane output').toContain(BEL);
+      expect(s.format('#{window_bell_flag}')).toBe('1');
+      const passthrough = new RegExp(
+        `${ESC}Ptmux;${ESC}${ESC}\\]99;i=tltop:d=0;tltop${ESC}${ESC}\\\\${ESC}${ESC}\\]99;i=tltop:d=1:p=body;analysis \\w{4}… (ready|failed)`,
+      );
+      expect(bytes).toMatch(passthrough);
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const settled = readFileSync(output, 'utf8');
+      expect(settled.split(`${ESC}Ptmux;`).length - 1).toBe(1);
+      expect(settled.split(BEL).length - 1).toBe(1);
+      s.send('q');
+    });
+  },
+);
