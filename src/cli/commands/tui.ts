@@ -4,14 +4,22 @@ import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
+import type { Index } from '../../api/types.js';
 import type { ConnectionInfo } from '../../components/App.js';
 import type { RunningEmulator } from '../../emulator/server.js';
 import type { ViewStateStore } from '../../store/saved-views.js';
 import { parseStuckAfter } from '../../store/stuck.js';
-import type { AppStore } from '../../store/types.js';
+import type { AppStore, UiState } from '../../store/types.js';
 import type { UploadManager } from '../../upload/types.js';
-import { addConnectionOptions, type Connection, type ConnectionFlags, resolveConnection } from '../config.js';
+import {
+  addConnectionOptions,
+  type Connection,
+  type ConnectionFlags,
+  KEY_ENV_VARS,
+  resolveConnection,
+} from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
+import { configPath, loadConfig, PROFILE_NAME } from '../profiles.js';
 import { readOnlyApi } from '../profiles-read-only.js';
 import type { CommandIo } from '../program.js';
 
@@ -22,6 +30,8 @@ interface DashboardFlags extends ConnectionFlags {
   view?: string;
   /** false with --no-restore: the last view state is not restored */
   restore: boolean;
+  /** a filter expression for the start view's table (src/store/filter-expr.ts) */
+  filter?: string;
   /** --stuck-after: ms */
   stuckAfter?: number;
 }
@@ -56,6 +66,7 @@ export function registerTuiCommand(program: Command, io: CommandIo, setExitCode:
     .option('--no-incremental', 'redraw whole frames (for terminals that show stale rows)')
     .option('--view <name>', 'open a saved view (saved in the dashboard with :save NAME)')
     .option('--no-restore', 'start on the default view, filters and sorts instead of the last ones')
+    .option('--filter <expr>', "filter the start view's table, e.g. 'status=failed' or 'index=NAME clip'")
     .option(
       '--stuck-after <duration>',
       "flag running work as stuck after this long, e.g. 30m (default: the profile's stuck_after, else derived from finished work)",
@@ -82,6 +93,117 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   const { createElement } = await import('react');
   const { App } = await import('../../components/App.js');
   const { monochromeTheme, themeFromEnv } = await import('../../components/theme.js');
+  const { hasRunningUploads } = await import('../../store/selectors.js');
+  const theme = flags.monochrome ? monochromeTheme : themeFromEnv(process.env);
+
+  let instance: ReturnType<typeof render> | undefined;
+  const hooks: SessionHooks = {
+    profileNames: () => configuredProfileNames(),
+    // `:profile NAME`: a new session for that profile replaces this one on the same screen
+    async switchProfile(name) {
+      const state = session.store.getState();
+      if (hasRunningUploads(state)) {
+        throw new Error('uploads are running: pause them (x) or let them finish first; they stay resumable');
+      }
+      state.actions.setStatus(`connecting with profile ${name}…`);
+      const next = await profileConnection(name, flags);
+      const nextViewState = await openViewState({ ...flags, view: undefined }, next);
+      const opened = await openSession(next, nextViewState, flags, {
+        ...hooks,
+        initialUi: { view: state.ui.view, tableOf: state.ui.tableOf },
+        // journals do not say which account they belong to: the start profile resumed them
+        resumeJournals: false,
+      }).catch(async (error: unknown) => {
+        await nextViewState.close();
+        throw error;
+      });
+      const previous = session;
+      session = opened;
+      instance?.rerender(
+        createElement(App, { store: opened.store, info: opened.info, theme, serverNow: opened.serverNow }),
+      );
+      opened.store.getState().actions.logEvent('profile', `switched to profile ${next.profileName}`);
+      await previous.close();
+    },
+  };
+  let session = await openSession(connection, viewState, flags, hooks);
+  if (flags.view !== undefined) viewState.show(flags.view);
+  if (flags.filter !== undefined) {
+    const refusal = await applyStartFilter(session.store, flags.filter);
+    if (refusal) {
+      await session.close();
+      io.stderr.write(`tltop: --filter: ${refusal}\n`);
+      return ExitCode.usage;
+    }
+  }
+
+  instance = render(
+    createElement(App, { store: session.store, info: session.info, theme, serverNow: session.serverNow }),
+    {
+      alternateScreen: true,
+      incrementalRendering: flags.incremental,
+      maxFps: 15,
+      exitOnCtrlC: false,
+      patchConsole: true,
+    },
+  );
+  const running = instance;
+
+  let exitCode: number = ExitCode.ok;
+  let crash: string | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
+    running.unmount();
+  };
+  const onCrash = (error: unknown) => {
+    crash = oneLine(error);
+    exitCode = ExitCode.failed;
+    running.unmount();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, onSignal);
+  process.on('uncaughtException', onCrash);
+  process.on('unhandledRejection', onCrash);
+  try {
+    await running.waitUntilExit();
+  } catch (error) {
+    crash ??= oneLine(error);
+    exitCode = ExitCode.failed;
+  } finally {
+    for (const signal of signals) process.off(signal, onSignal);
+    process.off('uncaughtException', onCrash);
+    process.off('unhandledRejection', onCrash);
+    await session.close();
+  }
+  // written after unmount, so it lands on the normal screen the user returns to
+  if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
+  return exitCode;
+}
+
+/** One connection's dashboard: its store, pollers, upload engine and clients. */
+interface Session {
+  store: AppStore;
+  info: ConnectionInfo;
+  serverNow?: () => number;
+  /** stops polling and the upload engine (journaled uploads stay resumable), closes every client */
+  close(): Promise<void>;
+}
+
+interface SessionHooks {
+  profileNames(): Promise<readonly string[]>;
+  switchProfile(name: string): Promise<void>;
+  /** the screen to start on (a profile switch keeps the view the user was on) */
+  initialUi?: Partial<UiState>;
+  /** resume journaled uploads (default true) */
+  resumeJournals?: boolean;
+}
+
+async function openSession(
+  connection: Connection,
+  viewState: ViewStateStore,
+  flags: DashboardFlags,
+  hooks: SessionHooks,
+): Promise<Session> {
   const { startEmulator } = await import('../../emulator/server.js');
   const { createAppStore, startPollers } = await import('../../store/index.js');
   const { createUploadApi, createUploadManager } = await import('../../upload/manager.js');
@@ -115,69 +237,92 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     uploads,
     clipboard: copyWithOsc52,
     viewState,
+    profileNames: hooks.profileNames,
+    switchProfile: hooks.switchProfile,
+    initialUi: hooks.initialUi,
     readOnly: readOnly ? connection.readOnlyBy : undefined,
     stuckAfterMs: flags.stuckAfter ?? connection.settings.stuckAfterMs,
   });
-  if (flags.view !== undefined) viewState.show(flags.view);
   const { defaultIndex } = connection.settings;
   // an index restored from the last view state wins over the profile's default
   if (defaultIndex && !connection.demo && store.getState().ui.indexId === undefined)
     store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
   if (demoDir) await startDemoUpload(uploads, demoDir);
-  else if (!readOnly) void resumeJournaledUploads(uploads, store);
-  const info: ConnectionInfo = {
-    profile: connection.demo ? 'demo' : `${connection.profileName}${readOnly ? ' (read-only)' : ''}`,
-    host: new URL(baseUrl).host,
-    maskedKey: maskKey(apiKey),
-    demo: connection.demo,
+  else if (!readOnly && hooks.resumeJournals !== false) void resumeJournaledUploads(uploads, store);
+  return {
+    store,
+    info: {
+      profile: connection.demo ? 'demo' : `${connection.profileName}${readOnly ? ' (read-only)' : ''}`,
+      host: new URL(baseUrl).host,
+      maskedKey: maskKey(apiKey),
+      demo: connection.demo,
+    },
+    serverNow: emulator ? () => Date.parse(emulator.now()) : undefined,
+    async close() {
+      await viewState.close();
+      await pollers.stop();
+      await uploads.shutdown();
+      await client.close();
+      await uploadClient.close();
+      await emulator?.close();
+      if (demoDir) await rm(demoDir, { recursive: true, force: true });
+    },
   };
-  const serverNow = emulator ? () => Date.parse(emulator.now()) : undefined;
-  const theme = flags.monochrome ? monochromeTheme : themeFromEnv(process.env);
+}
 
-  const instance = render(createElement(App, { store, info, theme, serverNow }), {
-    alternateScreen: true,
-    incrementalRendering: flags.incremental,
-    maxFps: 15,
-    exitOnCtrlC: false,
-    patchConsole: true,
-  });
-
-  let exitCode: number = ExitCode.ok;
-  let crash: string | undefined;
-  const onSignal = (signal: NodeJS.Signals) => {
-    exitCode = signal === 'SIGINT' ? ExitCode.interrupted : ExitCode.ok;
-    instance.unmount();
-  };
-  const onCrash = (error: unknown) => {
-    crash = oneLine(error);
-    exitCode = ExitCode.failed;
-    instance.unmount();
-  };
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  for (const signal of signals) process.on(signal, onSignal);
-  process.on('uncaughtException', onCrash);
-  process.on('unhandledRejection', onCrash);
+/** The names of the config file's profiles (none when it cannot be read). */
+async function configuredProfileNames(): Promise<string[]> {
   try {
-    await instance.waitUntilExit();
-  } catch (error) {
-    crash ??= oneLine(error);
-    exitCode = ExitCode.failed;
-  } finally {
-    await viewState.close();
-    for (const signal of signals) process.off(signal, onSignal);
-    process.off('uncaughtException', onCrash);
-    process.off('unhandledRejection', onCrash);
-    await pollers.stop();
-    await uploads.shutdown();
-    await client.close();
-    await uploadClient.close();
-    await emulator?.close();
-    if (demoDir) await rm(demoDir, { recursive: true, force: true });
+    return Object.keys((await loadConfig(configPath(process.env))).profiles);
+  } catch {
+    return [];
   }
-  // written after unmount, so it lands on the normal screen the user returns to
-  if (crash) io.stderr.write(`tltop: the dashboard stopped: ${crash}\n`);
-  return exitCode;
+}
+
+/**
+ * The connection of a profile named in `:profile`: its own key and base URL (the start's
+ * --api-key, --base-url and TWELVELABS_* variables were for the start profile); --read-only stays.
+ */
+async function profileConnection(name: string, flags: DashboardFlags): Promise<Connection> {
+  if (!PROFILE_NAME.test(name)) throw new Error(`bad profile name "${name}"`);
+  const env = { ...process.env };
+  for (const variable of [...KEY_ENV_VARS, 'TWELVELABS_BASE_URL', 'TLTOP_PROFILE']) delete env[variable];
+  const next = await resolveConnection({ profile: name, readOnly: flags.readOnly }, env).catch(
+    (error: unknown) => {
+      throw new Error(oneLine(error));
+    },
+  );
+  if (next.demo) throw new Error(`profile "${name}" has no API key (set one with tltop config)`);
+  return next;
+}
+
+/** Applies `--filter` to the start view's table; returns why it was refused. */
+async function applyStartFilter(store: AppStore, expression: string): Promise<string | undefined> {
+  const { formatFilter, parseFilter, resolveIndex } = await import('../../store/filter-expr.js');
+  const { selectActiveTable } = await import('../../store/selectors.js');
+  try {
+    let expr = parseFilter(selectActiveTable(store.getState()), expression);
+    // an index named before the indexes are loaded: one list call finds its id
+    if (expr.index !== undefined)
+      expr = { ...expr, index: resolveIndex(expr.index, await listIndexes(store)) };
+    store.getState().actions.setFilter(formatFilter(expr));
+    return undefined;
+  } catch (error) {
+    return oneLine(error);
+  }
+}
+
+async function listIndexes(store: AppStore): Promise<Record<string, Index>> {
+  const { contextOf } = await import('../../store/create-store.js');
+  const { api } = contextOf(store);
+  const indexes: Record<string, Index> = {};
+  for (let page = 1; page <= 5; page++) {
+    const result = await api.listIndexes({ page, page_limit: 50 });
+    for (const index of result.data) indexes[index._id] = index;
+    if (page >= result.page_info.total_page || result.data.length === 0) break;
+  }
+  return indexes;
 }
 
 /** The profile's saved views and last view state; an unknown `--view` is a usage error (exit 2). */

@@ -1,0 +1,142 @@
+/**
+ * The real binary in tmux: `:profile NAME` reconnects to another configured profile without
+ * leaving the terminal, and `--filter` filters the start view.
+ */
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { ROOT, removeDir, tempDir } from '../integration/upload/helpers.js';
+import { findOrInstallTmux, TmuxSession } from './tmux.js';
+
+const tmux = findOrInstallTmux();
+const KEY_ALPHA = 'tlk_alpha000000000000000000a1a1';
+const KEY_BETA = 'tlk_beta0000000000000000000b2b2';
+
+/** A config dir with two profiles, each on its own emulator with its own key. */
+async function twoProfiles(
+  dir: string,
+  alpha: TestEmulator,
+  beta: TestEmulator,
+): Promise<Record<string, string>> {
+  const configDir = join(dir, 'config');
+  await mkdir(configDir, { recursive: true, mode: 0o700 });
+  const file = join(configDir, 'config.json');
+  const profiles = {
+    alpha: { base_url: alpha.baseUrl, api_key: KEY_ALPHA },
+    beta: { base_url: beta.baseUrl, api_key: KEY_BETA },
+  };
+  await writeFile(file, JSON.stringify({ profiles }), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return {
+    CI: 'false',
+    TERM: 'xterm-256color',
+    HOME: dir,
+    TLTOP_CONFIG_DIR: configDir,
+    TLTOP_STATE_DIR: join(dir, 'state'),
+  };
+}
+
+function requests(emulator: TestEmulator, route: string): number {
+  const counts = emulator.stats().requests[route] ?? {};
+  return Object.values(counts).reduce((sum, n) => sum + n, 0);
+}
+
+describe.skipIf(!tmux.tmux)(
+  `profiles and --filter in tmux${tmux.reason ? ` (skipped: ${tmux.reason})` : ''}`,
+  { timeout: 90_000 },
+  () => {
+    let alpha: TestEmulator | undefined;
+    let beta: TestEmulator | undefined;
+    let session: TmuxSession | undefined;
+    let dir: string | undefined;
+    const node = join(ROOT, 'node_modules/.bin/node');
+    const bin = join(ROOT, 'dist/bin.js');
+
+    afterEach(async () => {
+      session?.kill();
+      await alpha?.close();
+      await beta?.close();
+      await removeDir(dir);
+    });
+
+    it(':profile NAME reconnects to the other profile: header, key and data change', async () => {
+      // alpha has the demo account; beta is a fresh account with nothing in it
+      alpha = await startTestEmulator({ seed: 'demo', apiKey: KEY_ALPHA });
+      beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
+      dir = await tempDir('tltop-profile-switch-');
+      const env = await twoProfiles(dir, alpha, beta);
+      session = new TmuxSession(tmux.tmux!);
+      session.start(`'${node}' '${bin}' --profile alpha --no-restore`, 120, 30, env);
+      const alphaHost = new URL(alpha.baseUrl).host;
+      const betaHost = new URL(beta.baseUrl).host;
+      await session.waitFor((s) => s.includes(`profile alpha  ${alphaHost}  key tlk_…a1a1`), 20_000, 'alpha');
+      session.send('2');
+      await session.waitFor((s) => /Assets\s+1-\d+ of [\d,]+/.test(s), 15_000, "alpha's assets");
+
+      // an unknown profile is one line in the prompt, and nothing changes
+      session.send(':');
+      session.sendLiteral('profile nope');
+      session.send('Enter');
+      await session.waitFor((s) => s.includes('✗ unknown profile "nope"'), 10_000, 'the refusal');
+      expect(session.screen()[0]).toContain('profile alpha');
+      session.send('Escape');
+      await session.waitFor((s) => !s.includes(': profile nope'), 5_000, 'the prompt closed');
+
+      // Tab completes the name from the config file
+      session.send(':');
+      session.sendLiteral('profile be');
+      // typed text and a Tab in one read would be one paste: wait for the text first
+      await session.waitFor((s) => s.includes(': profile be'), 5_000, 'the typed text');
+      session.send('Tab');
+      await session.waitFor((s) => s.includes(': profile beta'), 10_000, 'the completed name');
+      const betaAssetsBefore = requests(beta, 'GET /assets');
+      session.send('Enter');
+      const screen = await session.waitFor(
+        (s) => s.includes(`profile beta  ${betaHost}  key tlk_…b2b2`) && s.includes('Assets  0 of 0'),
+        20_000,
+        "beta's header and its empty assets",
+      );
+      expect(screen).not.toContain(alphaHost);
+      expect(requests(beta, 'GET /assets')).toBeGreaterThan(betaAssetsBefore);
+      // alpha is no longer polled
+      const alphaAssets = requests(alpha, 'GET /assets');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(requests(alpha, 'GET /assets')).toBe(alphaAssets);
+      // and back
+      session.send(':');
+      session.sendLiteral('profile alpha');
+      session.send('Enter');
+      await session.waitFor(
+        (s) => s.includes(`profile alpha  ${alphaHost}`) && /Assets\s+1-\d+ of [\d,]+/.test(s),
+        20_000,
+        'alpha again',
+      );
+    });
+
+    it('--filter filters the start view; a bad one is one line and exit 2', async () => {
+      alpha = await startTestEmulator({ seed: 'demo', apiKey: KEY_ALPHA });
+      beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
+      dir = await tempDir('tltop-start-filter-');
+      const env = await twoProfiles(dir, alpha, beta);
+      session = new TmuxSession(tmux.tmux!);
+      session.start(
+        `'${node}' '${bin}' --profile alpha --no-restore --filter 'status=bogus'; echo "TLTOP-EXIT:$?"; '${node}' '${bin}' --profile alpha --no-restore --filter 'status=failed,expired'`,
+        120,
+        30,
+        env,
+      );
+      const screen = await session.waitFor((s) => s.includes('TLTOP-EXIT:'), 20_000, 'the refusal');
+      expect(screen).toContain('tltop: --filter: unknown status "bogus" here');
+      expect(screen).toContain('TLTOP-EXIT:2');
+      const filtered = await session.waitFor(
+        (s) => s.includes('filter “status=failed,expired”') && /Uploads\s+1-\d+ of \d+/.test(s),
+        20_000,
+        'the filtered uploads',
+      );
+      const rows = filtered.split('\n').filter((line) => /^[› ] [✗●✓‖◌]/.test(line));
+      expect(rows.length).toBeGreaterThan(0);
+      for (const row of rows) expect(row).toMatch(/failed|expired/);
+    });
+  },
+);
