@@ -30,7 +30,7 @@ async function command(d: Dashboard, line: string): Promise<void> {
   await d.press(KEY.enter);
 }
 
-describe('saved views', () => {
+describe('saved views', { timeout: 60_000 }, () => {
   it(':save stores view, table, filter and sort; :view restores them (Tab completes); unknown names are one line', async () => {
     dashboard = await startDashboard({ viewState: { file, profile: 'test' } });
     const d = dashboard;
