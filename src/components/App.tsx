@@ -217,10 +217,10 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
       : undefined;
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <ConnectedHeader info={info} width={columns} now={now} dataNow={dataNow} />
+      <ConnectedHeader info={info} width={columns} now={now} serverNow={serverNow} />
       <Tabs active={view} />
       {overviewRows > 0 ? (
-        <Overview width={columns} height={overviewRows} now={now} dataNow={dataNow} />
+        <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
       ) : null}
       <Box height={bodyRows} width={columns} overflow="hidden" flexDirection="column">
         <ErrorBoundary resetKey={`${view}:${layer}`}>
@@ -253,16 +253,16 @@ function ConnectedHeader({
   info,
   width,
   now,
-  dataNow,
+  serverNow,
 }: {
   info: ConnectionInfo;
   width: number;
   now: number;
-  /** the server's clock (finish times) */
-  dataNow: number;
+  /** the server's clock (finish times), read when the data changes */
+  serverNow?: () => number;
 }) {
   const connection = useAppState((state) => state.connection);
-  const finished = useAppState((state) => selectFinishedSeries(state, dataNow));
+  const finished = useAppState((state) => selectFinishedSeries(state, serverNow?.() ?? Date.now()));
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const paused = useAppState((state) => state.ui.pollingPaused);
   const staleAge = useAppState((state) => {

@@ -152,18 +152,19 @@ export interface OverviewProps {
   height: number;
   /** this machine's clock (upload samples, rate-limit reset) */
   now: number;
-  /** the server's clock (finish times, ages) */
-  dataNow: number;
+  /** the server's clock (finish times, ages), read when the data changes; this machine's clock without it */
+  serverNow?: () => number;
 }
 
 /** `o`: throughput, stuck work, usage and the rate limit, in `height` rows above the view. */
-export const Overview = memo(function Overview({ width, height, now, dataNow }: OverviewProps) {
+export const Overview = memo(function Overview({ width, height, now, serverNow }: OverviewProps) {
   const theme = useTheme();
   // each slice is memoized: the panel renders when what it shows changed, not on every store write
-  const finished = useAppState((state) => selectFinishedSeries(state, dataNow));
+  const dataNow = (): number => serverNow?.() ?? Date.now();
+  const finished = useAppState((state) => selectFinishedSeries(state, dataNow()));
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const usage = useAppState(selectUsage);
-  const summary = useAppState((state) => selectStuckSummary(state, dataNow));
+  const summary = useAppState((state) => selectStuckSummary(state, dataNow()));
   const thresholds = useAppState(selectThresholds);
   const connection = useAppState((state) => state.connection);
   if (height <= 0) return null;

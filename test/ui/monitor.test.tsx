@@ -1,0 +1,230 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveConnection } from '../../src/cli/config.js';
+import { selectTableView } from '../../src/store/selectors.js';
+import { type Dashboard, KEY, startDashboard } from './harness.js';
+
+let dashboard: Dashboard | undefined;
+let configDir: string | undefined;
+afterEach(async () => {
+  await dashboard?.close();
+  dashboard = undefined;
+  if (configDir) await rm(configDir, { recursive: true, force: true });
+  configDir = undefined;
+});
+
+const last8 = (id: string) => id.slice(-8);
+
+async function readyVideos(d: Dashboard): Promise<string[]> {
+  const assets = await d.api.listAssets({ page_limit: 50, asset_types: ['video'] });
+  return assets.data.filter((asset) => asset.status === 'ready').map((asset) => asset._id);
+}
+
+async function firstIndex(d: Dashboard): Promise<string> {
+  return (await d.api.listIndexes({ page_limit: 50 })).data[0]!._id;
+}
+
+function lineWith(frame: string, text: string): string | undefined {
+  return frame.split('\n').find((line) => line.includes(text));
+}
+
+describe('stuck and slow work', () => {
+  it('flags a task held in its queue with a symbol and a word, in the row and the detail; normal work is not flagged', async () => {
+    dashboard = await startDashboard({ columns: 120, rows: 30 });
+    const d = dashboard;
+    const index = await firstIndex(d);
+    const [first, second] = await readyVideos(d);
+    // another client of the account starts two pieces of work; the first waits in a backed-up queue
+    d.emulator.setFaults('hold=1@6h');
+    const held = await d.api.createIndexedAsset(index, { asset_id: first! });
+    d.emulator.setFaults('');
+    d.emulator.advanceClock(2 * 3600);
+    const normal = await d.api.createIndexedAsset(index, { asset_id: second! });
+
+    await d.press('3');
+    const frame = await d.waitFor(
+      (f) =>
+        lineWith(f, last8(held._id))?.includes('⚠ stuck 2h') === true &&
+        lineWith(f, last8(normal._id)) !== undefined,
+      'the held task flagged stuck',
+      10_000,
+    );
+    expect(frame).toContain('FLAG');
+    const normalLine = lineWith(frame, last8(normal._id))!;
+    expect(normalLine).not.toContain('stuck');
+    expect(normalLine).not.toContain('slow');
+    // the detail says so too, with the threshold it used
+    const ids = selectTableView(d.store.getState(), 'tasks').ids;
+    const heldRow = ids.findIndex((id) => id && d.store.getState().entities.tasks[id]?.video_id === held._id);
+    for (let i = 0; i < heldRow; i += 1) await d.press('j');
+    await d.press(KEY.enter);
+    await d.waitFor(
+      (f) => /flag\s+⚠ stuck: running for 2h \d\dm; stuck after \d+[mh] \(/.test(f),
+      'the flag line in the detail',
+    );
+  });
+
+  it('honours stuck_after from the profile', async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'tltop-stuck-'));
+    await writeFile(
+      join(configDir, 'config.json'),
+      JSON.stringify({ current_profile: 'ops', profiles: { ops: { stuck_after: '1m' } } }),
+      { mode: 0o600 },
+    );
+    const connection = await resolveConnection({}, { TLTOP_CONFIG_DIR: configDir });
+    expect(connection.settings.stuckAfterMs).toBe(60_000);
+    dashboard = await startDashboard({
+      columns: 120,
+      rows: 30,
+      deps: { stuckAfterMs: connection.settings.stuckAfterMs },
+    });
+    const d = dashboard;
+    await d.press('3');
+    // the demo's running tasks are minutes old: past a one-minute threshold
+    await d.waitFor(
+      (f) => f.includes('FLAG') && /(◔ slow|⚠ stuck) \d+[sm]/.test(f),
+      'the Flag column',
+      10_000,
+    );
+    await d.press('o');
+    await d.waitFor(
+      (f) => f.includes('1m (stuck_after)') && /indexing tasks [1-9]\d* stuck/.test(f),
+      'the threshold shown',
+    );
+  });
+
+  it('without a setting the threshold comes from the loaded data and flags no fresh work; :stuck-after changes it', async () => {
+    dashboard = await startDashboard({ columns: 120, rows: 30 });
+    const d = dashboard;
+    await d.press('3');
+    await d.waitFor((f) => f.includes('validating') || f.includes('indexing'), 'running tasks');
+    await d.press('o');
+    const before = await d.waitFor(
+      (f) => /indexing tasks \d+[mh] \((3× p95|floor|default)/.test(f),
+      'the threshold of the tasks table',
+      10_000,
+    );
+    // the demo's running tasks are minutes old: well within what finished work took
+    expect(before).not.toContain('FLAG');
+    expect(before).not.toMatch(/⚠ stuck \d+m {2}/);
+    await d.press(':');
+    await d.type('stuck-after 1m');
+    await d.press(KEY.enter);
+    await d.waitFor(
+      (f) => f.includes('FLAG') && /indexing tasks [1-9]\d* stuck/.test(f) && f.includes('1m (stuck_after)'),
+      'flagged after :stuck-after 1m',
+    );
+    expect(d.store.getState().monitor.stuckAfterMs).toBe(60_000);
+    await d.press(':');
+    await d.type('stuck-after soon');
+    await d.press(KEY.enter);
+    await d.waitFor(
+      (f) => f.includes('✗ :stuck-after: expected a duration'),
+      'a bad duration refused in one line',
+    );
+  });
+});
+
+describe('throughput sparklines', () => {
+  it('the header shows work finished per hour after tasks finish', async () => {
+    dashboard = await startDashboard({ columns: 150, rows: 30 });
+    const d = dashboard;
+    await d.press('3');
+    const before = await d.waitFor((f) => /done\/h \d+ [▁▂▃▄▅▆▇█]{12}/.test(f), 'the header sparkline');
+    const countBefore = Number(/done\/h (\d+)/.exec(before)![1]);
+    // a quarter of an hour later the demo's running work has finished
+    d.emulator.advanceClock(15 * 60);
+    const after = await d.waitFor(
+      (f) => Number(/done\/h (\d+)/.exec(f)?.[1] ?? 0) >= countBefore + 10,
+      'more work done in the last hour',
+      15_000,
+    );
+    const spark = /done\/h \d+ ([▁▂▃▄▅▆▇█]{12})/.exec(after)![1]!;
+    expect(spark).toMatch(/[▂▃▄▅▆▇█]/);
+  });
+
+  it('the overview shows the sparklines per family', async () => {
+    dashboard = await startDashboard({ columns: 150, rows: 30 });
+    const d = dashboard;
+    d.emulator.advanceClock(15 * 60);
+    await d.press('o');
+    await d.waitFor(
+      (f) => /Finished\/h\s+indexing [1-9]\d* [▁▂▃▄▅▆▇█]+/.test(f) && f.includes('(last hour, loaded data)'),
+      'per-family sparklines',
+      15_000,
+    );
+  });
+});
+
+describe('usage and the rate limit', () => {
+  it('the overview shows minutes indexed and queued and the rate-limit state; :overview hides it, :usage opens it', async () => {
+    dashboard = await startDashboard({
+      columns: 140,
+      rows: 30,
+      emulator: { faults: 'rate-limit=100000/min' },
+    });
+    const d = dashboard;
+    await d.press('o');
+    const frame = await d.waitFor(
+      (f) =>
+        /indexed [\d,.]+ min in 4 indexes \(server totals\)/.test(f) && /\d+\/100000 requests left/.test(f),
+      'usage and rate limit',
+      10_000,
+    );
+    expect(frame).toMatch(/queued [\d,.]+ min in \d+ videos \(loaded data/);
+    expect(frame).toMatch(/window resets in \d/);
+    await d.press(':');
+    await d.type('overview');
+    await d.press(KEY.enter);
+    await d.waitFor((f) => !f.includes('Overview —'), 'overview hidden');
+    await d.press(':');
+    await d.type('usage');
+    await d.press(KEY.enter);
+    await d.waitFor((f) => f.includes('Overview —') && f.includes('Usage'), 'overview shown by :usage');
+  });
+
+  it('explains a 429 in words with what to do, in the header, the overview and the events', async () => {
+    dashboard = await startDashboard({ columns: 200, rows: 30 });
+    const d = dashboard;
+    await d.waitFor((f) => f.includes('ok just now') || /ok \d+m ago/.test(f), 'first answer');
+    d.emulator.setFaults('rate-limit=2/min');
+    const header = await d.waitFor(
+      (f) => (f.split('\n')[1] ?? '').includes('✗ Rate limit reached'),
+      'the header explains the 429',
+      10_000,
+    );
+    expect(header.split('\n')[1]).toContain('pauses polling until the window resets');
+    await d.press('o');
+    await d.waitFor(
+      (f) => /What to do\s+Rate limit reached/.test(f) && f.includes('429 too_many_requests'),
+      'the overview explains the last error',
+    );
+    await d.press('6');
+    await d.waitFor(
+      (f) => f.includes('Rate limit reached') && f.includes('tltop pauses polling'),
+      'the events explain the 429',
+    );
+  });
+
+  it('explains a usage-limit refusal in words with what to do', async () => {
+    dashboard = await startDashboard({ columns: 160, rows: 30, emulator: { faults: 'usage-limit=0' } });
+    const d = dashboard;
+    await d.press('2');
+    await d.waitFor(() => selectTableView(d.store.getState(), 'assets').ids.length > 5, 'assets');
+    const state = d.store.getState();
+    const ids = selectTableView(state, 'assets').ids;
+    const ready = ids.findIndex((id) => id !== undefined && state.entities.assets[id]?.status === 'ready');
+    for (let i = 0; i < ready; i += 1) await d.press('j');
+    await d.press('i');
+    await d.waitFor((f) => f.includes('Index into'), 'index prompt');
+    await d.press(KEY.enter);
+    const frame = await d.waitFor(
+      (f) => f.includes('✗ The account has used up its credit'),
+      'the refusal explained',
+      10_000,
+    );
+    expect(frame).toContain('add credit or upgrade the plan');
+  });
+});
