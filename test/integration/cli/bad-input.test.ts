@@ -106,6 +106,17 @@ const BAD_INPUTS: BadInput[] = [
     args: ['config', 'set-profile', 'p', '--api-key', 'k', '--key-command', 'pass show tl'],
     says: /only one of/,
   },
+  {
+    name: 'config --notify with an unknown mode',
+    args: ['config', 'set-profile', 'p', '--notify', 'loud'],
+    says: /expected one of off, bell, desktop, both, got "loud"/,
+  },
+  {
+    name: 'config with a bad notify mode',
+    args: ['status'],
+    config: { profiles: { prod: { notify: 'loud' } } },
+    says: /profiles\.prod\.notify/,
+  },
   { name: 'config unknown subcommand', args: ['config', 'lst'], says: /unknown config command 'lst'/ },
   // Commands other helpers own join the table once they are registered.
   {
