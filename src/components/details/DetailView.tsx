@@ -6,9 +6,10 @@ import { TABLE_LABELS } from '../../store/tables.js';
 import type { AppState, DetailRef, EntityOf, ResourceTableId, TableId } from '../../store/types.js';
 import { useAppState, useScroll } from '../context.js';
 import { cell } from '../format.js';
+import { sanitize } from '../sanitize.js';
 import { useTheme } from '../theme.js';
-import { type DetailLine, DetailLines } from './DetailLines.js';
-import { LinksBlock, linksRows } from './LinksBlock.js';
+import { type DetailLine, DetailLines, section } from './DetailLines.js';
+import { LinksBlock, linksRows, lookupState } from './LinksBlock.js';
 import { withMonitorLines } from './monitor-lines.js';
 import {
   analyzeLines,
@@ -60,9 +61,16 @@ export function DetailView({ width, height, now }: DetailViewProps) {
     return withMonitorLines(build(entity, now), detail.table, entity, rule, now, width);
   }, [detail, entity, now, rule, width]);
   const linkCount = useAppState((state) => selectLinks(state, state.ui.detail).length);
+  const lookup = useAppState((state) => (state.ui.detail ? lookupState(state, state.ui.detail) : ''));
+  // no links: a line at the end of the text, not a block that takes a row of it
+  const inlineLinks = linkCount === 0 && detail?.table !== 'uploads';
+  const body = useMemo(
+    () => (inlineLinks ? [...lines, section('Links'), { value: sanitize(lookup || 'none found') }] : lines),
+    [lines, inlineLinks, lookup],
+  );
   if (!detail) return null;
   const title = `${TABLE_LABELS[detail.table as TableId]} › ${detail.id}`;
-  const linkRows = linksRows(linkCount, height - 1);
+  const linkRows = inlineLinks ? 0 : linksRows(linkCount, height - 1);
   const bodyHeight = Math.max(0, height - 1 - linkRows);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
@@ -80,9 +88,11 @@ export function DetailView({ width, height, now }: DetailViewProps) {
           now={now}
         />
       ) : (
-        <DetailLines lines={lines} width={width} height={bodyHeight} scroll={scroll} />
+        <DetailLines lines={body} width={width} height={bodyHeight} scroll={scroll} />
       )}
-      {entity === undefined ? null : <LinksBlock detail={detail} width={width} height={linkRows} />}
+      {entity === undefined || linkRows === 0 ? null : (
+        <LinksBlock detail={detail} width={width} height={linkRows} />
+      )}
     </Box>
   );
 }

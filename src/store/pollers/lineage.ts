@@ -157,8 +157,11 @@ export class LineagePoller {
       this.writeLineage({ loading: null, error: { key: current ? refKey(current) : '', message } });
       return Math.max(this.intervals.detail, this.intervals.errorBase * 4);
     }
-    const still = this.state.lineage.follow;
-    return still && !still.done ? this.intervals.detail : IDLE_MS;
+    const after = this.state;
+    const still = after.lineage.follow;
+    // an open detail whose item has not arrived yet is looked up as soon as it does
+    const waiting = after.ui.detail !== null && rootOf(after, after.ui.detail) === undefined;
+    return (still && !still.done) || waiting ? this.intervals.detail : IDLE_MS;
   }
 
   /** Finds the item's asset and the asset's group when unknown or older than `maxAge`; true when it looked. */
