@@ -236,6 +236,11 @@ async function openSession(
     api,
     uploads,
     clipboard: copyWithOsc52,
+    notifications: {
+      write: (sequence) => process.stdout.write(sequence),
+      mode: connection.settings.notify,
+      env: process.env,
+    },
     viewState,
     profileNames: hooks.profileNames,
     switchProfile: hooks.switchProfile,
