@@ -108,6 +108,23 @@ describe('w: watch a row and be notified when it finishes', () => {
     await d.waitFor((f) => !f.includes('◉ 1 watched') && f.includes('stopped watching'), 'unwatched');
   });
 
+  it('works in the detail pane too: w there watches the open item', async () => {
+    const written: string[] = [];
+    const d = await start(written);
+    const id = await selectRunningAnalysis(d);
+    await d.press(KEY.enter);
+    await d.waitFor((f) => f.includes(`Analyses › ${id}`), 'detail');
+    await d.press('w');
+    await d.waitFor(
+      (f) => f.includes(`watching analysis ${id.slice(0, 4)}…: notifies when it finishes`),
+      'status',
+    );
+    expect(d.store.getState().ui.watched.analyze).toEqual({ [id]: true });
+    await d.press(KEY.escape);
+    const frame = await d.waitFor((f) => f.includes('◉ 1 watched'), 'caption');
+    expect(frame.split('\n').find((row) => row.includes(id.slice(-8)))).toMatch(/^› ◉ /);
+  });
+
   it(':watch, :notify bell and :unwatch all from the command line', async () => {
     const written: string[] = [];
     const d = await start(written);
