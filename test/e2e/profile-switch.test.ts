@@ -5,6 +5,7 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TwelveLabsClient } from '../../src/api/client.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { ROOT, removeDir, tempDir } from '../integration/upload/helpers.js';
 import { findOrInstallTmux, TmuxSession } from './tmux.js';
@@ -137,6 +138,46 @@ describe.skipIf(!tmux.tmux)(
       const rows = filtered.split('\n').filter((line) => /^[› ] [✗●✓‖◌]/.test(line));
       expect(rows.length).toBeGreaterThan(0);
       for (const row of rows) expect(row).toMatch(/failed|expired/);
+    });
+
+    it("--filter index=NAME on a restored Indexing view lists that index's tasks", async () => {
+      alpha = await startTestEmulator({ seed: 'demo', apiKey: KEY_ALPHA });
+      beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
+      dir = await tempDir('tltop-start-filter-index-');
+      const env = await twoProfiles(dir, alpha, beta);
+      const api = new TwelveLabsClient({ apiKey: KEY_ALPHA, baseUrl: alpha.baseUrl });
+      const indexes = await api.listIndexes({ page: 1, page_limit: 50 });
+      const support = indexes.data.find((index) => index.index_name === 'support-calls')!;
+      const failed = await api.listTasks({
+        page: 1,
+        page_limit: 1,
+        index_id: support._id,
+        status: ['failed'],
+      });
+      await api.close();
+      session = new TmuxSession(tmux.tmux!);
+      // the first run leaves the Indexing view as the last view state; the second starts on it
+      session.start(
+        `'${node}' '${bin}' --profile alpha --no-restore; '${node}' '${bin}' --profile alpha --filter 'status=failed index=support-calls'`,
+        160,
+        30,
+        env,
+      );
+      await session.waitFor(
+        (s) => /Indexing tasks\s+1-\d+ of/.test(s) || s.includes('profile alpha'),
+        20_000,
+        'first run',
+      );
+      session.send('3');
+      await session.waitFor((s) => /Indexing tasks\s+1-\d+ of/.test(s), 15_000, 'the tasks');
+      session.send('q');
+      const total = failed.page_info.total_results;
+      const screen = await session.waitFor(
+        (s) => s.includes('filter “status=failed index=support-calls”') && s.includes(`of ${total}`),
+        20_000,
+        `support-calls' ${total} failed tasks`,
+      );
+      expect(screen).toContain('one index');
     });
   },
 );

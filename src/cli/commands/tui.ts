@@ -107,7 +107,8 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
       }
       state.actions.setStatus(`connecting with profile ${name}…`);
       const next = await profileConnection(name, flags);
-      const nextViewState = await openViewState({ ...flags, view: undefined }, next);
+      // the view the user is on stays: that profile's last view state is not restored over it
+      const nextViewState = await openViewState({ ...flags, view: undefined, restore: false }, next);
       const opened = await openSession(next, nextViewState, flags, {
         ...hooks,
         initialUi: { view: state.ui.view, tableOf: state.ui.tableOf },
