@@ -103,6 +103,27 @@ describe('connection screen', { timeout: 60_000 }, () => {
     await d.waitFor((f) => f.split('\n')[1]!.startsWith('● live'), 'live', 15_000);
   });
 
+  it('a base URL that only answers errors (a wrong path): says so, with the base URL to check', async () => {
+    const port = await freePort();
+    server = await serveOn(port);
+    const d = await startDashboard({
+      columns: 80,
+      rows: 24,
+      client: { baseUrl: `http://127.0.0.1:${port}/v0` },
+    });
+    dashboard = d;
+    const frame = await d.waitFor(
+      (f) => f.includes('answers with errors only'),
+      'the connection screen',
+      10_000,
+    );
+    const text = body(frame);
+    expect(text).toContain(`✗ The API at 127.0.0.1:${port} answers with errors only`);
+    expect(text).toMatch(/404/);
+    expect(text).toContain('it ends in /v1.3');
+    expectWithinTerminal(frame, 80, 24);
+  });
+
   it('a key refused mid-session shows the screen; an outage after a success keeps the stale data instead', async () => {
     const port = await freePort();
     server = await serveOn(port);
