@@ -23,6 +23,7 @@ import {
 import { mergeEntities, removeEntities } from '../merge.js';
 import { ENTITY_NOUN, idOf, statusOf } from '../tables.js';
 import type { AppState, DetailRef, EntityOf, PollIntervals, ResourceTableId } from '../types.js';
+import { watchNotices } from '../watch.js';
 import { PollLoop } from './loop.js';
 
 /** A group looked up for an open detail is looked up again after this long. */
@@ -398,6 +399,7 @@ export class LineagePoller {
   private writeEntities(fetched: Fetched, gone: readonly DetailRef[] = [], fromList = true): void {
     const tables = Object.keys(fetched) as FetchedTable[];
     if (tables.length === 0 && gone.length === 0) return;
+    let notifyWatchers = (): void => {};
     this.context.store.setState((current) => {
       let entities = current.entities;
       const events: { source: string; message: string; level?: 'info' | 'error' }[] = [];
@@ -425,8 +427,11 @@ export class LineagePoller {
         if (next !== map) entities = { ...entities, [ref.table]: next };
       }
       const lineage = gone.length > 0 ? withoutMembers(current.lineage, gone) : current.lineage;
+      // a followed item may be watched too: it notifies wherever its last state lands
+      notifyWatchers = watchNotices(this.context, current, { ...current, entities }, events);
       if (entities === current.entities && events.length === 0 && lineage === current.lineage) return {};
       return { entities, lineage, events: this.context.withEvents(current.events, events) };
     });
+    notifyWatchers();
   }
 }
