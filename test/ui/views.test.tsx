@@ -313,15 +313,15 @@ describe('Uploads view', () => {
 });
 
 describe('the whole dashboard', () => {
-  it('switches views with 1..6, Tab and Shift-Tab', async () => {
+  it('switches views with 1..7, Tab and Shift-Tab', async () => {
     const d = await open('1', /^Uploads/);
-    const order = [/^Assets/, /^Indexing tasks/, /^Embeddings v2/, /^Analyses/, /^Events/, /^Uploads/];
+    const order = [/^Assets/, /^Indexing tasks/, /^Embeddings v2/, /^Analyses/, /^Events/, /^Failures/, /^Uploads/];
     for (const pattern of order) {
       await d.press(KEY.tab);
       await d.waitFor((f) => pattern.test(caption(f)), `${pattern}`);
     }
     await d.press('\u001B[Z');
-    await d.waitFor((f) => /^Events/.test(caption(f)), 'Shift-Tab back to Events');
+    await d.waitFor((f) => /^Failures/.test(caption(f)), 'Shift-Tab back to Failures');
   });
 
   it('takes keys that arrive together one by one, each in the layer the previous left', async () => {

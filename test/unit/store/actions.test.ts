@@ -16,9 +16,11 @@ describe('store actions', () => {
     actions.nextView();
     expect(store.getState().ui.view).toBe('events');
     actions.nextView();
+    expect(store.getState().ui.view).toBe('failures');
+    actions.nextView();
     expect(store.getState().ui.view).toBe('uploads');
     actions.prevView();
-    expect(store.getState().ui.view).toBe('events');
+    expect(store.getState().ui.view).toBe('failures');
     actions.switchView('indexing');
     actions.cycleTable();
     expect(selectActiveTable(store.getState())).toBe('indexedAssets');
