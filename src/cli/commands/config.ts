@@ -2,6 +2,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import { NOTIFY_MODES, type NotifyMode } from '../../store/notify.js';
+import { parseStuckAfter } from '../../store/stuck.js';
 import { MAX_CONCURRENCY } from '../../upload/policy.js';
 import {
   type Connection,
@@ -39,6 +40,8 @@ interface SetProfileFlags {
   poll?: Partial<Record<PollKey, number>>;
   readOnly?: boolean;
   notify?: NotifyMode;
+  /** as typed ("30m"): stored as the user wrote it */
+  stuckAfter?: string;
   use?: boolean;
 }
 
@@ -52,6 +55,16 @@ function parsePoll(value: string, previous: Partial<Record<PollKey, number>> = {
     );
   }
   return { ...previous, [key]: seconds };
+}
+
+/** Checks a --stuck-after value and keeps the text the user typed ("30m" reads better in the file). */
+function parseStuckAfterText(value: string): string {
+  try {
+    parseStuckAfter(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value.trim();
 }
 
 function readStdin(): Promise<string> {
@@ -127,6 +140,7 @@ async function setProfile(name: string, flags: SetProfileFlags, io: CommandIo) {
       if (flags.poll) next.poll_intervals = { ...next.poll_intervals, ...flags.poll };
       if (flags.readOnly !== undefined) next.read_only = flags.readOnly;
       if (flags.notify !== undefined) next.notify = flags.notify;
+      if (flags.stuckAfter !== undefined) next.stuck_after = flags.stuckAfter;
       return next;
     },
     flags.use === true ? true : 'if-none',
@@ -149,6 +163,7 @@ function describeOptions(profile: StoredProfile): string {
   }
   if (profile.read_only) parts.push('read-only');
   if (profile.notify) parts.push(`notify=${profile.notify}`);
+  if (profile.stuck_after !== undefined) parts.push(`stuck_after=${profile.stuck_after}`);
   return parts.join(' ') || '-';
 }
 
@@ -173,6 +188,7 @@ async function listProfiles(json: boolean, io: CommandIo) {
         poll_intervals: profile.poll_intervals ?? {},
         read_only: profile.read_only ?? false,
         notify: profile.notify ?? null,
+        stuck_after: profile.stuck_after ?? null,
       };
     });
     const document = {
@@ -400,6 +416,11 @@ Examples:
         '--notify <mode>',
         'dashboard notifications: off, bell, desktop or both (default both)',
       ).argParser(parseChoice(NOTIFY_MODES)),
+    )
+    .option(
+      '--stuck-after <duration>',
+      'flag running work in the dashboard as stuck after this long, e.g. 30m or 2h',
+      parseStuckAfterText,
     )
     .option('--use', 'also make it the current profile')
     .action((name: string, flags: SetProfileFlags) => setProfile(name, flags, io));

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +39,26 @@ describe('stuck_after and --stuck-after', () => {
     await expect(resolveConnection({}, env)).rejects.toThrow(
       /profiles\.ops\.stuck_after: expected a duration like 30m/,
     );
+  });
+
+  it('tltop config set-profile --stuck-after stores it; list shows it; a bad value is refused', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'tltop-stuck-after-'));
+    const previous = process.env.TLTOP_CONFIG_DIR;
+    process.env.TLTOP_CONFIG_DIR = dir;
+    try {
+      expect((await tltop('config', 'set-profile', 'ops', '--stuck-after', '45m', '--use')).code).toBe(0);
+      const stored = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
+      expect(stored.profiles.ops.stuck_after).toBe('45m');
+      expect((await tltop('config', 'list')).out).toContain('stuck_after=45m');
+      const connection = await resolveConnection({}, { TLTOP_CONFIG_DIR: dir });
+      expect(connection.settings.stuckAfterMs).toBe(45 * 60_000);
+      const bad = await tltop('config', 'set-profile', 'ops', '--stuck-after', 'forever');
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(/--stuck-after.*expected a duration/);
+    } finally {
+      if (previous === undefined) delete process.env.TLTOP_CONFIG_DIR;
+      else process.env.TLTOP_CONFIG_DIR = previous;
+    }
   });
 
   it('a bad --stuck-after is one line and exit 2, before anything starts', async () => {
