@@ -130,7 +130,8 @@ export class ConnectionTracker {
     const at = nextTryAt === undefined ? {} : { nextTryAt };
     if (this.refusal) return { kind: 'auth', message: this.refusal.message, ...at };
     if (everSucceeded) return undefined;
-    if (kind) return { kind, message: observation.error!, ...at };
+    // a 429 is the account's budget, not the connection: the header shows it while polling waits
+    if (kind && observation.failure?.status !== 429) return { kind, message: observation.error!, ...at };
     // a poll with nothing to fetch changes nothing while no answer has come yet
     return shown;
   }
