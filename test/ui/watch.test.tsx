@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { selectSelectedId } from '../../src/store/selectors.js';
 import { createUploadManager } from '../../src/upload/manager.js';
 import { type Dashboard, type DashboardOptions, KEY, startDashboard } from './harness.js';
 
@@ -46,12 +47,10 @@ async function selectRunningAnalysis(d: Dashboard): Promise<string> {
   const index = rows.findIndex((row) => /processing|pending|queued/.test(row));
   expect(index).toBeGreaterThanOrEqual(0);
   await d.press(...Array<string>(index).fill('j'));
-  const state = d.store.getState();
-  const { selectSelectedId } = await import('../../src/store/selectors.js');
   await d.waitFor(() => d.store.getState().ui.selection.analyze === index, 'selection');
   const id = selectSelectedId(d.store.getState(), 'analyze');
   expect(id).toBeDefined();
-  expect(state.entities.analyze[id!]?.status).toMatch(/processing|pending|queued/);
+  expect(d.store.getState().entities.analyze[id!]?.status).toMatch(/processing|pending|queued/);
   return id!;
 }
 
