@@ -11,6 +11,7 @@ if (major < 22 || (major === 22 && minor < 12)) {
 
 let main: (argv: string[]) => Promise<number>;
 try {
+  (await import('./load-hooks.js')).installLoadHooks();
   ({ main } = await import('./index.js'));
 } catch (error) {
   // a broken or partial install: one line, not a stack trace

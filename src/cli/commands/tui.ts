@@ -2,7 +2,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { TwelveLabsClient } from '../../api/client.js';
+import type { TwelveLabsClient } from '../../api/client.js';
 import { maskKey } from '../../api/redact.js';
 import type { Index } from '../../api/types.js';
 import type { ConnectionInfo } from '../../components/App.js';
@@ -205,6 +205,7 @@ async function openSession(
   flags: DashboardFlags,
   hooks: SessionHooks,
 ): Promise<Session> {
+  const { TwelveLabsClient } = await import('../../api/client.js');
   const { startEmulator } = await import('../../emulator/server.js');
   const { createAppStore, startPollers } = await import('../../store/index.js');
   const { createUploadApi, createUploadManager } = await import('../../upload/manager.js');
