@@ -186,10 +186,26 @@ describe('usage and the rate limit', () => {
   });
 
   it('explains a 429 in words with what to do, in the header, the overview and the events', async () => {
-    dashboard = await startDashboard({ columns: 200, rows: 30 });
+    dashboard = await startDashboard({
+      columns: 200,
+      rows: 30,
+      emulator: { faults: 'rate-limit=300/h' },
+    });
     const d = dashboard;
-    await d.waitFor((f) => f.includes('ok just now') || /ok \d+m ago/.test(f), 'first answer');
-    d.emulator.setFaults('rate-limit=2/min');
+    await d.waitFor((f) => /rate \d+\/300 left/.test(f), 'the budget in the header');
+    // polling paused: another client on the same key spends the rest of the budget
+    await d.press('p');
+    await d.waitFor((f) => f.includes('‖ paused'), 'paused');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let status = 200; status !== 429; ) {
+      const response = await fetch(`${d.emulator.baseUrl}/indexes`, {
+        headers: { 'x-api-key': d.emulator.apiKey },
+      });
+      await response.arrayBuffer();
+      status = response.status;
+    }
+    // the dashboard still believes some budget is left: R polls once and meets the 429
+    await d.press('R');
     const header = await d.waitFor(
       (f) => (f.split('\n')[1] ?? '').includes('✗ Rate limit reached'),
       'the header explains the 429',
