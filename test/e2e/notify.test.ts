@@ -94,6 +94,11 @@ describe.skipIf(!tmux.tmux)(
       const settled = readFileSync(output, 'utf8');
       expect(settled.split(`${ESC}Ptmux;`).length - 1).toBe(1);
       expect(settled.split(BEL).length - 1).toBe(1);
+      // the sequences move no cursor: the dashboard's frame is intact
+      const after = s.screen();
+      expect(after).toHaveLength(30);
+      expect(after.join('\n')).toContain('◉ 1 watched');
+      expect(after[0]).toMatch(/^tltop /);
       s.send('q');
     });
   },
