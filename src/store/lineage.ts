@@ -189,19 +189,20 @@ export interface LinkItem {
   missing: boolean;
 }
 
-function loadedMembers(state: AppState, assetId: string): DetailRef[] {
-  const refs: DetailRef[] = [{ table: 'assets', id: assetId }];
-  const { uploads, indexedAssets, tasks, analyze } = state.entities;
-  for (const row of Object.values(uploads)) {
-    if (row.local?.assetId === assetId) refs.push({ table: 'uploads', id: row.id });
-  }
+/**
+ * Loaded items made from the asset: a scan of the loaded tables, done by the lookup
+ * (pollers/lineage.ts) when it runs, never on a render, so an open detail costs nothing per poll.
+ */
+export function loadedMembers(state: AppState, assetId: string): DetailRef[] {
+  const { indexedAssets, tasks, analyze } = state.entities;
+  const refs: DetailRef[] = [];
   const indexed = new Set<string>();
   for (const item of Object.values(indexedAssets)) {
-    if (item.asset_id === assetId) {
-      refs.push({ table: 'indexedAssets', id: item._id });
-      indexed.add(`${item.index_id}/${item._id}`);
-    }
+    if (item.asset_id !== assetId) continue;
+    refs.push({ table: 'indexedAssets', id: item._id });
+    indexed.add(`${item.index_id}/${item._id}`);
   }
+  // the indexing task that mirrors an indexed asset has its id as video id
   if (indexed.size > 0) {
     for (const task of Object.values(tasks)) {
       if (indexed.has(`${task.index_id}/${task.video_id}`)) refs.push({ table: 'tasks', id: task._id });
@@ -213,12 +214,26 @@ function loadedMembers(state: AppState, assetId: string): DetailRef[] {
   return refs;
 }
 
-/** Every item made from the asset: loaded ones and the lookup's, in family order, without duplicates. */
+/** Uploads of this process that made the asset (few: the engine's own uploads). */
+function uploadsOf(state: AppState, assetId: string): DetailRef[] {
+  const refs: DetailRef[] = [];
+  for (const row of Object.values(state.entities.uploads)) {
+    if (row.local?.assetId === assetId) refs.push({ table: 'uploads', id: row.id });
+  }
+  return refs;
+}
+
+/** Every item made from the asset (the asset, its uploads, what the last lookup found), in family order. */
 export function groupRefs(state: AppState, assetId: string): DetailRef[] {
   const group = state.lineage.groups[assetId];
   const seen = new Set<string>();
   const refs: DetailRef[] = [];
-  for (const ref of [...loadedMembers(state, assetId), ...(group?.members ?? [])]) {
+  const candidates = [
+    { table: 'assets' as const, id: assetId },
+    ...uploadsOf(state, assetId),
+    ...(group?.members ?? []),
+  ];
+  for (const ref of candidates) {
     const key = refKey(ref);
     if (seen.has(key)) continue;
     seen.add(key);

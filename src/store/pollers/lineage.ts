@@ -16,6 +16,7 @@ import {
   isItemTerminal,
   type LineageGroup,
   type LineageState,
+  loadedMembers,
   refKey,
   rootOf,
   sameRef,
@@ -291,6 +292,8 @@ export class LineagePoller {
       if (table === 'assets') continue;
       for (const item of items) members.push({ table, id: idOf(table, item) });
     }
+    // what is loaded but the lookup's filters missed (an asset without a file name, another page)
+    members.push(...loadedMembers(this.state, assetId));
     for (const task of embeds) inferred.push(task._id);
     if (inferredRef && !members.some((ref) => sameRef(ref, inferredRef))) {
       members.push(inferredRef);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalyzeTask, Asset, IndexedAsset, Task } from '../../../src/api/types.js';
-import { findLoaded, noLinksReason, selectLinks } from '../../../src/store/lineage.js';
+import { findLoaded, loadedMembers, noLinksReason, selectLinks } from '../../../src/store/lineage.js';
 import type { AppStore } from '../../../src/store/types.js';
 import { offlineStore } from './fixtures.js';
 
-/** Links from loaded data only (no lookup): an asset, its indexed asset and task, two analyses. */
+/** Loaded data: an asset, its indexed asset and the task mirroring it, two analyses. */
 const ASSET = 'a0000000000000000000aaaa';
 const INDEXED = 'b0000000000000000000bbbb';
 const INDEX = 'c0000000000000000000cccc';
@@ -39,15 +39,27 @@ function load(store: AppStore) {
 }
 
 describe('lineage from loaded data', () => {
-  it('links an asset to its indexed asset, the task mirroring it and its analyses, in family order', () => {
+  it('finds what was made from an asset among loaded items: indexed asset, the task mirroring it, analyses', () => {
     const store = offlineStore();
     load(store);
-    const links = selectLinks(store.getState(), { table: 'assets', id: ASSET });
-    expect(links.map((link) => `${link.ref.table}:${link.ref.id.slice(-4)}`)).toEqual([
+    const members = loadedMembers(store.getState(), ASSET);
+    expect(members.map((ref) => `${ref.table}:${ref.id.slice(-4)}`)).toEqual([
       'indexedAssets:bbbb',
       'tasks:dddd',
       'analyze:00e1',
     ]);
+    // before a lookup, an item links only to what it names itself
+    expect(selectLinks(store.getState(), { table: 'analyze', id: 'ee00000000000000000000e1' })).toHaveLength(
+      1,
+    );
+    store.setState((state) => ({
+      lineage: {
+        ...state.lineage,
+        groups: { [ASSET]: { assetId: ASSET, members, inferred: [], resolvedAt: 1 } },
+      },
+    }));
+    const links = selectLinks(store.getState(), { table: 'assets', id: ASSET });
+    expect(links.map((link) => link.ref.table)).toEqual(['indexedAssets', 'tasks', 'analyze']);
     // the same reference while nothing changed (components select it on every store update)
     expect(selectLinks(store.getState(), { table: 'assets', id: ASSET })).toBe(links);
     // and back: the analysis links to the asset and the rest, never to itself
