@@ -95,7 +95,7 @@ export const FollowStrip = memo(function FollowStrip({ width, height }: FollowSt
     ? '✓ done (every item is terminal; polling stopped)'
     : `● updating · ${active} still running`;
   const trouble = problem ? ` · ✗ ${sanitize(problem)}` : '';
-  const title = `Following ${followed.family.toLowerCase()} ${shortId(follow.ref.id)} · ${chain.length} item${chain.length === 1 ? '' : 's'}${hidden > 0 ? ` (+${hidden} not shown)` : ''} · ${state}${trouble} · f stops`;
+  const title = `Following ${followed.family.toLowerCase()} ${shortId(sanitize(follow.ref.id))} · ${chain.length} item${chain.length === 1 ? '' : 's'}${hidden > 0 ? ` (+${hidden} not shown)` : ''} · ${state}${trouble} · f stops`;
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
       <Text bold color={follow.done ? theme.ok : theme.accent} wrap="truncate">

@@ -13,7 +13,7 @@ export function linkText(link: LinkItem, width: number): string {
   const look = statusLook(link.missing ? 'unknown' : sanitize(link.status));
   const name = `${sanitize(link.name)}${link.inferred ? '  ≈ same file name' : ''}`;
   return cell(
-    `${cell(link.family, 14)} ${cell(shortId(link.ref.id), 9)} ${cell(`${look.symbol} ${look.word}`, 14)} ${name}`,
+    `${cell(link.family, 14)} ${cell(shortId(sanitize(link.ref.id)), 9)} ${cell(`${look.symbol} ${look.word}`, 14)} ${name}`,
     width,
   );
 }
