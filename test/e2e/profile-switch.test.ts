@@ -115,6 +115,23 @@ describe.skipIf(!tmux.tmux)(
       );
     });
 
+    it(':profile is refused while uploads run (the demo runs one) and nothing changes', async () => {
+      alpha = await startTestEmulator({ seed: 'empty', apiKey: KEY_ALPHA });
+      beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
+      dir = await tempDir('tltop-profile-uploads-');
+      const env = await twoProfiles(dir, alpha, beta);
+      session = new TmuxSession(tmux.tmux!);
+      session.start(`'${node}' '${bin}' --demo --no-restore`, 120, 30, env);
+      await session.waitFor((s) => s.includes('camera-b-morning-shift.mp4'), 20_000, 'the demo upload');
+      session.send(':');
+      session.sendLiteral('profile beta');
+      await session.waitFor((s) => s.includes(': profile beta'), 5_000, 'the typed command');
+      session.send('Enter');
+      const screen = await session.waitFor((s) => s.includes('✗ uploads are running'), 10_000, 'the refusal');
+      expect(screen.split('\n')[0]).toContain('tltop DEMO');
+      expect(requests(beta, 'GET /assets')).toBe(0);
+    });
+
     it('--filter filters the start view; a bad one is one line and exit 2', async () => {
       alpha = await startTestEmulator({ seed: 'demo', apiKey: KEY_ALPHA });
       beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
