@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { saveConfig } from '../../src/cli/profiles.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { findOrInstallTmux, TmuxSession } from './tmux.js';
 
@@ -11,10 +12,15 @@ const tmux = findOrInstallTmux();
 const ESC = '\x1b';
 const BEL = '\x07';
 
+function count(text: string, part: string): number {
+  return text.split(part).length - 1;
+}
+
 /**
  * The real binary in tmux against a test emulator: `w` watches a running analysis; when the
  * emulator's clock moves it to a terminal state, the program writes the bell (tmux flags the
- * window) and kitty's desktop notification wrapped for tmux passthrough (seen in pipe-pane).
+ * window) and, by default, kitty's desktop notification wrapped for tmux passthrough (seen in
+ * the raw pane output that pipe-pane copies).
  */
 describe.skipIf(!tmux.tmux)(
   `notifications in tmux${tmux.reason ? ` (skipped: ${tmux.reason})` : ''}`,
@@ -33,12 +39,27 @@ describe.skipIf(!tmux.tmux)(
       home = undefined;
     });
 
-    it('w on a running analysis, then one bell and one passthrough OSC 99 when it finishes', async () => {
+    /**
+     * Starts tltop in tmux (a kitty outside: KITTY_WINDOW_ID), watches the first running
+     * analysis, finishes everything on the emulator's clock; returns the raw pane output.
+     */
+    async function watchAndFinish(
+      profile?: Record<string, unknown>,
+    ): Promise<{ bytes: string; s: TmuxSession }> {
       emulator = await startTestEmulator({ seed: 'demo' });
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-notify-'));
       const output = join(home, 'pane-output');
-      session = new TmuxSession(tmux.tmux!);
-      session.start(`'${join(root, 'node_modules/.bin/node')}' '${join(root, 'dist/bin.js')}'`, 120, 30, {
+      const connection = profile
+        ? { TLTOP_PROFILE: 'ops' }
+        : { TWELVELABS_API_KEY: emulator.apiKey, TWELVELABS_BASE_URL: emulator.baseUrl };
+      if (profile) {
+        await saveConfig(join(home, 'config/tltop/config.json'), {
+          profiles: { ops: { base_url: emulator.baseUrl, api_key: emulator.apiKey, ...profile } },
+        });
+      }
+      const s = new TmuxSession(tmux.tmux!);
+      session = s;
+      s.start(`'${join(root, 'node_modules/.bin/node')}' '${join(root, 'dist/bin.js')}'`, 120, 30, {
         CI: 'false',
         TERM: 'xterm-256color',
         HOME: home,
@@ -46,14 +67,12 @@ describe.skipIf(!tmux.tmux)(
         XDG_STATE_HOME: join(home, 'state'),
         TLTOP_CONFIG_DIR: join(home, 'config/tltop'),
         TLTOP_STATE_DIR: join(home, 'state/tltop'),
-        TWELVELABS_API_KEY: emulator.apiKey,
-        TWELVELABS_BASE_URL: emulator.baseUrl,
         // tmux inside kitty: the outer terminal's variable is inherited
         KITTY_WINDOW_ID: '7',
+        ...connection,
       });
-      session.setOption('monitor-bell', 'on');
-      session.pipeOutput(output);
-      const s = session;
+      s.setOption('monitor-bell', 'on');
+      s.pipeOutput(output);
 
       await s.waitFor((screen) => screen.includes('1 Uploads'), 15_000, 'the dashboard');
       s.send('5');
@@ -72,8 +91,7 @@ describe.skipIf(!tmux.tmux)(
       s.send('w');
       const watched = await s.waitFor((text) => text.includes('◉ 1 watched'), 5_000, 'the watch mark');
       expect(watched.split('\n').find((row) => row.includes(id))).toMatch(/^› ◉ /);
-      const before = existsSync(output) ? readFileSync(output, 'latin1') : '';
-      expect(before).not.toContain(BEL);
+      expect(existsSync(output) ? readFileSync(output, 'utf8') : '').not.toContain(BEL);
       expect(s.format('#{window_bell_flag}')).toBe('0');
 
       // every seeded item still running finishes; only the watched one notifies
@@ -86,19 +104,32 @@ describe.skipIf(!tmux.tmux)(
       }
       expect(bytes, 'a bell in the pane output').toContain(BEL);
       expect(s.format('#{window_bell_flag}')).toBe('1');
+      // the other families poll their finished items too: still one notification
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      return { bytes: readFileSync(output, 'utf8'), s };
+    }
+
+    it('w on a running analysis, then one bell and one passthrough OSC 99 when it finishes', async () => {
+      const { bytes, s } = await watchAndFinish();
       const passthrough = new RegExp(
         `${ESC}Ptmux;${ESC}${ESC}\\]99;i=tltop:d=0;tltop${ESC}${ESC}\\\\${ESC}${ESC}\\]99;i=tltop:d=1:p=body;analysis \\w{4}… (ready|failed)`,
       );
       expect(bytes).toMatch(passthrough);
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      const settled = readFileSync(output, 'utf8');
-      expect(settled.split(`${ESC}Ptmux;`).length - 1).toBe(1);
-      expect(settled.split(BEL).length - 1).toBe(1);
+      expect(count(bytes, `${ESC}Ptmux;`)).toBe(1);
+      expect(count(bytes, BEL)).toBe(1);
       // the sequences move no cursor: the dashboard's frame is intact
       const after = s.screen();
       expect(after).toHaveLength(30);
       expect(after.join('\n')).toContain('◉ 1 watched');
       expect(after[0]).toMatch(/^tltop /);
+      s.send('q');
+    });
+
+    it('a profile with notify "bell" rings the bell only', async () => {
+      const { bytes, s } = await watchAndFinish({ notify: 'bell' });
+      expect(count(bytes, BEL)).toBe(1);
+      expect(bytes).not.toContain(`${ESC}Ptmux;`);
+      expect(bytes).not.toContain(`${ESC}]99;`);
       s.send('q');
     });
   },
