@@ -238,7 +238,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: [input('/')],
     label: '/',
     hint: 'filter',
-    description: 'filter the rows (an empty filter clears it)',
+    description: 'filter: text, status=S,S, index=NAME (Tab completes; empty clears)',
     layers: ['view'],
     footer: true,
     run: (a) => a.openFilterPrompt(),
