@@ -44,8 +44,12 @@ export interface ExportOptions extends Partial<ExportPaths> {
 export interface ExportResult {
   file: string;
   rows: number;
-  /** rows of the whole query on the server, when it is more than was written */
+  /** rows of the whole query on the server, when more than were read */
   cappedFrom?: number;
+  /** rows read from the server, when fewer than cappedFrom */
+  fetched?: number;
+  /** the export stopped early to leave rate-limit budget for polling */
+  rateStopped?: boolean;
 }
 
 type SourceFactory = (api: TwelveLabsApi) => CollectionSource<CollectionTable>;
@@ -79,21 +83,28 @@ interface Fetched {
   total: number;
 }
 
-/** Pages of one server query until its end or `budget` rows; entities land in `into`. */
+/** Asked before every list call of an export. */
+interface PageGate {
+  /** false once the rate-limit budget is down to what polling needs (the first page always goes) */
+  mayFetch(): boolean;
+  fetched(): void;
+}
+
+/** Pages of one server query until its end, `budget` rows or the gate says stop; entities land in `into`. */
 async function fetchQuery(
   list: ListQueryPage<unknown>,
   idOf: (entity: unknown) => string,
   into: Record<string, unknown>,
   budget: number,
   status: string | undefined,
-  onPage: () => void,
+  gate: PageGate,
 ): Promise<Fetched> {
   const ids: string[] = [];
   let total = 0;
   const signal = new AbortController().signal;
-  for (let page = 1; ids.length < budget; page++) {
+  for (let page = 1; ids.length < budget && gate.mayFetch(); page++) {
     const result = await list(page, PAGE_LIMIT, signal, status);
-    onPage();
+    gate.fetched();
     total = result.page_info.total_results;
     for (const entity of result.data.slice(0, budget - ids.length)) {
       const id = idOf(entity);
@@ -106,9 +117,37 @@ async function fetchQuery(
 }
 
 /** Only the size of a query, for a status group left out once the cap is reached. */
-async function countQuery(list: ListQueryPage<unknown>, status: string | undefined): Promise<Fetched> {
+async function countQuery(
+  list: ListQueryPage<unknown>,
+  status: string | undefined,
+  gate: PageGate,
+): Promise<Fetched> {
+  if (!gate.mayFetch()) return { ids: [], total: 0 };
   const result = await list(1, 1, new AbortController().signal, status);
+  gate.fetched();
   return { ids: [], total: result.page_info.total_results };
+}
+
+/**
+ * Stops an export before it eats the rate-limit budget the pollers live on: no page once
+ * fewer than a quarter of the window's requests (and at least 5) are left.
+ */
+function rateGate(api: TwelveLabsApi, onPage: (pages: number) => void): PageGate & { stopped: boolean } {
+  let pages = 0;
+  const gate = {
+    stopped: false,
+    mayFetch() {
+      const { limit, remaining } = api.stats().rateLimit;
+      const low = limit !== undefined && remaining !== undefined && remaining < Math.max(5, limit / 4);
+      if (pages > 0 && low) gate.stopped = true;
+      return !gate.stopped;
+    },
+    fetched() {
+      pages += 1;
+      onPage(pages);
+    },
+  };
+  return gate;
 }
 
 function pagesOf(ids: readonly string[]): Record<number, readonly string[]> {
@@ -133,13 +172,12 @@ async function fetchAll(
   table: CollectionTable,
   maxRows: number,
   onPage: (pages: number) => void,
-): Promise<{ state: AppState; total: number; fetched: number }> {
+): Promise<{ state: AppState; total: number; fetched: number; rateStopped: boolean }> {
   const state = context.store.getState();
   const query = SOURCES[table](context.api).query(state);
   if (!query) throw new Error(`nothing to export yet: ${TABLE_LABELS[table]} has no index chosen`);
   const entities: Record<string, unknown> = {};
-  let pages = 0;
-  const counted = () => onPage(++pages);
+  const gate = rateGate(context.api, onPage);
   let collection: Collection;
   let total = 0;
   let fetchedRows = 0;
@@ -149,8 +187,8 @@ async function fetchAll(
     for (const status of query.groups) {
       const fetched =
         budget > 0
-          ? await fetchQuery(query.list, entityId(table), entities, budget, status, counted)
-          : await countQuery(query.list, status);
+          ? await fetchQuery(query.list, entityId(table), entities, budget, status, gate)
+          : await countQuery(query.list, status, gate);
       budget -= fetched.ids.length;
       fetchedRows += fetched.ids.length;
       total += fetched.total;
@@ -158,7 +196,7 @@ async function fetchAll(
     }
     collection = { queryKey: query.key, pageSize: PAGE_LIMIT, pages: {}, groups };
   } else {
-    const fetched = await fetchQuery(query.list, entityId(table), entities, maxRows, undefined, counted);
+    const fetched = await fetchQuery(query.list, entityId(table), entities, maxRows, undefined, gate);
     total = fetched.total;
     fetchedRows = fetched.ids.length;
     collection = {
@@ -173,7 +211,7 @@ async function fetchAll(
     entities: { ...state.entities, [table]: { ...state.entities[table], ...entities } },
     collections: { ...state.collections, [table]: collection },
   };
-  return { state: merged, total, fetched: fetchedRows };
+  return { state: merged, total, fetched: fetchedRows, rateStopped: gate.stopped };
 }
 
 /** Creates `file` with `text` (mode 0600) in one step: a crash never leaves half a file; `replace` allows overwriting. */
@@ -226,15 +264,18 @@ export async function exportCurrentTable(
     throw new Error(`${TABLE_LABELS[table]} cannot be exported; open a resource table`);
   let state = context.store.getState();
   let total: number | undefined;
-  let capped = false;
+  let fetchedRows = 0;
+  let rateStopped = false;
   if (table !== 'uploads' && table !== 'events') {
     const fetched = await fetchAll(context, table, options.maxRows ?? MAX_EXPORT_ROWS, (pages) =>
       context.setStatus(`exporting ${TABLE_LABELS[table]}: page ${pages}…`),
     );
     state = fetched.state;
     total = fetched.total;
-    capped = fetched.fetched < fetched.total;
+    fetchedRows = fetched.fetched;
+    rateStopped = fetched.rateStopped;
   }
+  const capped = total !== undefined && fetchedRows < total;
   const view = selectTableView(state, table);
   const rows = rowsOf(state, table, view.ids);
   const columns = EXPORT_COLUMNS[table] as readonly ExportColumn<unknown>[];
@@ -250,5 +291,10 @@ export async function exportCurrentTable(
           capped,
         });
   await writeExportFile(file, text, replace, typed);
-  return { file, rows: rows.length, ...(capped && { cappedFrom: total }) };
+  return {
+    file,
+    rows: rows.length,
+    ...(capped && { cappedFrom: total, fetched: fetchedRows }),
+    ...(rateStopped && { rateStopped }),
+  };
 }

@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Asset, Page, Task } from '../../src/api/types.js';
 import { type Dashboard, KEY, startDashboard } from './harness.js';
 
@@ -190,6 +190,46 @@ describe(':export', { timeout: 60_000 }, () => {
     const json = JSON.parse(await readFile(join(dir, 'capped.json'), 'utf8'));
     expect(json).toMatchObject({ capped: true, total });
     expect(json.rows).toHaveLength(120);
+  });
+});
+
+describe(':export and the rate limit', { timeout: 60_000 }, () => {
+  it('stops before the budget the pollers need is gone, and says so', async () => {
+    dashboard = await startDashboard({ deps: { exportOptions: { cwd: dir } } });
+    const d = dashboard;
+    await d.press('3');
+    await d.waitFor((frame) => /^Indexing tasks .* of [\d,]+/m.test(frame), 'tasks caption');
+    const total = (await d.api.listTasks({ page: 1, page_limit: 1 })).page_info.total_results;
+    await d.press('p'); // polling paused: the export's calls are the only ones counted
+    const requests = () =>
+      Object.values(d.emulator.stats().requests).reduce(
+        (sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0),
+        0,
+      );
+    let seen = -1;
+    await vi.waitFor(
+      async () => {
+        const now = requests();
+        const quiet = now === seen;
+        seen = now;
+        if (!quiet) throw new Error('polls still in flight');
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      },
+      { timeout: 10_000, interval: 500 },
+    );
+    // 10 an hour: the export may use 5, then fewer than 5 (the reserve) are left
+    d.emulator.setFaults('rate-limit=10/h');
+    await command(d, 'export limited.csv');
+    const frame = await d.waitFor((f) => f.includes('rate-limit budget left for polling'), 'stop', 15_000);
+    const rows = parseCsv(await readFile(join(dir, 'limited.csv'), 'utf8')).length - 1;
+    expect(rows).toBeGreaterThanOrEqual(50);
+    expect(rows).toBeLessThan(total);
+    expect(rows % 50).toBe(0);
+    expect(frame).toContain(
+      `exported ${rows} rows to limited.csv (stopped at ${rows} of ${total}: rate-limit budget left for polling)`,
+    );
+    // no 429: the export stopped while requests were left
+    expect(d.emulator.stats().requests['GET /tasks']?.['429']).toBeUndefined();
   });
 });
 

@@ -10,11 +10,15 @@ async function runExport(args: readonly string[], context: StoreContext, replace
   }
   const typed = args[0]!;
   const result = await exportCurrentTable(context, typed, replace, context.exportOptions);
+  const count = (n: number) => n.toLocaleString('en-US');
+  const read = `${count(result.fetched ?? 0)} of ${count(result.cappedFrom ?? 0)}`;
   const capped =
     result.cappedFrom === undefined
       ? ''
-      : ` (capped: the first ${result.rows.toLocaleString('en-US')} of ${result.cappedFrom.toLocaleString('en-US')})`;
-  const text = `exported ${result.rows.toLocaleString('en-US')} rows to ${typed}${capped}`;
+      : result.rateStopped
+        ? ` (stopped at ${read}: rate-limit budget left for polling)`
+        : ` (capped: the first ${read})`;
+  const text = `exported ${count(result.rows)} rows to ${typed}${capped}`;
   context.setStatus(text, result.cappedFrom === undefined ? 'info' : 'warn');
   context.log([{ source: 'export', message: `${text}: ${result.file}` }]);
 }
