@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../src/cli/config.js';
 import { selectTableView } from '../../src/store/selectors.js';
+import { createUploadManager } from '../../src/upload/manager.js';
 import { type Dashboard, KEY, startDashboard } from './harness.js';
 
 let dashboard: Dashboard | undefined;
@@ -143,6 +145,39 @@ describe('throughput sparklines', () => {
     );
     const spark = /done\/h \d+ ([▁▂▃▄▅▆▇█]{12})/.exec(after)![1]!;
     expect(spark).toMatch(/[▂▃▄▅▆▇█]/);
+  });
+
+  it('the header and the overview show the upload speed while this dashboard uploads, and its peak after', async () => {
+    configDir = await mkdtemp(join(tmpdir(), 'tltop-upload-spark-'));
+    const path = join(configDir, 'clip.mp4');
+    await writeFile(path, randomBytes(3 * 1024 * 1024));
+    dashboard = await startDashboard({
+      columns: 160,
+      rows: 30,
+      emulator: { seed: 'empty', chunkSize: 64 * 1024, faults: 'put-rate=256KiB/s' },
+      uploads: (api) => createUploadManager({ api, stateDir: join(configDir!, 'state') }),
+    });
+    const d = dashboard;
+    await d.press('o');
+    await d.press('n');
+    await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
+    await d.type(path);
+    await d.press(KEY.enter);
+    await d.waitFor(
+      (f) => /up [\d.]+ (KiB|MiB)\/s [▁▂▃▄▅▆▇█]{11}[▂▃▄▅▆▇█]/.test(f.split('\n')[0] ?? ''),
+      'the upload sparkline in the header',
+      15_000,
+    );
+    await d.waitFor(
+      (f) => /Uploads\s+[\d.]+ (KiB|MiB)\/s now, peak/.test(f),
+      'the upload line of the overview',
+    );
+    // done: the speed drops to 0 (written when the 5 s sample interval is up), the peak stays
+    await d.waitFor(
+      (f) => /Uploads\s+0 B\/s now, peak [\d.]+ (KiB|MiB)\/s/.test(f),
+      'the speed back to 0 after the upload',
+      30_000,
+    );
   });
 
   it('the overview shows the sparklines per family', async () => {
