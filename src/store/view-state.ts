@@ -85,7 +85,8 @@ export function uiWithLastState(ui: UiState, last: LastViewState): UiState {
   const tableOf = { ...ui.tableOf };
   for (const view of VIEWS) {
     const table = last.tables[view];
-    if (table && VIEW_TABLES[view].includes(table)) tableOf[view] = table;
+    // the items of a failure group need the group (Enter opens one): the groups are shown instead
+    if (table && VIEW_TABLES[view].includes(table) && table !== 'failureItems') tableOf[view] = table;
   }
   const filter = { ...ui.filter };
   const sort = { ...ui.sort };
@@ -106,7 +107,10 @@ export function uiWithLastState(ui: UiState, last: LastViewState): UiState {
 
 /** The UI showing a saved view: its view and table, that table's filter and sort, the first row. */
 export function uiWithSavedView(ui: UiState, saved: SavedView): UiState {
-  const table = VIEW_TABLES[saved.view].includes(saved.table) ? saved.table : VIEW_TABLES[saved.view][0]!;
+  const table =
+    VIEW_TABLES[saved.view].includes(saved.table) && saved.table !== 'failureItems'
+      ? saved.table
+      : VIEW_TABLES[saved.view][0]!;
   return {
     ...ui,
     view: saved.view,

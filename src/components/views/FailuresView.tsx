@@ -15,7 +15,9 @@ function contextLine(state: AppState): string {
     const group = ui.failureGroup ? selectFailureGroups(state).byKey[ui.failureGroup] : undefined;
     if (!group) return 'Esc: back to the groups';
     const capability = CAPABILITIES[group.family];
-    return `${TABLE_LABELS[group.family]} · ${group.code} · ${capability.retryText} · ${capability.deleteText} · Esc back`;
+    const retry = capability.retry ? 'r retries' : 'no retry';
+    const remove = capability.delete ? 'd deletes' : 'no delete';
+    return `${TABLE_LABELS[group.family]} · ${group.code} · ${retry} · ${remove} (as a set, or the marked) · Esc back`;
   }
   const groups = selectFailureGroups(state);
   const count = groups.order.reduce((sum, key) => sum + (groups.byKey[key]?.count ?? 0), 0);

@@ -10,6 +10,7 @@ import type { TwelveLabsApi } from '../../api/api.js';
 import type { Page } from '../../api/types.js';
 import { reasonOf } from '../triage/reasons.js';
 import type { FailureFamily, FailureItem, FailuresState } from '../triage/types.js';
+import type { AppState, PollIntervals } from '../types.js';
 import type { PollContext, PollStep, Write } from './step.js';
 
 /** Pages of failed items per family (newest first). */
@@ -48,21 +49,28 @@ function item(
 }
 
 export class FailuresPoller implements PollStep {
-  private dueAt = 0;
+  private lastAt: number | undefined;
+  private lastIndexes = 0;
+  private intervals: Pick<PollIntervals, 'activeMax' | 'windowHidden'> | undefined;
   /** embed v2 reasons by task id (terminal: fetched once) */
   private readonly embedReasons = new Map<string, { code: string; message: string }>();
 
   constructor(private readonly api: TwelveLabsApi) {}
 
-  nextDueAt(): number {
-    return this.dueAt;
+  /** Soon after the view is opened (its interval is shorter), and when the indexes first arrive. */
+  nextDueAt(state: AppState): number {
+    if (this.lastAt === undefined || !this.intervals) return 0;
+    if (Object.keys(state.entities.indexes).length !== this.lastIndexes) return 0;
+    const visible = state.ui.view === 'failures';
+    return this.lastAt + (visible ? this.intervals.activeMax : this.intervals.windowHidden);
   }
 
   async poll(context: PollContext, out: Write[]): Promise<void> {
     const { state, now, force, intervals } = context;
-    if (!force && now < this.dueAt) return;
-    const visible = state.ui.view === 'failures';
-    this.dueAt = now + (visible ? intervals.activeMax : intervals.windowHidden);
+    this.intervals = intervals;
+    if (!force && now < this.nextDueAt(state)) return;
+    this.lastAt = now;
+    this.lastIndexes = Object.keys(state.entities.indexes).length;
     const found: Partial<Record<FailureFamily, Found>> = {};
     // one family after the other, so a slow account is not hit with a burst
     found.tasks = await this.tasks(context);
