@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
@@ -27,6 +28,8 @@ export interface JournalRecord {
   sessionCompleted: boolean;
   /** set once the indexed asset was created, so a resume follows it instead of creating another */
   indexedAssetId?: string;
+  /** bytes of the chunk log this record already holds: lines after it are newer confirmations */
+  logOffset?: number;
 }
 
 const recordSchema = z.object({
@@ -52,7 +55,11 @@ const recordSchema = z.object({
   etags: z.record(z.string().regex(/^\d+$/), z.string()),
   sessionCompleted: z.boolean(),
   indexedAssetId: z.string().optional(),
+  logOffset: z.number().int().nonnegative().optional(),
 });
+
+/** One line of the chunk log: a chunk confirmed with this ETag. */
+const logLineSchema = z.object({ chunk: z.number().int().nonnegative(), etag: z.string().min(1) });
 
 /** `$TLTOP_STATE_DIR`, else the XDG state dir ($XDG_STATE_HOME/tltop; env-paths calls it `log`). */
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -64,11 +71,17 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 const SUFFIX = '.json';
+const LOG_SUFFIX = '.json.log';
 
 /**
  * One JSON file per upload in `<stateDir>/uploads`, replaced atomically (temp file, fsync,
  * rename), mode 0600 in a 0700 directory. The directory is fsynced when a journal is first
  * created; after that a power cut can at worst bring back the previous, complete version.
+ *
+ * Beside it, `<id>.json.log` (0600, append-only, never fsynced): one line per confirmed chunk,
+ * written before the chunk's worker moves on, so a crash of the process loses no confirmed
+ * chunk while the JSON is rewritten in the background. read() applies the lines the JSON does
+ * not hold yet (after its logOffset); a torn last line (power cut) is skipped.
  */
 export class JournalStore {
   readonly dir: string;
@@ -80,6 +93,10 @@ export class JournalStore {
 
   private fileOf(uploadId: string): string {
     return join(this.dir, `${uploadId}${SUFFIX}`);
+  }
+
+  logOf(uploadId: string): string {
+    return join(this.dir, `${uploadId}${LOG_SUFFIX}`);
   }
 
   /** Creates the directory and proves a file can be written there, before a session is created. */
@@ -148,7 +165,16 @@ export class JournalStore {
       if (errnoCode(error) === 'ENOENT') return undefined;
       throw error;
     }
-    return parseRecord(text, uploadId);
+    return withLoggedChunks(parseRecord(text, uploadId), await this.readLog(uploadId));
+  }
+
+  private async readLog(uploadId: string): Promise<Buffer | undefined> {
+    try {
+      return await readFile(this.logOf(uploadId));
+    } catch (error) {
+      if (errnoCode(error) === 'ENOENT') return undefined;
+      throw error;
+    }
   }
 
   /** Every readable journal; unreadable or malformed files are returned as problems, not thrown. */
@@ -174,10 +200,11 @@ export class JournalStore {
     return { records, problems };
   }
 
-  /** Removes the journal and any temp file a crash mid-write left beside it. */
+  /** Removes the journal, its chunk log and any temp file a crash mid-write left beside it. */
   async remove(uploadId: string): Promise<void> {
     this.created.delete(uploadId);
     await rm(this.fileOf(uploadId), { force: true });
+    await rm(this.logOf(uploadId), { force: true });
     const leftovers = (await readdir(this.dir).catch(() => [] as string[])).filter(
       (name) => name.startsWith(`${uploadId}${SUFFIX}.`) && name.endsWith('.tmp'),
     );
@@ -203,18 +230,80 @@ function parseRecord(text: string, uploadId: string): JournalRecord {
   return parsed.data as JournalRecord;
 }
 
+/** The record with the ETags of the log lines written after it (lines that do not parse are skipped). */
+function withLoggedChunks(record: JournalRecord, log: Buffer | undefined): JournalRecord {
+  if (!log || log.length <= (record.logOffset ?? 0)) return record;
+  const etags = { ...record.etags };
+  for (const line of log
+    .subarray(record.logOffset ?? 0)
+    .toString('utf8')
+    .split('\n')) {
+    let parsed: z.infer<typeof logLineSchema>;
+    try {
+      parsed = logLineSchema.parse(JSON.parse(line));
+    } catch {
+      continue;
+    }
+    if (parsed.chunk < record.totalChunks) etags[parsed.chunk] = parsed.etag;
+  }
+  return { ...record, etags };
+}
+
 /**
- * Coalesces journal writes for one upload: save() resolves once a write that began after the
- * call has reached the disk, so a burst of confirmations costs one or two writes.
+ * Journal writes for one upload. confirm() appends the chunk to the log at once (synchronously:
+ * a few bytes, no fsync) and rewrites the JSON in the background, so a worker never waits for the
+ * disk. save() coalesces: it resolves once a write that began after the call has reached the
+ * disk, so a burst of confirmations costs one or two writes.
  */
 export class JournalWriter {
   private writing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private log: { fd: number; bytes: number } | undefined;
 
   constructor(
     private readonly store: JournalStore,
     private readonly snapshot: () => JournalRecord,
+    /** a background write failed (a full disk, say): the upload cannot stay resumable */
+    private readonly onBackgroundError: (error: unknown) => void = () => {},
   ) {}
+
+  /**
+   * Records a confirmed chunk before returning: after this, a crash of the process cannot lose
+   * it. Throws JournalWriteError when the log cannot be written.
+   */
+  confirm(chunk: number, etag: string): void {
+    const uploadId = this.snapshot().uploadId;
+    try {
+      const log = this.openLog(uploadId);
+      const line = Buffer.from(`${JSON.stringify({ chunk, etag })}\n`);
+      writeSync(log.fd, line);
+      log.bytes += line.length;
+    } catch (error) {
+      throw new JournalWriteError(
+        `cannot write the upload journal ${this.store.logOf(uploadId)}: ${describeFsError(error)}`,
+      );
+    }
+    this.save().catch((error: unknown) => this.onBackgroundError(error));
+  }
+
+  private openLog(uploadId: string): { fd: number; bytes: number } {
+    if (!this.log) {
+      mkdirSync(this.store.dir, { recursive: true, mode: 0o700 });
+      const fd = openSync(this.store.logOf(uploadId), 'a', 0o600);
+      this.log = { fd, bytes: fstatSync(fd).size };
+    }
+    return this.log;
+  }
+
+  /** How much of the log the JSON written now holds (all of it: confirm() updates both). */
+  private logOffset(uploadId: string): number {
+    if (this.log) return this.log.bytes;
+    try {
+      return statSync(this.store.logOf(uploadId)).size;
+    } catch {
+      return 0;
+    }
+  }
 
   save(): Promise<void> {
     if (this.queued) return this.queued;
@@ -233,15 +322,20 @@ export class JournalWriter {
 
   private async writeNow(): Promise<void> {
     try {
-      await this.store.write(this.snapshot());
+      const record = this.snapshot();
+      await this.store.write({ ...record, logOffset: this.logOffset(record.uploadId) });
     } finally {
       this.writing = undefined;
     }
   }
 
-  /** Waits for writes under way (errors are the callers' to see). */
+  /** Waits for writes under way (errors are the callers' to see) and closes the log. */
   async idle(): Promise<void> {
     await this.queued?.catch(() => undefined);
     await this.writing?.catch(() => undefined);
+    if (this.log) {
+      closeSync(this.log.fd);
+      this.log = undefined;
+    }
   }
 }

@@ -333,7 +333,13 @@ export class UploadRun {
       onReported: (chunks, answer) => this.onReported(chunks, answer),
       onError: (chunks, error) => this.onReportError(chunks, error),
     });
-    const writer = new JournalWriter(this.deps.journal, () => this.journalRecord());
+    const writer = new JournalWriter(
+      this.deps.journal,
+      () => this.journalRecord(),
+      (error) => {
+        if (!this.terminal) this.abortUpload(error);
+      },
+    );
     this.parts = { table, broker, reporter, writer };
   }
 
@@ -730,7 +736,8 @@ export class UploadRun {
     this.markDirty();
     if (this.terminal) return; // cancelled or abandoned meanwhile: no journal to keep
     try {
-      await writer.save();
+      // in the chunk log before this worker takes another chunk; the JSON follows in the background
+      writer.confirm(chunk.index, etag);
     } catch (error) {
       this.abortUpload(error);
     }

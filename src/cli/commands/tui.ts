@@ -255,7 +255,11 @@ async function openSession(
   if (defaultIndex && !connection.demo && store.getState().ui.indexId === undefined)
     store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
-  if (demoDir) await startDemoUpload(uploads, demoDir);
+  // not awaited: the demo file, the journal probe (an fsync) and the session are not on the way to the first frame
+  if (demoDir)
+    void startDemoUpload(uploads, demoDir).catch((error: unknown) =>
+      store.getState().actions.setStatus(oneLine(error), 'error'),
+    );
   else if (!readOnly && hooks.resumeJournals !== false) void resumeJournaledUploads(uploads, store);
   return {
     store,

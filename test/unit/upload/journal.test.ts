@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -107,5 +107,65 @@ describe('JournalWriter', () => {
     await Promise.all(saves);
     expect(writes).toBeLessThanOrEqual(2);
     expect(Object.keys((await store.read('burst'))!.etags)).toHaveLength(20);
+  });
+
+  it('confirm() puts the chunk in the log before it returns; the JSON follows in the background', async () => {
+    const store = new JournalStore(dir);
+    const etags: Record<string, string> = {};
+    const writer = new JournalWriter(store, () => record('fast', { ...etags }));
+    await writer.save();
+    etags[0] = '"e0"';
+    writer.confirm(0, '"e0"');
+    // what a process killed right now leaves: the JSON may be old, the log has the chunk
+    const log = await readFile(store.logOf('fast'), 'utf8');
+    expect(log).toBe('{"chunk":0,"etag":"\\"e0\\""}\n');
+    expect((await store.read('fast'))!.etags).toEqual({ 0: '"e0"' });
+    expect((await stat(store.logOf('fast'))).mode & 0o777).toBe(0o600);
+    await writer.idle();
+    const written = JSON.parse(await readFile(store.pathOf('fast'), 'utf8')) as JournalRecord;
+    expect(written.etags).toEqual({ 0: '"e0"' });
+    expect(written.logOffset).toBe(Buffer.byteLength(log));
+    await store.remove('fast');
+    expect(await readdir(store.dir)).toEqual([]);
+  });
+
+  it('applies only log lines newer than the JSON, and skips a torn last line', async () => {
+    const store = new JournalStore(dir);
+    const etags: Record<string, string> = {};
+    const writer = new JournalWriter(store, () => record('merge', { ...etags }));
+    etags[0] = 'a';
+    writer.confirm(0, 'a');
+    await writer.idle();
+    // the server failed chunk 0 afterwards: the next JSON drops it, and the old log line stays dropped
+    delete etags[0];
+    await writer.save();
+    expect((await store.read('merge'))!.etags).toEqual({});
+    await appendFile(
+      store.logOf('merge'),
+      '{"chunk":1,"etag":"b"}\n{"chunk":9,"etag":"out of range"}\n{"chu',
+    );
+    expect((await store.read('merge'))!.etags).toEqual({ 1: 'b' });
+  });
+
+  it('hands a failed background write to its callback, and throws when the log cannot be written', async () => {
+    const store = new JournalStore(dir);
+    const errors: unknown[] = [];
+    const writer = new JournalWriter(
+      store,
+      () => record('bg'),
+      (error) => errors.push(error),
+    );
+    // the JSON cannot replace a directory; the log beside it is fine
+    await mkdir(store.pathOf('bg'), { recursive: true });
+    writer.confirm(0, 'a');
+    await writer.idle();
+    expect(errors).toEqual([expect.any(JournalWriteError)]);
+    expect(await readFile(store.logOf('bg'), 'utf8')).toBe('{"chunk":0,"etag":"a"}\n');
+
+    const blocker = join(dir, 'file');
+    await writeFile(blocker, 'x');
+    const broken = new JournalWriter(new JournalStore(join(blocker, 'state')), () => record('broken'));
+    expect(() => broken.confirm(0, 'a')).toThrow(JournalWriteError);
+    await broken.idle();
   });
 });
