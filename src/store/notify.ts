@@ -14,6 +14,7 @@
  * reaches the outer terminal only through DCS passthrough (`set -g allow-passthrough on`);
  * the bell always does.
  */
+import { redactUrlsInText } from '../api/redact.js';
 import { oneLineText } from './events.js';
 
 export const NOTIFY_MODES = ['off', 'bell', 'desktop', 'both'] as const;
@@ -69,9 +70,9 @@ export function desktopProtocolFor(env: TerminalEnv): DesktopProtocol {
   return 'none';
 }
 
-/** Text safe inside an OSC string: one line, no control characters, no field separators. */
+/** Text safe inside an OSC string: one line, no control characters or URL queries, no `;`. */
 function payload(text: string): string {
-  return oneLineText(text, MAX_BODY).replace(/;/g, ',');
+  return oneLineText(redactUrlsInText(text), MAX_BODY).replace(/;/g, ',');
 }
 
 function desktopSequence(protocol: DesktopProtocol, notice: Notice): string {

@@ -2,9 +2,10 @@
  * Watching: `w` marks a row; when a watched item reaches a terminal state (ready, failed,
  * completed, expired) the dashboard rings the bell and/or posts a desktop notification,
  * and logs it. Unwatched items never notify; uploads this dashboard runs always do.
- * Detection happens where entity updates land: a family poll (see pollers/family.ts) and
- * the upload bridge's engine events.
+ * Detection happens where entity updates land: a family poll (pollers/family.ts), the
+ * lineage poller's fetches (pollers/lineage.ts) and the upload bridge's engine events.
  */
+import { redactUrlsInText } from '../api/redact.js';
 import { isTerminal } from '../api/types.js';
 import type { UploadEvent, UploadSnapshot } from '../upload/types.js';
 import type { StoreContext } from './context.js';
@@ -66,6 +67,11 @@ function selectedRow(state: AppState): { table: ResourceTableId; id: string } | 
   if (detail && detail.table === table) return detail;
   const id = selectSelectedId(state, table);
   return id === undefined ? undefined : { table, id };
+}
+
+/** A notification: a URL in a name (an analysis of a presigned URL) loses its query. */
+function noticeOf(body: string): Notice {
+  return { title: TITLE, body: redactUrlsInText(body) };
 }
 
 function eventFor(notice: Notice, level: NewEvent['level'], how: string): NewEvent {
@@ -150,7 +156,7 @@ export function watchNotices(
       const from = statusOf(table, previous);
       const to = statusOf(table, next);
       if (from === to || !isTerminal(to)) continue;
-      const notice = { title: TITLE, body: describeFinish(table, id, next, to) };
+      const notice = noticeOf(describeFinish(table, id, next, to));
       notices.push(notice);
       if (after.ui.notify !== 'off')
         events.push(
@@ -174,16 +180,13 @@ function uploadNotice(event: UploadEvent, snapshot: UploadSnapshot | undefined):
         : snapshot.assetStatus === 'ready'
           ? 'ready'
           : 'uploaded';
-      return { title: TITLE, body: `${name} ${what}${asset}` };
+      return noticeOf(`${name} ${what}${asset}`);
     }
     case 'failed':
     case 'expired':
-      return {
-        title: TITLE,
-        body: `${name} ${event.type}${snapshot.lastError ? `: ${snapshot.lastError}` : ''}`,
-      };
+      return noticeOf(`${name} ${event.type}${snapshot.lastError ? `: ${snapshot.lastError}` : ''}`);
     case 'blocked':
-      return { title: TITLE, body: `${name} stopped: every chunk left failed (r retries)` };
+      return noticeOf(`${name} stopped: every chunk left failed (r retries)`);
     default:
       return undefined;
   }

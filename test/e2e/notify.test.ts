@@ -49,7 +49,7 @@ describe.skipIf(!tmux.tmux)(
       emulator = await startTestEmulator({ seed: 'demo' });
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-notify-'));
       const output = join(home, 'pane-output');
-      const connection = profile
+      const connection: Record<string, string> = profile
         ? { TLTOP_PROFILE: 'ops' }
         : { TWELVELABS_API_KEY: emulator.apiKey, TWELVELABS_BASE_URL: emulator.baseUrl };
       if (profile) {

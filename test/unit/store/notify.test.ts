@@ -58,6 +58,16 @@ describe('notification bytes', () => {
     );
   });
 
+  it('never carries a URL query (an analysis of a presigned URL)', () => {
+    const signed = {
+      title: 'tltop',
+      body: 'analysis 64f8… ready (https://bucket.s3.amazonaws.com/v.mp4?X-Amz-Signature=abc)',
+    };
+    expect(notificationBytes('desktop', 'osc9', false, signed)).toBe(
+      `${ESC}]9;tltop: analysis 64f8… ready (https://bucket.s3.amazonaws.com/v.mp4?…${BEL}`,
+    );
+  });
+
   it('keeps server text from breaking out of the sequence', () => {
     const hostile = { title: 'tltop', body: `a;b${ESC}]52;c;ZXZpbA==${BEL}\r\nnext` };
     const bytes = notificationBytes('desktop', 'osc777', false, hostile);
