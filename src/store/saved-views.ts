@@ -62,6 +62,8 @@ export class ViewStateStore {
     readonly problem: string | undefined,
     /** the file is a newer tltop's: it is never rewritten */
     private readonly readOnly: boolean,
+    /** the file's content is broken: it is set aside as `.bad` on the next write */
+    private readonly broken: boolean,
   ) {
     for (const [name, view] of Object.entries(views)) this.views.set(name, view);
   }
@@ -70,7 +72,14 @@ export class ViewStateStore {
   static async open(options: ViewStateOptions): Promise<ViewStateStore> {
     const read = await readViewStateFile(options.file);
     const entry = profileState(read.file, options.profile);
-    return new ViewStateStore(options, entry.last, entry.views, read.problem, read.newer === true);
+    return new ViewStateStore(
+      options,
+      entry.last,
+      entry.views,
+      read.problem,
+      read.newer === true,
+      read.broken === true,
+    );
   }
 
   /** Saved view names, sorted. */
@@ -90,7 +99,11 @@ export class ViewStateStore {
     this.context = context;
     const { store } = context;
     if (first && this.problem) {
-      const kept = this.readOnly ? 'left as it is' : 'kept as view-state.json.bad when next written';
+      const kept = this.readOnly
+        ? 'left as it is'
+        : this.broken
+          ? 'kept as view-state.json.bad when next written'
+          : 'replaced when next written';
       const message = `view state ignored (${this.problem}): ${this.options.file}; ${kept}`;
       context.log([{ source: 'views', message, level: 'warn' }]);
     }

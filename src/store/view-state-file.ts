@@ -57,6 +57,8 @@ export interface ReadResult {
   problem?: string;
   /** true when the file is from a newer tltop: it is left as it is, never rewritten */
   newer?: boolean;
+  /** true when the content is broken (not unreadable): it is kept as `<file>.bad` on the next write */
+  broken?: boolean;
 }
 
 const EMPTY: ViewStateFile = { version: VERSION, profiles: {} };
@@ -74,7 +76,7 @@ export async function readViewStateFile(path: string): Promise<ReadResult> {
   try {
     json = JSON.parse(text);
   } catch {
-    return { file: EMPTY, problem: 'not valid JSON' };
+    return { file: EMPTY, broken: true, problem: 'not valid JSON' };
   }
   const version = (json as { version?: unknown } | null)?.version;
   if (typeof version === 'number' && version > VERSION) {
@@ -86,6 +88,7 @@ export async function readViewStateFile(path: string): Promise<ReadResult> {
     const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
     return {
       file: EMPTY,
+      broken: true,
       problem: `not a tltop view-state file: ${where}${issue?.message ?? ''}`,
     };
   }
@@ -109,7 +112,7 @@ export async function updateViewStateFile(
 ): Promise<void> {
   const current = await readViewStateFile(path);
   if (current.newer) throw new Error(`${path}: ${current.problem}; not changed`);
-  if (current.problem) await rename(path, `${path}.bad`).catch(() => undefined);
+  if (current.broken) await rename(path, `${path}.bad`).catch(() => undefined);
   const next: ViewStateFile = {
     ...current.file,
     profiles: { ...current.file.profiles, [profile]: update(profileState(current.file, profile)) },
@@ -120,7 +123,10 @@ export async function updateViewStateFile(
 async function writeAtomically(path: string, text: string): Promise<void> {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await mkdir(dirname(path), { recursive: true, mode: 0o700 });
+    await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
+      // recursive mkdir says EEXIST when a file stands where the directory should be
+      throw errnoCode(error) === 'EEXIST' ? Object.assign(new Error(), { code: 'ENOTDIR' }) : error;
+    });
     const handle = await open(temp, 'wx', 0o600);
     try {
       await handle.writeFile(text);
