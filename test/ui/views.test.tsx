@@ -35,9 +35,9 @@ function selectedRow(frame: string): string {
   return row;
 }
 
-/** The short id (last 8 hex digits) of a table row: the first such word after the status. */
+/** The short id (last 8 hex digits) of a table row: the first such word after the status (and a stuck/slow flag). */
 function shortIdOf(row: string): string {
-  const id = /^. . \w+ +([0-9a-f]{8}) /.exec(row)?.[1];
+  const id = /^. . \w+ +(?:[⚠◔] \w+ \w+ +)?([0-9a-f]{8}) /.exec(row)?.[1];
   if (!id) throw new Error(`no id in row: ${row}`);
   return id;
 }
