@@ -5,7 +5,7 @@
 import type { StoreContext } from './context.js';
 import { shortId } from './events.js';
 import { selectActiveTable, selectSelectedId } from './selectors.js';
-import { ENTITY_NOUN } from './tables.js';
+import { ENTITY_NOUN, TABLE_LABELS } from './tables.js';
 import type { AppState, ResourceTableId, TableId } from './types.js';
 
 /** Server-backed tables are exactly those with an entity noun. */
@@ -70,6 +70,8 @@ function selectedItem(state: AppState): { table: ResourceTableId; id: string } |
 /** The curl command for the selected item; throws a one-line Error when there is none. */
 export function curlForSelection(context: StoreContext): CurlCommand {
   const state = context.store.getState();
+  const table = selectActiveTable(state);
+  if (!isResourceTable(table)) throw new Error(`${TABLE_LABELS[table]} rows have no API call to copy`);
   const item = selectedItem(state);
   if (!item) throw new Error('select a row to copy its curl command');
   const path = retrievePath(state, item.table, item.id);

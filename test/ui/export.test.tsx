@@ -275,5 +275,10 @@ describe('copy as curl', { timeout: 60_000 }, () => {
       ),
     );
     expect(copied.join('\n')).not.toContain(d.emulator.apiKey);
+
+    await d.press('6');
+    await command(d, 'curl');
+    await d.waitFor((f) => f.includes('✗ Events rows have no API call to copy'), 'refusal on events');
+    expect(copied).toHaveLength(3);
   });
 });
