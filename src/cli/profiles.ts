@@ -44,6 +44,8 @@ const profileSchema = z
     read_only: z.boolean().optional(),
     /** how watched rows and this dashboard's uploads notify: off, bell, desktop or both */
     notify: z.enum(NOTIFY_MODES).optional(),
+    /** also notify for upload sessions other processes run (unwatched) */
+    notify_all_uploads: z.boolean().optional(),
     /** running work is flagged stuck after this long: "30m", "2h", or seconds */
     stuck_after: z
       .union([
@@ -79,6 +81,8 @@ export interface ProfileSettings {
   readOnly: boolean;
   /** the dashboard's notifications at start (`:notify` changes them); absent: both */
   notify?: NotifyMode;
+  /** upload sessions other processes run notify too, watched or not */
+  notifyAllUploads: boolean;
   /** `stuck_after` in ms; absent: the dashboard derives the threshold from the account's finished work */
   stuckAfterMs?: number;
 }
@@ -109,6 +113,7 @@ export function settingsOf(profile: StoredProfile | undefined): ProfileSettings 
     concurrency: profile?.concurrency,
     readOnly: profile?.read_only ?? false,
     notify: profile?.notify,
+    notifyAllUploads: profile?.notify_all_uploads ?? false,
     stuckAfterMs: stuckAfterMs(profile?.stuck_after),
   };
 }

@@ -34,6 +34,8 @@ export interface NotificationDeps {
   mode?: NotifyMode;
   /** the terminal's environment, for choosing the desktop sequence (default: none, bell only) */
   env?: TerminalEnv;
+  /** also notify when upload sessions other processes run complete, fail or expire (unwatched) */
+  allUploads?: boolean;
 }
 
 export interface Notice {
@@ -117,6 +119,8 @@ export interface Notifier {
   emit(notice: Notice): boolean;
   /** how notifications reach the user now, for messages ("bell + desktop (OSC 777)") */
   describe(mode: NotifyMode): string;
+  /** every upload session notifies, watched or not (profile `notify_all_uploads`) */
+  readonly allUploads: boolean;
 }
 
 /** A notifier over the injected writer; without one (no terminal) it never writes. */
@@ -125,6 +129,7 @@ export function createNotifier(deps: NotificationDeps | undefined, mode: () => N
   const protocol = desktopProtocolFor(env);
   const inTmux = Boolean(env.TMUX);
   return {
+    allUploads: deps?.allUploads === true,
     emit(notice) {
       if (!deps) return false;
       const bytes = notificationBytes(mode(), protocol, inTmux, notice);

@@ -133,6 +133,13 @@ export function watchActions(context: StoreContext): WatchActions {
   };
 }
 
+/** Ids to check in a table: the watched ones, and with `notify_all_uploads` every upload row. */
+function idsToCheck(context: StoreContext, after: AppState, table: ResourceTableId): string[] {
+  const watched = Object.keys(after.ui.watched[table] ?? {});
+  if (table !== 'uploads' || !context.notifier.allUploads) return watched;
+  return Object.keys(after.entities.uploads);
+}
+
 /**
  * Watched items a poll moved into a terminal state: their events go into the poll's batch
  * (`events`); the returned function writes the notifications once the batch is stored.
@@ -144,11 +151,13 @@ export function watchNotices(
   events: NewEvent[],
 ): () => void {
   const watched = after.ui.watched;
-  if (before.entities === after.entities || watchCount(watched) === 0) return () => {};
+  const nothingWatched = watchCount(watched) === 0 && !context.notifier.allUploads;
+  if (before.entities === after.entities || nothingWatched) return () => {};
   const notices: Notice[] = [];
-  for (const table of Object.keys(watched) as TableId[]) {
+  const tables = new Set([...Object.keys(watched), 'uploads'] as TableId[]);
+  for (const table of tables) {
     if (!isResourceTable(table) || before.entities[table] === after.entities[table]) continue;
-    for (const id of Object.keys(watched[table] ?? {})) {
+    for (const id of idsToCheck(context, after, table)) {
       const previous = entityOf(before, table, id);
       const next = entityOf(after, table, id);
       // uploads this dashboard runs notify through their engine events

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { selectSelectedId } from '../../src/store/selectors.js';
-import { createUploadManager } from '../../src/upload/manager.js';
+import { createUploadApi, createUploadManager } from '../../src/upload/manager.js';
 import { type Dashboard, type DashboardOptions, KEY, startDashboard } from './harness.js';
 
 /**
@@ -183,5 +183,41 @@ describe('uploads started in the dashboard notify when they finish', { timeout: 
     expect(written).toEqual([
       `${ESC}Ptmux;${ESC}${ESC}]777;notify;tltop;upload night-shift.mp4 ready (asset ${assetId.slice(0, 4)}…)${BEL}${ESC}\\${BEL}`,
     ]);
+  });
+});
+
+describe('notify_all_uploads: sessions another process runs notify too', { timeout: 60_000 }, () => {
+  it('a session that completes elsewhere rings without being watched', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tltop-ui-notify-all-'));
+    const path = join(dir, 'from-ci.mp4');
+    writeFileSync(path, randomBytes(16 * 1024));
+    const written: string[] = [];
+    const d = await start(written, {
+      // 8 KiB/s per PUT: the session stays active long enough for the dashboard to list it
+      emulator: { seed: 'empty', chunkSize: 1024, faults: 'put-rate=8KiB/s' },
+      deps: {
+        notifications: { write: (sequence) => written.push(sequence), mode: 'bell', allUploads: true },
+      },
+    });
+    // another process: its own engine and client, unknown to the dashboard's store
+    const api = createUploadApi({ apiKey: d.emulator.apiKey, baseUrl: d.emulator.baseUrl });
+    const elsewhere = createUploadManager({ api, stateDir: join(dir, 'state') });
+    try {
+      await elsewhere.start({ path, type: 'video', followAsset: false, concurrency: 2 });
+      const listed = await d.waitFor(
+        () => Object.keys(d.store.getState().entities.uploads).length > 0,
+        'listed',
+      );
+      expect(listed).toBeDefined();
+      const [id] = Object.keys(d.store.getState().entities.uploads) as [string];
+      expect(d.store.getState().entities.uploads[id]?.local).toBeUndefined();
+      await d.waitFor(() => written.length > 0, 'the bell', 30_000);
+      expect(written).toEqual([BEL]);
+      const event = d.store.getState().events.find((entry) => entry.source === 'notify');
+      expect(event?.message).toBe(`upload ${id.slice(0, 4)}… completed (bell)`);
+    } finally {
+      await elsewhere.shutdown();
+      await api.close();
+    }
   });
 });

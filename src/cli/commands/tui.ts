@@ -242,6 +242,7 @@ async function openSession(
       write: (sequence) => process.stdout.write(sequence),
       mode: connection.settings.notify,
       env: process.env,
+      allUploads: connection.settings.notifyAllUploads,
     },
     viewState,
     profileNames: hooks.profileNames,

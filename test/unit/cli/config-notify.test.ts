@@ -38,6 +38,7 @@ describe('profile notify setting', () => {
     expect((await tltop('config', 'list')).out).toMatch(/notify=bell/);
     const connection = await resolveConnection({ profile: 'ops' }, { TLTOP_CONFIG_DIR: dir });
     expect(connection.settings.notify).toBe('bell');
+    expect(connection.settings.notifyAllUploads).toBe(false);
     // a profile without the field: the dashboard's default applies
     await tltop('config', 'set-profile', 'quiet', '--api-key', 'tlk_abcdefghijklmnop9999');
     expect(
