@@ -134,12 +134,20 @@ export function explainText(text: string | undefined): string | undefined {
 }
 
 /**
- * An error line with its explanation first, so a line cut to the terminal's width still says
- * what happened and what to do; the original text follows. Unchanged when nothing is known.
+ * An error line explained where it names a known code, so a line cut to the terminal's width
+ * still says what happened and what to do: "delete failed: rate limit reached: … (429
+ * too_many_requests) — tltop pauses polling … · You have exceeded …". Unchanged otherwise.
  */
 export function withErrorHelp(text: string): string {
-  const explained = explainText(text);
-  return explained ? `${explained} · ${text}` : text;
+  const code = codeIn(text);
+  const help = errorHelp(code);
+  if (!code || !help) return text;
+  const match = new RegExp(`(?:\\b(\\d{3}) )?\\b${code}\\b:?\\s*`).exec(text)!;
+  const head = text.slice(0, match.index);
+  const tail = text.slice(match.index + match[0].length).trim();
+  const status = match[1] ? `${match[1]} ` : '';
+  const meaning = head ? help.meaning : capitalize(help.meaning);
+  return `${head}${meaning} (${status}${code}) — ${help.action}${tail ? ` · ${tail}` : ''}`;
 }
 
 function capitalize(text: string): string {

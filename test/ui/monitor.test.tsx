@@ -254,9 +254,26 @@ describe('usage and the rate limit', () => {
     );
     await d.press('6');
     await d.waitFor(
-      (f) => f.includes('Rate limit reached') && f.includes('tltop pauses polling'),
+      (f) => f.includes('rate limit reached') && f.includes('(429 too_many_requests) — tltop pauses polling'),
       'the events explain the 429',
     );
+    // an action refused by the rate limit: the status bar explains it too
+    await d.press('5');
+    await d.waitFor(() => selectTableView(d.store.getState(), 'analyze').ids.length > 0, 'analyses');
+    const state = d.store.getState();
+    const done = selectTableView(state, 'analyze').ids.findIndex(
+      (id) => id !== undefined && ['ready', 'failed'].includes(state.entities.analyze[id]?.status ?? ''),
+    );
+    expect(done).toBeGreaterThanOrEqual(0);
+    for (let i = 0; i < done; i += 1) await d.press('j');
+    await d.press('d');
+    await d.waitFor((f) => f.includes('Delete'), 'the delete question');
+    await d.press('y');
+    const footer = await d.waitFor(
+      (f) => (f.split('\n').at(-1) ?? '').startsWith('delete failed: rate limit reached'),
+      'the status bar explains the refused delete',
+    );
+    expect(footer.split('\n').at(-1)).toContain('(429 too_many_requests) — tltop pauses polling');
   });
 
   it('explains a usage-limit refusal in words with what to do', async () => {

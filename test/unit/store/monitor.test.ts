@@ -276,13 +276,19 @@ describe('usage', () => {
 });
 
 describe('error help', () => {
-  it('explains a 429 and a usage-limit error in words with what to do, first', () => {
-    const rateLimited = withErrorHelp(
-      '429 too_many_requests: You have exceeded the rate limit; retry in 12s',
+  it('explains a 429 and a usage-limit error in words with what to do, keeping what failed in front', () => {
+    expect(withErrorHelp('429 too_many_requests: You have exceeded the rate limit; retry in 12s')).toBe(
+      'Rate limit reached: too many requests for this key in the current window (429 too_many_requests) — ' +
+        'tltop pauses polling until the window resets and then goes on; other clients on the same key share ' +
+        'the budget, so stop them or ask TwelveLabs for a higher limit · You have exceeded the rate limit; retry in 12s',
     );
-    expect(rateLimited).toMatch(/^Rate limit reached.*pauses polling.*· 429 too_many_requests/);
     const credit = withErrorHelp('index failed: 400 usage_limit_exceeded: Not enough free credit.');
-    expect(credit).toMatch(/^The account has used up its credit.*add credit or upgrade the plan/);
+    expect(credit).toMatch(
+      /^index failed: the account has used up its credit \(usage limit reached\) \(400 usage_limit_exceeded\) — add credit or upgrade the plan.* · Not enough free credit\.$/,
+    );
+    expect(withErrorHelp('tasks: 429 http_429')).toMatch(
+      /^tasks: rate limit reached.*\(429 http_429\) — tltop pauses polling/,
+    );
     expect(explainText('503 http_503')).toContain('retries by itself');
     expect(withErrorHelp('something else broke')).toBe('something else broke');
   });
