@@ -116,14 +116,21 @@ async function openUploadDetail(d: Dashboard, chain: Chain) {
 describe('lineage links', { timeout: 90_000 }, () => {
   it('walks from the upload to each item made from its asset with l / Enter and back with b', async () => {
     const { d, chain } = await startWithChain();
-    const frame = await openUploadDetail(d, chain);
+    await openUploadDetail(d, chain);
     // family order: asset, indexed asset, indexing task, embedding, analysis
     const order = [chain.assetId, chain.indexedAssetId, chain.taskId, chain.embedId, chain.analyzeId];
-    const lines = frame
-      .split('\n')
-      .filter((line) => /^[› ] (Asset|Indexed asset|Indexing task|Embed v2|Analysis) /.test(line));
-    expect(lines.map((line) => line.match(/ ([0-9a-f]{8}) /)?.[1])).toEqual(order.map(short));
-    expect(lines[3]).toContain('≈ same file name');
+    const linkLines = (f: string) =>
+      f
+        .split('\n')
+        .filter((line) => /^[› ] (Asset|Indexed asset|Indexing task|Embed v2|Analysis) /.test(line));
+    const frame = await d.waitFor(
+      (f) =>
+        linkLines(f)
+          .map((line) => line.match(/ ([0-9a-f]{8}) /)?.[1])
+          .join() === order.map(short).join(),
+      'the five links in family order',
+    );
+    expect(linkLines(frame)[3]).toContain('≈ same file name');
     expect(selectedLink(frame)).toMatch(new RegExp(`^› Asset +${short(chain.assetId)} +✓ ready +${FILE}`));
 
     const titles = [
