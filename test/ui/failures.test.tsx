@@ -1,5 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalyzeTask } from '../../src/api/types.js';
+import { createUploadManager } from '../../src/upload/manager.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
 /**
@@ -59,19 +64,17 @@ function groupOf(row: string): GroupRow {
 }
 
 function parseGroup(line: string): GroupRow[] {
-  {
-    const match = /^. ✗ (.+?) {2,}(\S+) +(\d+) +(\d+)([smhd]) ago /.exec(line);
-    if (!match) return [];
-    const unit = { s: 1, m: 60, h: 3600, d: 86_400 }[match[5] as 's' | 'm' | 'h' | 'd'];
-    return [
-      {
-        family: match[1]!.replace(/…$/, ''),
-        code: match[2]!,
-        count: Number(match[3]),
-        ageSeconds: Number(match[4]) * unit,
-      },
-    ];
-  }
+  const match = /^. ✗ (.+?) {2,}(\S+) +(\d+) +(?:(\d+)([smhd]) ago|just now) /.exec(line);
+  if (!match) return [];
+  const unit = match[5] ? { s: 1, m: 60, h: 3600, d: 86_400 }[match[5] as 's' | 'm' | 'h' | 'd'] : 0;
+  return [
+    {
+      family: match[1]!.replace(/…$/, ''),
+      code: match[2]!,
+      count: Number(match[3]),
+      ageSeconds: Number(match[4] ?? 0) * unit,
+    },
+  ];
 }
 
 function countOf(frame: string, family: string): number {
@@ -256,5 +259,72 @@ describe('Failures view', { timeout: 60_000 }, () => {
     await d.press('r');
     await d.waitFor((f) => f.includes('embed v1 tasks: no retry'), 'refusal');
     expect(d.store.getState().ui.overlay.kind).toBe('none');
+  });
+});
+
+describe('Failures view: uploads that failed here', { timeout: 60_000 }, () => {
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('lists an upload that failed with its error, and r restarts it through the engine', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tltop-triage-'));
+    const path = join(dir, 'dock-camera.mp4');
+    writeFileSync(path, randomBytes(8 * 1024));
+    const stateDir = join(dir, 'state');
+    dashboard = await startDashboard({
+      columns: 140,
+      rows: 30,
+      emulator: { seed: 'empty', chunkSize: 1024 },
+      uploads: (api) =>
+        createUploadManager({
+          api,
+          stateDir,
+          policy: {
+            createAttempts: 1,
+            backoffBaseMs: 5,
+            backoffCapMs: 10,
+            followIntervalMs: 20,
+            followMaxIntervalMs: 50,
+          },
+        }),
+    });
+    const d = dashboard;
+    d.emulator.setFaults('api-5xx=1');
+    await d.press('n');
+    await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
+    await d.type(path);
+    await d.press(KEY.enter);
+    await d.waitFor(
+      () => Object.values(d.store.getState().entities.uploads).some((row) => row.local?.phase === 'failed'),
+      'the upload failed',
+      30_000,
+    );
+    d.emulator.setFaults('');
+    await d.press('7');
+    const frame = await d.waitFor(
+      (f) => groups(f).some((group) => group.family === 'Uploads'),
+      'the uploads group',
+    );
+    expect(groups(frame).find((group) => group.family === 'Uploads')?.count).toBe(1);
+    await selectRow(d, /Uploads/);
+    await d.press(KEY.enter);
+    await d.waitFor((f) => bodyRows(f).some((row) => row.includes('dock-camera.mp4')), 'the failed upload');
+    await d.press('r');
+    await d.waitFor((f) => f.includes('Retry 1 failed upload? (restarts the upload'), 'the confirm');
+    await d.press('y');
+    await d.waitFor((f) => f.includes('retried 1 of 1 uploads'), 'the summary');
+    // a new session, every byte confirmed (the asset then takes minutes of emulator time)
+    await d.waitFor(
+      () =>
+        Object.values(d.store.getState().entities.uploads).some(
+          (row) => row.local?.bytesConfirmed === 8 * 1024 && row.local.phase !== 'failed',
+        ),
+      'the upload sent again',
+      30_000,
+    );
+    expect(d.emulator.stats().requests['POST /assets/multipart-uploads']?.['201']).toBe(1);
   });
 });

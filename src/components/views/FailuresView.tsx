@@ -30,7 +30,7 @@ function contextLine(state: AppState): string {
     })
     .filter(Boolean);
   const loaded = partial.length > 0 ? ` · newest only: ${partial.join(', ')}` : '';
-  return `${formatCount(count)} failed items · Enter: items · r/d: the group as a set${loaded}`;
+  return `${formatCount(count)} failed item${count === 1 ? '' : 's'} · Enter: items · r/d: the group as a set${loaded}`;
 }
 
 /** Failed items of every family, grouped by family and reason; Enter shows a group's items. */

@@ -129,6 +129,8 @@ export function bulkActions(context: StoreContext): BulkActions {
       };
     }
     if (table === 'embedV2') return { family: table, id, model: current.entities.embedV2[id]?.model_name };
+    if (table === 'uploads')
+      return { family: table, id: current.entities.uploads[id]?.local?.id ?? id, key: id };
     return { family: table, id };
   };
 
@@ -311,14 +313,16 @@ export function bulkActions(context: StoreContext): BulkActions {
         action(target, { api: context.api, uploads: context.uploads }),
       );
       const done: string[] = [];
+      const doneKeys: string[] = [];
       const failed: { target: BulkTarget; why: string }[] = [];
       results.forEach((result, index) => {
         const target = plan.targets[index]!;
-        if (result.status === 'fulfilled') done.push(target.id);
-        else failed.push({ target, why: errorText(result.reason) });
+        if (result.status === 'fulfilled') {
+          done.push(target.id);
+          doneKeys.push(target.key ?? target.id);
+        } else failed.push({ target, why: errorText(result.reason) });
       });
       if (plan.op === 'delete') forget(plan, done);
-      const doneKeys = plan.table === 'failureItems' ? done.map((id) => `${plan.family}:${id}`) : done;
       unmark(plan.table, doneKeys);
       const summary = `${words.done} ${done.length} of ${plan.targets.length} ${noun}${failed.length > 0 ? `; ${failed.length} failed (see Events)` : ''}`;
       // refreshNow() writes its own status line: it goes first, the summary stays

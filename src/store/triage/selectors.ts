@@ -28,10 +28,11 @@ function uploadFailures(uploads: Readonly<Record<string, UploadRow>>): FailureIt
     const local = row.local;
     if (!local || !FAILED_UPLOAD_PHASES.has(local.phase)) continue;
     const reason = reasonOf(local.lastError, `the upload ${local.phase}`);
+    // the engine's id: retry and dismiss go to the engine
     items.push({
-      key: `uploads:${row.id}`,
+      key: `uploads:${local.id}`,
       family: 'uploads',
-      id: row.id,
+      id: local.id,
       ...reason,
       at: new Date(local.finishedAt ?? local.updatedAt).toISOString(),
       name: local.fileName,

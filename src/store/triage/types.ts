@@ -52,6 +52,8 @@ export interface FailuresState {
 export interface BulkTarget {
   family: FailureFamily;
   id: string;
+  /** the row's key in its table (what its mark is stored under), when it differs from `id` */
+  key?: string;
   indexId?: string;
   assetId?: string;
   model?: string;
