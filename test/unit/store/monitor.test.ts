@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../../src/api/client.js';
 import { explainText, withErrorHelp } from '../../../src/api/error-help.js';
 import type { Task } from '../../../src/api/types.js';
+import { withMonitorLines } from '../../../src/components/details/monitor-lines.js';
 import { regroup, sparkline } from '../../../src/components/Sparkline.js';
 import { createAppStore } from '../../../src/store/create-store.js';
 import {
@@ -291,5 +292,39 @@ describe('error help', () => {
     );
     expect(explainText('503 http_503')).toContain('retries by itself');
     expect(withErrorHelp('something else broke')).toBe('something else broke');
+  });
+});
+
+describe('the detail pane', () => {
+  it('adds the flag after the status and what to do after an explained error', () => {
+    const rule = deriveStuckRule([], 30 * MINUTE);
+    const item = task('queued', T0);
+    const lines = withMonitorLines(
+      [
+        { label: 'id', value: item._id },
+        { label: 'status', value: '○ queued' },
+        {
+          label: 'error',
+          value: '✗ usage_limit_exceeded: Not enough free credit. Please upgrade your plan.',
+        },
+        { label: 'file', value: 'a.mp4' },
+      ],
+      'tasks',
+      item,
+      rule,
+      T0 + 95 * MINUTE,
+      200,
+    );
+    expect(lines.map((line) => line.label)).toEqual([
+      'id',
+      'status',
+      'flag',
+      'error',
+      'what happened',
+      'what to do',
+      'file',
+    ]);
+    expect(lines[2]!.value).toBe('⚠ stuck: running for 1h 35m; stuck after 30m (stuck_after)');
+    expect(lines[5]!.value).toContain('add credit or upgrade the plan');
   });
 });
