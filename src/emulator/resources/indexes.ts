@@ -296,6 +296,10 @@ export function indexRoutes(state: EmulatorState): Route[] {
         const index = findIndex(state, params['index-id']!);
         const item = findIndexedAsset(state, index, params['indexed-asset-id']!);
         state.indexedAssets.delete(item.id);
+        // the /tasks entry that mirrors it goes with it
+        for (const [taskId, task] of state.tasks) {
+          if (task.mirrorsIndexedAsset && task.videoId === item.id) state.tasks.delete(taskId);
+        }
         return { status: 204 };
       },
     },

@@ -138,6 +138,10 @@ describe('video indexing', () => {
     expect(listed.data.map((item) => item._id)).toContain(created._id);
     const retrieved = await client.getIndexedAsset(index._id, created._id);
     expect(retrieved._id).toBe(created._id);
+
+    await client.deleteIndexedAsset(index._id, created._id);
+    const gone = await rejection(client.getIndexedAsset(index._id, created._id));
+    expect(gone).toMatchObject({ kind: 'http', status: 404 });
   });
 });
 
@@ -171,6 +175,38 @@ describe('analyze', () => {
     await client.deleteAnalyzeTask(task.task_id);
     const gone = await rejection(client.getAnalyzeTask(task.task_id));
     expect(gone).toMatchObject({ kind: 'http', status: 404 });
+  });
+
+  test('create with a URL and a prompt: the new task has them', async () => {
+    const created = await client.createAnalyzeTask({
+      video: { type: 'url', url: 'https://example.com/clip.mp4' },
+      prompt: 'List the people on screen.',
+      temperature: 0.3,
+      max_tokens: 512,
+      custom_id: 'retry-of-job-7',
+    });
+    const task = await client.getAnalyzeTask(created.task_id);
+    expect(task).toMatchObject({
+      custom_id: 'retry-of-job-7',
+      video_source: { type: 'url', url: 'https://example.com/clip.mp4' },
+      request_params: { prompt: 'List the people on screen.', temperature: 0.3, max_tokens: 512 },
+    });
+  });
+});
+
+describe('embed v2 create', () => {
+  test('a video URL task with options and scopes', async () => {
+    const created = await client.createEmbedV2Task({
+      input_type: 'video',
+      model_name: 'marengo3.0',
+      video: { media_source: { url: 'https://example.com/clip.mp4' }, embedding_option: ['visual'] },
+    });
+    const task = await client.getEmbedV2Task(created._id);
+    expect(task.metadata).toMatchObject({
+      input_type: 'video',
+      input_url: 'https://example.com/clip.mp4',
+      embedding_options: ['visual'],
+    });
   });
 });
 

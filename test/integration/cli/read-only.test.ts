@@ -36,13 +36,16 @@ describe('a read_only profile', () => {
       api.createIndexedAsset('i', { asset_id: 'a' }),
       api.deleteTask(tasks[0]!._id),
       api.deleteAnalyzeTask('t'),
+      api.deleteIndexedAsset('i', 'x'),
+      api.createAnalyzeTask({ video: { type: 'url', url: 'https://example.com/a.mp4' }, prompt: 'p' }),
+      api.createEmbedV2Task({ input_type: 'video', model_name: 'marengo3.0' }),
     ];
     for (const attempt of attempts) {
       const error = await attempt.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect(error).toMatchObject({ code: 'read_only_profile', retryable: false });
       expect((error as ApiError).message).toMatch(
-        /^read-only \(profile "prod"\): (uploading|indexing|deleting) is turned off$/,
+        /^read-only \(profile "prod"\): (uploading|indexing|deleting|analyzing|embedding) is turned off$/,
       );
     }
     expect(writes(emulator.stats())).toEqual(before);

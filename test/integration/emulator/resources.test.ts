@@ -49,6 +49,7 @@ describe('every endpoint of DESIGN.md §3 is in the OpenAPI export and served', 
     ['POST', `/indexes/${id}/indexed-assets`],
     ['GET', `/indexes/${id}/indexed-assets`],
     ['GET', `/indexes/${id}/indexed-assets/${id}`],
+    ['DELETE', `/indexes/${id}/indexed-assets/${id}`],
     ['GET', '/embed/tasks'],
     ['GET', `/embed/tasks/${id}/status`],
     ['GET', `/embed/tasks/${id}`],
@@ -239,6 +240,21 @@ describe('indexes and indexed assets', () => {
       404,
       'resource_not_exist',
     );
+  });
+
+  test('delete: 204, then 404 for it, and its mirroring task is gone too', async () => {
+    const [index] = await all('/indexes');
+    const assetId = await readyAsset();
+    const created = await call(emu, 'POST', `/indexes/${index._id}/indexed-assets`, {
+      body: { asset_id: assetId },
+    });
+    const path = `/indexes/${index._id}/indexed-assets/${created.body._id}`;
+    const deleted = await call(emu, 'DELETE', path);
+    expect(deleted.status).toBe(204);
+    expectClassicError(await call(emu, 'GET', path), 404, 'resource_not_exist');
+    expectClassicError(await call(emu, 'DELETE', path), 404, 'resource_not_exist');
+    const tasks = await all(`/tasks?index_id=${index._id}`);
+    expect(tasks.map((task) => task.video_id)).not.toContain(created.body._id);
   });
 });
 
