@@ -10,7 +10,6 @@ import { isTerminal } from '../api/types.js';
 import type { UploadEvent, UploadSnapshot } from '../upload/types.js';
 import type { StoreContext } from './context.js';
 import type { NewEvent } from './events.js';
-import { shortId } from './events.js';
 import { NOTIFY_MODES, type Notice, type NotifyMode } from './notify.js';
 import { selectActiveTable, selectSelectedId } from './selectors.js';
 import { ENTITY_NOUN, nameOf, statusOf } from './tables.js';
@@ -21,6 +20,11 @@ import { isResourceTable } from './types.js';
 export const MAX_WATCHED = 50;
 
 const TITLE = 'tltop';
+
+/** An id as the tables show it (its last 8 characters), so a notification names the row you see. */
+function rowId(id: string): string {
+  return id.length > 10 ? id.slice(-8) : id;
+}
 
 type Watched = UiState['watched'];
 
@@ -56,7 +60,7 @@ function describeFinish(
   status: string,
 ): string {
   const name = nameOf(table, entity);
-  return `${ENTITY_NOUN[table]} ${shortId(id)} ${status}${name ? ` (${name})` : ''}`;
+  return `${ENTITY_NOUN[table]} ${rowId(id)} ${status}${name ? ` (${name})` : ''}`;
 }
 
 /** The selected row of the active table (the open detail's row in the detail layer). */
@@ -89,7 +93,7 @@ export function setWatchSelected(context: StoreContext, on: boolean): string {
   if (!row) throw new Error('select a row to watch it');
   const entity = entityOf(state, row.table, row.id);
   // short: the status line is one line, the name is in the row
-  const label = `${ENTITY_NOUN[row.table]} ${shortId(row.id)}`;
+  const label = `${ENTITY_NOUN[row.table]} ${rowId(row.id)}`;
   const watching = state.ui.watched[row.table]?.[row.id] === true;
   if (on === watching) return on ? `already watching ${label}` : `${label} is not watched`;
   if (on && watchCount(state.ui.watched) >= MAX_WATCHED)
@@ -183,7 +187,7 @@ function uploadNotice(event: UploadEvent, snapshot: UploadSnapshot | undefined):
   const name = `upload ${snapshot.fileName}`;
   switch (event.type) {
     case 'done': {
-      const asset = snapshot.assetId ? ` (asset ${shortId(snapshot.assetId)})` : '';
+      const asset = snapshot.assetId ? ` (asset ${rowId(snapshot.assetId)})` : '';
       const what = snapshot.indexedAssetId
         ? 'indexed'
         : snapshot.assetStatus === 'ready'

@@ -45,7 +45,7 @@ describe.skipIf(!tmux.tmux)(
      */
     async function watchAndFinish(
       profile?: Record<string, unknown>,
-    ): Promise<{ bytes: string; s: TmuxSession }> {
+    ): Promise<{ bytes: string; s: TmuxSession; id: string }> {
       emulator = await startTestEmulator({ seed: 'demo' });
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-notify-'));
       const output = join(home, 'pane-output');
@@ -106,13 +106,13 @@ describe.skipIf(!tmux.tmux)(
       expect(s.format('#{window_bell_flag}')).toBe('1');
       // the other families poll their finished items too: still one notification
       await new Promise((resolve) => setTimeout(resolve, 1_500));
-      return { bytes: readFileSync(output, 'utf8'), s };
+      return { bytes: readFileSync(output, 'utf8'), s, id };
     }
 
     it('w on a running analysis, then one bell and one passthrough OSC 99 when it finishes', async () => {
-      const { bytes, s } = await watchAndFinish();
+      const { bytes, s, id } = await watchAndFinish();
       const passthrough = new RegExp(
-        `${ESC}Ptmux;${ESC}${ESC}\\]99;i=tltop:d=0;tltop${ESC}${ESC}\\\\${ESC}${ESC}\\]99;i=tltop:d=1:p=body;analysis \\w{4}… (ready|failed)`,
+        `${ESC}Ptmux;${ESC}${ESC}\\]99;i=tltop:d=0;tltop${ESC}${ESC}\\\\${ESC}${ESC}\\]99;i=tltop:d=1:p=body;analysis ${id} (ready|failed)`,
       );
       expect(bytes).toMatch(passthrough);
       expect(count(bytes, `${ESC}Ptmux;`)).toBe(1);

@@ -62,7 +62,7 @@ describe('w: watch a row and be notified when it finishes', () => {
     await d.press('w');
     const marked = await d.waitFor((f) => f.includes('◉ 1 watched'), 'watched caption');
     expect(marked).toMatch(/^› ◉ \S (pending|processing|queued) /m);
-    expect(marked).toContain(`watching analysis ${id.slice(0, 4)}…`);
+    expect(marked).toContain(`watching analysis ${id.slice(-8)}`);
     expect(written).toEqual([]);
 
     // every seeded analysis, task and embedding still running finishes: only the watched one notifies
@@ -70,7 +70,7 @@ describe('w: watch a row and be notified when it finishes', () => {
     await d.waitFor(() => written.length > 0, 'a notification');
     const status = d.store.getState().entities.analyze[id]!.status;
     expect(status).toMatch(/^(ready|failed)$/);
-    const short = `analysis ${id.slice(0, 4)}…`;
+    const short = `analysis ${id.slice(-8)}`;
     expect(written).toHaveLength(1);
     const [bytes] = written as [string];
     // kitty's OSC 99: title, then body; then the bell
@@ -115,7 +115,7 @@ describe('w: watch a row and be notified when it finishes', () => {
     await d.waitFor((f) => f.includes(`Analyses › ${id}`), 'detail');
     await d.press('w');
     await d.waitFor(
-      (f) => f.includes(`watching analysis ${id.slice(0, 4)}…: notifies when it finishes`),
+      (f) => f.includes(`watching analysis ${id.slice(-8)}: notifies when it finishes`),
       'status',
     );
     expect(d.store.getState().ui.watched.analyze).toEqual({ [id]: true });
@@ -181,7 +181,7 @@ describe('uploads started in the dashboard notify when they finish', { timeout: 
     const assetId = Object.values(d.store.getState().entities.uploads)[0]?.local?.assetId ?? '';
     expect(assetId).not.toBe('');
     expect(written).toEqual([
-      `${ESC}Ptmux;${ESC}${ESC}]777;notify;tltop;upload night-shift.mp4 ready (asset ${assetId.slice(0, 4)}…)${BEL}${ESC}\\${BEL}`,
+      `${ESC}Ptmux;${ESC}${ESC}]777;notify;tltop;upload night-shift.mp4 ready (asset ${assetId.slice(-8)})${BEL}${ESC}\\${BEL}`,
     ]);
   });
 });
@@ -214,7 +214,7 @@ describe('notify_all_uploads: sessions another process runs notify too', { timeo
       await d.waitFor(() => written.length > 0, 'the bell', 30_000);
       expect(written).toEqual([BEL]);
       const event = d.store.getState().events.find((entry) => entry.source === 'notify');
-      expect(event?.message).toBe(`upload ${id.slice(0, 4)}… completed (bell)`);
+      expect(event?.message).toBe(`upload ${id.slice(-8)} completed (bell)`);
     } finally {
       await elsewhere.shutdown();
       await api.close();
