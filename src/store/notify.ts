@@ -138,13 +138,10 @@ export function createNotifier(deps: NotificationDeps | undefined, mode: () => N
     },
     describe(current) {
       if (!deps || current === 'off') return 'off';
-      const desktop =
-        protocol === 'none'
-          ? 'desktop unknown for this terminal: bell'
-          : `desktop ${protocol.toUpperCase().replace('OSC', 'OSC ')}${inTmux ? ' via tmux passthrough' : ''}`;
       if (current === 'bell') return 'bell';
-      if (current === 'desktop') return desktop;
-      return protocol === 'none' ? 'bell (no known desktop sequence for this terminal)' : `bell + ${desktop}`;
+      if (protocol === 'none') return 'bell, no desktop sequence known for this terminal';
+      const desktop = `desktop ${protocol.toUpperCase().replace('OSC', 'OSC ')}${inTmux ? ' via tmux passthrough' : ''}`;
+      return current === 'desktop' ? desktop : `bell + ${desktop}`;
     },
   };
 }
