@@ -52,7 +52,7 @@ describe.skipIf(!tmux.tmux)(
       expect(screen.join('\n')).not.toContain('SHELL-BEFORE-TLTOP');
     });
 
-    it('switches through all six views with 1..6 and Tab, showing server data', async () => {
+    it('switches through all seven views with 1..7 and Tab, showing server data', async () => {
       const captions: [string, RegExp][] = [
         ['1', /^Uploads/],
         ['2', /^Assets .*\d+-\d+ of [\d,]+/],
@@ -60,6 +60,7 @@ describe.skipIf(!tmux.tmux)(
         ['4', /^Embeddings v2/],
         ['5', /^Analyses .*\d+-\d+ of [\d,]+/],
         ['6', /^Events/],
+        ['7', /^Failures .*failed item/],
       ];
       for (const [key, caption] of captions) {
         session.send(key);
