@@ -90,7 +90,7 @@ describe(`dashboard against ${DASHBOARD_CASES.length} hostile answers`, () => {
         theme={monochromeTheme}
       />,
     );
-    const views = ['1', '2', '3', '4', '5', '6'];
+    const views = ['1', '2', '3', '4', '5', '6', '7'];
     try {
       for (const [position, hostile] of DASHBOARD_CASES.entries()) {
         current = hostile;
