@@ -368,7 +368,7 @@ describe('the whole dashboard', () => {
 
   it('never renders more rows or columns than the terminal, in every view', async () => {
     dashboard = await startDashboard({ columns: 60, rows: 15 });
-    for (const view of ['1', '2', '3', '4', '5', '6']) {
+    for (const view of ['1', '2', '3', '4', '5', '6', '7']) {
       await dashboard.press(view);
       await dashboard.waitFor((f) => !caption(f).includes('loading'), `view ${view}`);
       const lines = dashboard.lines();
