@@ -131,7 +131,9 @@ describe('lineage links', { timeout: 90_000 }, () => {
       'the five links in family order',
     );
     expect(linkLines(frame)[3]).toContain('≈ same file name');
-    expect(selectedLink(frame)).toMatch(new RegExp(`^› Asset +${short(chain.assetId)} +✓ ready +${FILE}`));
+    expect(selectedLink(frame)).toMatch(new RegExp(`^› Asset +${short(chain.assetId)} +[✓●] \\w+ +${FILE}`));
+    // the asset's status is live in the link line
+    await d.waitFor((f) => /^› Asset +\w+ +✓ ready/.test(selectedLink(f)), 'the asset ready in its link');
 
     const titles = [
       `Assets › ${chain.assetId}`,

@@ -5,7 +5,7 @@
  */
 import type { TwelveLabsApi } from '../../api/api.js';
 import { isApiError } from '../../api/errors.js';
-import type { Asset, EmbedTask } from '../../api/types.js';
+import { type Asset, type EmbedTask, isTerminal } from '../../api/types.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
 import {
@@ -241,7 +241,8 @@ export class LineagePoller {
     const members: DetailRef[] = [];
     const inferred: string[] = [];
     let asset: Asset | undefined = this.state.entities.assets[assetId];
-    if (!asset) {
+    // a stored asset still processing may be older than the lookup: ask
+    if (!asset || !isTerminal(asset.status)) {
       try {
         asset = await this.api.getAsset(assetId, { signal });
         fetched.assets = [asset];
