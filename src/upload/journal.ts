@@ -250,21 +250,29 @@ function withLoggedChunks(record: JournalRecord, log: Buffer | undefined): Journ
 }
 
 /**
+ * How long confirmations gather before the JSON is rewritten in the background: each rewrite is
+ * an fsync, which holds a libuv thread the workers' file reads also need.
+ */
+export const JOURNAL_BATCH_MS = 250;
+
+/**
  * Journal writes for one upload. confirm() appends the chunk to the log at once (synchronously:
- * a few bytes, no fsync) and rewrites the JSON in the background, so a worker never waits for the
- * disk. save() coalesces: it resolves once a write that began after the call has reached the
- * disk, so a burst of confirmations costs one or two writes.
+ * a few bytes, no fsync) and rewrites the JSON in the background, batched, so a worker never
+ * waits for the disk. save() coalesces: it resolves once a write that began after the call has
+ * reached the disk, so a burst of saves costs one or two writes.
  */
 export class JournalWriter {
   private writing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
-  private log: { fd: number; bytes: number } | undefined;
+  private log: { uploadId: string; fd: number; bytes: number } | undefined;
+  private batch: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly store: JournalStore,
     private readonly snapshot: () => JournalRecord,
     /** a background write failed (a full disk, say): the upload cannot stay resumable */
     private readonly onBackgroundError: (error: unknown) => void = () => {},
+    private readonly batchMs = JOURNAL_BATCH_MS,
   ) {}
 
   /**
@@ -272,7 +280,7 @@ export class JournalWriter {
    * it. Throws JournalWriteError when the log cannot be written.
    */
   confirm(chunk: number, etag: string): void {
-    const uploadId = this.snapshot().uploadId;
+    const uploadId = this.log?.uploadId ?? this.snapshot().uploadId;
     try {
       const log = this.openLog(uploadId);
       const line = Buffer.from(`${JSON.stringify({ chunk, etag })}\n`);
@@ -283,14 +291,17 @@ export class JournalWriter {
         `cannot write the upload journal ${this.store.logOf(uploadId)}: ${describeFsError(error)}`,
       );
     }
-    this.save().catch((error: unknown) => this.onBackgroundError(error));
+    this.batch ??= setTimeout(() => {
+      this.batch = undefined;
+      this.save().catch((error: unknown) => this.onBackgroundError(error));
+    }, this.batchMs);
   }
 
-  private openLog(uploadId: string): { fd: number; bytes: number } {
+  private openLog(uploadId: string): { uploadId: string; fd: number; bytes: number } {
     if (!this.log) {
       mkdirSync(this.store.dir, { recursive: true, mode: 0o700 });
       const fd = openSync(this.store.logOf(uploadId), 'a', 0o600);
-      this.log = { fd, bytes: fstatSync(fd).size };
+      this.log = { uploadId, fd, bytes: fstatSync(fd).size };
     }
     return this.log;
   }
@@ -329,8 +340,13 @@ export class JournalWriter {
     }
   }
 
-  /** Waits for writes under way (errors are the callers' to see) and closes the log. */
+  /**
+   * Waits for writes under way (errors are the callers' to see) and closes the log. A batched
+   * rewrite not yet begun is dropped: the log holds its chunks (call save() for the JSON).
+   */
   async idle(): Promise<void> {
+    clearTimeout(this.batch);
+    this.batch = undefined;
     await this.queued?.catch(() => undefined);
     await this.writing?.catch(() => undefined);
     if (this.log) {

@@ -90,6 +90,22 @@ describe('JournalStore', () => {
   });
 });
 
+const BATCH_MS = 5;
+
+/** Lets the batched background write begin, then waits for it. */
+async function afterBatch(writer: JournalWriter): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, BATCH_MS * 4));
+  await writer.idle();
+}
+
+class CountingStore extends JournalStore {
+  writes = 0;
+  override async write(value: JournalRecord): Promise<void> {
+    this.writes += 1;
+    await super.write(value);
+  }
+}
+
 describe('JournalWriter', () => {
   it('coalesces a burst of saves into at most two writes, each holding every change made before it', async () => {
     const store = new JournalStore(dir);
@@ -109,10 +125,15 @@ describe('JournalWriter', () => {
     expect(Object.keys((await store.read('burst'))!.etags)).toHaveLength(20);
   });
 
-  it('confirm() puts the chunk in the log before it returns; the JSON follows in the background', async () => {
-    const store = new JournalStore(dir);
+  it('confirm() puts the chunk in the log before it returns; the JSON follows in one batched write', async () => {
+    const store = new CountingStore(dir);
     const etags: Record<string, string> = {};
-    const writer = new JournalWriter(store, () => record('fast', { ...etags }));
+    const writer = new JournalWriter(
+      store,
+      () => record('fast', { ...etags }),
+      () => {},
+      BATCH_MS,
+    );
     await writer.save();
     etags[0] = '"e0"';
     writer.confirm(0, '"e0"');
@@ -121,10 +142,14 @@ describe('JournalWriter', () => {
     expect(log).toBe('{"chunk":0,"etag":"\\"e0\\""}\n');
     expect((await store.read('fast'))!.etags).toEqual({ 0: '"e0"' });
     expect((await stat(store.logOf('fast'))).mode & 0o777).toBe(0o600);
-    await writer.idle();
+    etags[1] = '"e1"';
+    writer.confirm(1, '"e1"');
+    expect(store.writes).toBe(1);
+    await afterBatch(writer);
+    expect(store.writes).toBe(2);
     const written = JSON.parse(await readFile(store.pathOf('fast'), 'utf8')) as JournalRecord;
-    expect(written.etags).toEqual({ 0: '"e0"' });
-    expect(written.logOffset).toBe(Buffer.byteLength(log));
+    expect(written.etags).toEqual({ 0: '"e0"', 1: '"e1"' });
+    expect(written.logOffset).toBe((await stat(store.logOf('fast'))).size);
     await store.remove('fast');
     expect(await readdir(store.dir)).toEqual([]);
   });
@@ -132,10 +157,15 @@ describe('JournalWriter', () => {
   it('applies only log lines newer than the JSON, and skips a torn last line', async () => {
     const store = new JournalStore(dir);
     const etags: Record<string, string> = {};
-    const writer = new JournalWriter(store, () => record('merge', { ...etags }));
+    const writer = new JournalWriter(
+      store,
+      () => record('merge', { ...etags }),
+      () => {},
+      BATCH_MS,
+    );
     etags[0] = 'a';
     writer.confirm(0, 'a');
-    await writer.idle();
+    await afterBatch(writer);
     // the server failed chunk 0 afterwards: the next JSON drops it, and the old log line stays dropped
     delete etags[0];
     await writer.save();
@@ -154,11 +184,12 @@ describe('JournalWriter', () => {
       store,
       () => record('bg'),
       (error) => errors.push(error),
+      BATCH_MS,
     );
     // the JSON cannot replace a directory; the log beside it is fine
     await mkdir(store.pathOf('bg'), { recursive: true });
     writer.confirm(0, 'a');
-    await writer.idle();
+    await afterBatch(writer);
     expect(errors).toEqual([expect.any(JournalWriteError)]);
     expect(await readFile(store.logOf('bg'), 'utf8')).toBe('{"chunk":0,"etag":"a"}\n');
 
