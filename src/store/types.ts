@@ -409,7 +409,7 @@ export interface AppActions {
   deleteMarked(): void;
   /** r with marks (or on a failure group): asks, then retries the set */
   retryMarked(): void;
-  /** Enter in the Failures view: shows the items of the selected group */
+  /** Enter in the Failures view: the items of the selected group; on an item, its detail in its view */
   openFailureGroup(): void;
   // lineage and follow (src/store/actions/lineage.ts)
   /** `l` / `L`: selects the next / previous link of the open detail */

@@ -164,6 +164,22 @@ describe('Failures view', { timeout: 60_000 }, () => {
     expect(selectedRow(d.frame())).toBe(row);
   });
 
+  it('Enter on an item opens its detail in its own view', async () => {
+    const d = await openFailures();
+    await selectRow(d, /Analyses/);
+    await d.press(KEY.enter);
+    await d.waitFor((f) => /^Failed items/.test(caption(f)), 'the items');
+    const short = /^. ([0-9a-f]{8})/.exec(bodyRows(d.frame())[0]!)![1]!;
+    await d.press(KEY.enter);
+    await d.waitFor(() => d.store.getState().ui.view === 'analyses', 'the Analyses view');
+    const detail = d.store.getState().ui.detail;
+    expect(detail?.table).toBe('analyze');
+    expect(detail?.id.endsWith(short)).toBe(true);
+    await d.waitFor((f) => f.includes(detail!.id), 'the detail with the full id');
+    await d.press(KEY.escape, '7');
+    await d.waitFor((f) => /^Failed items/.test(caption(f)), 'back on the items of the group');
+  });
+
   it('r on an analyze group asks with the count and family, then re-creates each task with the same video and prompt', async () => {
     const d = await openFailures();
     const row = await selectRow(d, /Analyses/);

@@ -18,7 +18,7 @@ import {
   taskSource,
 } from '../pollers/sources.js';
 import { selectActiveTable, selectTableView } from '../selectors.js';
-import type { AppActions, AppState, EntityOf, ResourceTableId, TableId } from '../types.js';
+import type { AppActions, AppState, EntityOf, ResourceTableId, TableId, ViewId } from '../types.js';
 import { isResourceTable } from '../types.js';
 import { runBounded } from './bounded.js';
 import { CAPABILITIES } from './capabilities.js';
@@ -40,6 +40,16 @@ export const FAMILY_NOUNS: Readonly<Record<FailureFamily, string>> = {
   embedV2: 'embed v2 tasks',
   embedV1: 'embed v1 tasks',
   analyze: 'analyze tasks',
+};
+
+const VIEW_OF_FAMILY: Readonly<Record<FailureFamily, ViewId>> = {
+  uploads: 'uploads',
+  assets: 'assets',
+  tasks: 'indexing',
+  indexedAssets: 'indexing',
+  embedV2: 'embeddings',
+  embedV1: 'embeddings',
+  analyze: 'analyses',
 };
 
 const OP_WORDS = {
@@ -223,6 +233,21 @@ export function bulkActions(context: StoreContext): BulkActions {
     });
   };
 
+  /** Enter on a failed item: its own view, with its detail open (uploads: the Uploads view). */
+  const openItem = (): void => {
+    const current = state();
+    const key = selectTableView(current, 'failureItems').ids[current.ui.selection.failureItems];
+    const item = key ? selectFailureItems(current)[key] : undefined;
+    if (!item) return;
+    if (item.family === 'indexedAssets' && item.indexId) current.actions.selectIndex(item.indexId);
+    const view = VIEW_OF_FAMILY[item.family];
+    setUi((ui) => ({
+      view,
+      tableOf: { ...ui.tableOf, [view]: item.family },
+      detail: item.family === 'uploads' ? null : { table: item.family, id: item.id },
+    }));
+  };
+
   const unmark = (table: TableId, keys: readonly string[]): void => {
     const marks = { ...state().ui.marks[table] };
     for (const key of keys) delete marks[key];
@@ -291,7 +316,11 @@ export function bulkActions(context: StoreContext): BulkActions {
     retryMarked: () => askOrSay('retry'),
     openFailureGroup() {
       const current = state();
-      if (current.ui.view !== 'failures' || current.ui.tableOf.failures !== 'failureGroups') return;
+      if (current.ui.view !== 'failures') return;
+      if (current.ui.tableOf.failures === 'failureItems') {
+        openItem();
+        return;
+      }
       const key = selectTableView(current, 'failureGroups').ids[current.ui.selection.failureGroups];
       if (!key) return;
       setUi((ui) => ({
