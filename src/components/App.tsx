@@ -2,6 +2,7 @@ import { Box, type Key, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { withErrorHelp } from '../api/error-help.js';
 import { selectStaleAge } from '../store/selectors.js';
+import { selectFailureCount } from '../store/triage/selectors.js';
 import { selectFinishedSeries, selectUploadSeries } from '../store/throughput.js';
 import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
@@ -206,6 +207,11 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   useEffect(() => setPageRows(tableRows), [setPageRows, tableRows]);
 
   const ViewComponent = VIEW_COMPONENTS[view];
+  const failureCount = useAppState(selectFailureCount);
+  const badges = useMemo(
+    () => (failureCount > 0 ? { failures: `${failureCount}✗` } : undefined),
+    [failureCount],
+  );
   // a question or a prompt keeps its keys in the footer; messages wait for the tables
   useRerenderAt(status ? status.at + STATUS_MS : undefined);
   const flash =
@@ -218,7 +224,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <ConnectedHeader info={info} width={columns} now={now} serverNow={serverNow} />
-      <Tabs active={view} />
+      <Tabs active={view} badges={badges} />
       {overviewRows > 0 ? (
         <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
       ) : null}

@@ -142,6 +142,9 @@ describe('Failures view', { timeout: 60_000 }, () => {
     const failedAssets = assets.filter((asset) => asset.status === 'failed').length;
     expect(failedAssets).toBeGreaterThan(0);
     expect(countOf(frame, FAMILY_LABELS.assets)).toBe(failedAssets);
+    // the tab counts them all
+    const all = groups(frame).reduce((sum, group) => sum + group.count, 0);
+    expect(frame.split('\n')[2]).toContain(`7 Failures ${all}✗`);
     // newest group first
     const ages = groups(frame).map((group) => group.ageSeconds);
     expect(ages.length).toBeGreaterThan(5);

@@ -96,6 +96,11 @@ export function selectFailureGroups(state: AppState): FailureGroups {
   return groupsOf(selectFailureItems(state));
 }
 
+/** How many failed items the Failures view lists (its tab's badge). */
+export function selectFailureCount(state: AppState): number {
+  return Object.keys(selectFailureItems(state)).length;
+}
+
 /** What the filter matches in a group row and an item row. */
 function groupText(group: FailureGroup): string {
   return `${TABLE_LABELS[group.family]} ${group.code} ${group.message}`.toLowerCase();
