@@ -85,6 +85,8 @@ export interface TwelveLabsApi {
   // assets
   listAssets(query?: AssetListQuery, options?: CallOptions): Promise<Page<Asset>>;
   getAsset(assetId: string, options?: CallOptions): Promise<Asset>;
+  /** `force`: delete it even when indexed assets reference it (else 409) */
+  deleteAsset(assetId: string, query?: { force?: boolean }, options?: CallOptions): Promise<void>;
 
   // video indexing
   listTasks(query?: TaskListQuery, options?: CallOptions): Promise<Page<Task>>;

@@ -217,6 +217,17 @@ export class TwelveLabsClient implements TwelveLabsApi {
     return this.get(`/assets/${segment(assetId)}`, assetSchema, options);
   }
 
+  /** Not retried, like every delete. */
+  async deleteAsset(assetId: string, query?: { force?: boolean }, options?: CallOptions): Promise<void> {
+    await this.requester.call<undefined>({
+      method: 'DELETE',
+      path: `/assets/${segment(assetId)}`,
+      query: query?.force ? { force: true } : undefined,
+      idempotent: false,
+      ...callOptions(options),
+    });
+  }
+
   // ---- video indexing --------------------------------------------------------
 
   listTasks(query?: TaskListQuery, options?: CallOptions): Promise<Page<Task>> {

@@ -10,6 +10,7 @@ const WRITES: ReadonlyMap<PropertyKey, string> = new Map<keyof TwelveLabsApi, st
   ['deleteTask', 'deleting'],
   ['deleteAnalyzeTask', 'deleting'],
   ['deleteIndexedAsset', 'deleting'],
+  ['deleteAsset', 'deleting'],
   ['createAnalyzeTask', 'analyzing'],
   ['createEmbedV2Task', 'embedding'],
 ]);

@@ -243,6 +243,17 @@ describe('Failures view', { timeout: 60_000 }, () => {
     );
   });
 
+  it('d on an assets group deletes the failed assets', async () => {
+    const d = await openFailures();
+    const row = await selectRow(d, /✗ Assets /);
+    const { count } = groupOf(row);
+    await d.press('d');
+    await d.waitFor((f) => f.includes(`Delete ${count} failed asset`), 'the confirm with the count');
+    await d.press('y');
+    await d.waitFor((f) => f.includes(`deleted ${count} of ${count} assets`), 'the summary');
+    expect(d.emulator.stats().requests['DELETE /assets/{asset_id}']).toEqual({ 204: count });
+  });
+
   it('reports each failure of a set in the Events log, with one summary line', async () => {
     const d = await openFailures();
     const row = await selectRow(d, /Analyses/);

@@ -1,7 +1,7 @@
 import type { AssetStatus, AssetType } from '../../api/types.js';
 import { iso } from '../clock.js';
-import { notFound } from '../errors.js';
-import { pathId, queryList } from '../input.js';
+import { EmulatorError, notFound } from '../errors.js';
+import { pathId, queryChoice, queryList } from '../input.js';
 import { pageRequest, paginate } from '../pagination.js';
 import type { Route } from '../router.js';
 import { type AssetRecord, type EmulatorState, newestFirst } from '../state.js';
@@ -154,6 +154,26 @@ export function assetRoutes(state: EmulatorState): Route[] {
         status: 200,
         body: assetJson(state, findAsset(state, params.asset_id!), state.now()),
       }),
+    },
+    {
+      method: 'DELETE',
+      path: '/assets/{asset_id}',
+      scope: 'api',
+      errors: 'classic',
+      handler: ({ params, query }) => {
+        const asset = findAsset(state, params.asset_id!);
+        const force = queryChoice(query, 'force', ['true', 'false'] as const) === 'true';
+        const references = [...state.indexedAssets.values()].filter((item) => item.assetId === asset.id);
+        if (references.length > 0 && !force) {
+          throw new EmulatorError(
+            409,
+            'asset_in_use',
+            `The asset ${asset.id} is referenced by ${references.length} indexed asset(s). Set force=true to delete it anyway.`,
+          );
+        }
+        state.assets.delete(asset.id);
+        return { status: 204 };
+      },
     },
   ];
 }

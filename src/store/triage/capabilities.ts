@@ -107,7 +107,8 @@ export const CAPABILITIES: Readonly<Record<FailureFamily, FamilyCapability>> = {
   },
   assets: {
     retryText: 'no retry: the API cannot reprocess a failed asset; upload the file again (n)',
-    deleteText: 'no delete here: tltop does not call DELETE /assets',
+    deleteText: 'd deletes the assets (refused while an indexed asset uses one)',
+    delete: ({ id }, { api }) => api.deleteAsset(id).then(() => 'deleted'),
   },
   tasks: {
     retryText: 'no retry: the API has no retry for indexing tasks and they do not name their source',

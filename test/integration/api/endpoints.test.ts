@@ -112,6 +112,27 @@ describe('assets', () => {
   });
 });
 
+describe('assets delete', () => {
+  test('a failed asset is deleted; one an indexed asset uses is a typed 409 until forced', async () => {
+    const assets = await client.listAssets({ page_limit: 50 });
+    const failed = assets.data.find((asset) => asset.status === 'failed')!;
+    await client.deleteAsset(failed._id);
+    expect(await rejection(client.getAsset(failed._id))).toMatchObject({ kind: 'http', status: 404 });
+
+    const ready = assets.data.find(
+      (asset) => asset.status === 'ready' && asset.file_type?.startsWith('video'),
+    )!;
+    const [index] = (await client.listIndexes()).data;
+    await client.createIndexedAsset(index!._id, { asset_id: ready._id });
+    expect(await rejection(client.deleteAsset(ready._id))).toMatchObject({
+      status: 409,
+      code: 'asset_in_use',
+    });
+    await client.deleteAsset(ready._id, { force: true });
+    expect(await rejection(client.getAsset(ready._id))).toMatchObject({ status: 404 });
+  });
+});
+
 describe('video indexing', () => {
   test('tasks: list with status filters and sort, retrieve, delete', async () => {
     const ready = await client.listTasks({ status: ['ready'], sort_by: 'updated_at', sort_option: 'desc' });

@@ -37,6 +37,7 @@ describe('a read_only profile', () => {
       api.deleteTask(tasks[0]!._id),
       api.deleteAnalyzeTask('t'),
       api.deleteIndexedAsset('i', 'x'),
+      api.deleteAsset('a', { force: true }),
       api.createAnalyzeTask({ video: { type: 'url', url: 'https://example.com/a.mp4' }, prompt: 'p' }),
       api.createEmbedV2Task({ input_type: 'video', model_name: 'marengo3.0' }),
     ];

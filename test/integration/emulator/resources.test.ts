@@ -40,6 +40,7 @@ describe('every endpoint of DESIGN.md §3 is in the OpenAPI export and served', 
     ['POST', `/assets/multipart-uploads/${id}/presigned-urls`],
     ['GET', '/assets'],
     ['GET', `/assets/${id}`],
+    ['DELETE', `/assets/${id}`],
     ['GET', '/tasks'],
     ['GET', `/tasks/${id}`],
     ['DELETE', `/tasks/${id}`],
@@ -240,6 +241,18 @@ describe('indexes and indexed assets', () => {
       404,
       'resource_not_exist',
     );
+  });
+
+  test('DELETE /assets: 204 then 404; 409 asset_in_use while an indexed asset uses it, unless force=true', async () => {
+    const [index] = await all('/indexes');
+    const assetId = await readyAsset();
+    await call(emu, 'POST', `/indexes/${index._id}/indexed-assets`, { body: { asset_id: assetId } });
+    expectClassicError(await call(emu, 'DELETE', `/assets/${assetId}`), 409, 'asset_in_use');
+    expect((await call(emu, 'DELETE', `/assets/${assetId}?force=true`)).status).toBe(204);
+    expectClassicError(await call(emu, 'GET', `/assets/${assetId}`), 404, 'resource_not_exist');
+    const failed = (await all('/assets')).find((asset) => asset.status === 'failed');
+    expect((await call(emu, 'DELETE', `/assets/${failed._id}`)).status).toBe(204);
+    expectClassicError(await call(emu, 'DELETE', `/assets/${failed._id}`), 404, 'resource_not_exist');
   });
 
   test('delete: 204, then 404 for it, and its mirroring task is gone too', async () => {
