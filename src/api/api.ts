@@ -2,12 +2,12 @@ import type {
   AnalyzeListQuery,
   AnalyzeTask,
   Asset,
+  AssetListQuery,
+  CompletedChunk,
   CreateAnalyzeTaskRequest,
   CreateAnalyzeTaskResponse,
   CreateEmbedV2TaskRequest,
   CreateEmbedV2TaskResponse,
-  AssetListQuery,
-  CompletedChunk,
   CreateIndexedAssetResponse,
   CreateUploadRequest,
   CreateUploadResponse,
@@ -111,12 +111,18 @@ export interface TwelveLabsApi {
   listEmbedTasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedTask>>;
   getEmbedTaskStatus(taskId: string, options?: CallOptions): Promise<EmbedTaskStatus>;
   getEmbedTask(taskId: string, options?: CallOptions): Promise<EmbedTask>;
-  createEmbedV2Task(body: CreateEmbedV2TaskRequest, options?: CallOptions): Promise<CreateEmbedV2TaskResponse>;
+  createEmbedV2Task(
+    body: CreateEmbedV2TaskRequest,
+    options?: CallOptions,
+  ): Promise<CreateEmbedV2TaskResponse>;
   listEmbedV2Tasks(query?: EmbedListQuery, options?: CallOptions): Promise<Page<EmbedV2Task>>;
   getEmbedV2Task(taskId: string, options?: CallOptions): Promise<EmbedV2Task>;
 
   // analyze
-  createAnalyzeTask(body: CreateAnalyzeTaskRequest, options?: CallOptions): Promise<CreateAnalyzeTaskResponse>;
+  createAnalyzeTask(
+    body: CreateAnalyzeTaskRequest,
+    options?: CallOptions,
+  ): Promise<CreateAnalyzeTaskResponse>;
   listAnalyzeTasks(query?: AnalyzeListQuery, options?: CallOptions): Promise<Page<AnalyzeTask>>;
   getAnalyzeTask(taskId: string, options?: CallOptions): Promise<AnalyzeTask>;
   deleteAnalyzeTask(taskId: string, options?: CallOptions): Promise<void>;

@@ -306,7 +306,10 @@ export class TwelveLabsClient implements TwelveLabsApi {
     });
   }
 
-  createEmbedV2Task(body: CreateEmbedV2TaskRequest, options?: CallOptions): Promise<CreateEmbedV2TaskResponse> {
+  createEmbedV2Task(
+    body: CreateEmbedV2TaskRequest,
+    options?: CallOptions,
+  ): Promise<CreateEmbedV2TaskResponse> {
     return this.requester.call({
       method: 'POST',
       path: '/embed-v2/tasks',
@@ -334,7 +337,10 @@ export class TwelveLabsClient implements TwelveLabsApi {
 
   // ---- analyze ---------------------------------------------------------------
 
-  createAnalyzeTask(body: CreateAnalyzeTaskRequest, options?: CallOptions): Promise<CreateAnalyzeTaskResponse> {
+  createAnalyzeTask(
+    body: CreateAnalyzeTaskRequest,
+    options?: CallOptions,
+  ): Promise<CreateAnalyzeTaskResponse> {
     return this.requester.call({
       method: 'POST',
       path: '/analyze/tasks',

@@ -1,13 +1,13 @@
 import { createStore } from 'zustand/vanilla';
-import { navigationActions } from './actions/navigation.js';
 import { lineageActions } from './actions/lineage.js';
 import { monitorActions } from './actions/monitor.js';
+import { navigationActions } from './actions/navigation.js';
 import { promptActions } from './actions/prompts.js';
 import { workActions } from './actions/work.js';
-import { type BaseActions, triageActions } from './triage/wire.js';
 import { createContext, type StoreContext } from './context.js';
 import { copySelectedCurl } from './curl.js';
 import { initialState } from './initial-state.js';
+import { type BaseActions, triageActions } from './triage/wire.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
 import { watchActions } from './watch.js';
 

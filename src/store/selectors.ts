@@ -4,7 +4,6 @@
  * re-filtered on every poll tick and `useStore(store, selector)` never loops.
  */
 import { TERMINAL_PHASES } from '../upload/types.js';
-import { selectFailureTableView } from './triage/selectors.js';
 import {
   createdAtOf,
   type LocalFilter,
@@ -15,6 +14,7 @@ import {
   statusOf,
   updatedAtOf,
 } from './tables.js';
+import { selectFailureTableView } from './triage/selectors.js';
 import type {
   AppState,
   Collection,

@@ -18,15 +18,23 @@ import type {
 } from '../api/types.js';
 import type { UploadManager, UploadSnapshot } from '../upload/types.js';
 import type { ExportOptions } from './export.js';
-import type { ViewStateStore } from './saved-views.js';
-import type { BulkPlan, FailuresState } from './triage/types.js';
 import type { LineageState } from './lineage.js';
 import type { NotificationDeps, NotifyMode } from './notify.js';
+import type { ViewStateStore } from './saved-views.js';
+import type { BulkPlan, FailuresState } from './triage/types.js';
 
 // ---- views and tables -----------------------------------------------------------
 
 /** The screens, in key order (`1`..`7`). */
-export const VIEWS = ['uploads', 'assets', 'indexing', 'embeddings', 'analyses', 'events', 'failures'] as const;
+export const VIEWS = [
+  'uploads',
+  'assets',
+  'indexing',
+  'embeddings',
+  'analyses',
+  'events',
+  'failures',
+] as const;
 export type ViewId = (typeof VIEWS)[number];
 
 /**

@@ -315,7 +315,15 @@ describe('Uploads view', () => {
 describe('the whole dashboard', () => {
   it('switches views with 1..7, Tab and Shift-Tab', async () => {
     const d = await open('1', /^Uploads/);
-    const order = [/^Assets/, /^Indexing tasks/, /^Embeddings v2/, /^Analyses/, /^Events/, /^Failures/, /^Uploads/];
+    const order = [
+      /^Assets/,
+      /^Indexing tasks/,
+      /^Embeddings v2/,
+      /^Analyses/,
+      /^Events/,
+      /^Failures/,
+      /^Uploads/,
+    ];
     for (const pattern of order) {
       await d.press(KEY.tab);
       await d.waitFor((f) => pattern.test(caption(f)), `${pattern}`);

@@ -77,9 +77,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
         sort={view.sort}
         marks={marks}
         watched={watched}
-        emptyText={
-          view.loading ? 'loading…' : filter ? `nothing matches “${filter}”` : spec.empty
-        }
+        emptyText={view.loading ? 'loading…' : filter ? `nothing matches “${filter}”` : spec.empty}
       />
     </Box>
   );

@@ -3,7 +3,7 @@ import type { StoreContext } from '../context.js';
 import { formatFilter, parseFilter, resolveIndex } from '../filter-expr.js';
 import { selectActiveTable, selectSelectedId, selectTableView } from '../selectors.js';
 import { emptyCollection, serverParams, sortOptions, sortSpec } from '../tables.js';
-import type { AppActions, ResourceTableId, TableId, UiState, ViewId } from '../types.js';
+import type { AppActions, TableId, UiState, ViewId } from '../types.js';
 import { isResourceTable, VIEW_TABLES, VIEWS } from '../types.js';
 
 type NavigationActions = Pick<
