@@ -278,6 +278,21 @@ describe('Failures view', { timeout: 60_000 }, () => {
     );
   });
 
+  it(':failures TEXT opens the view filtered on family, code and message', async () => {
+    dashboard = await startDashboard({ columns: 140, rows: 40 });
+    const d = dashboard;
+    await d.press(':');
+    await d.type('failures unstable');
+    await d.press(KEY.enter);
+    const frame = await d.waitFor(
+      (f) => /^Failures .*filter/.test(caption(f)) && groups(f).length > 0,
+      'filtered',
+    );
+    expect(groups(frame).map((group) => [group.family, group.code])).toEqual([
+      ['Embeddings v2', 'embedding_service_temporarily_uns…'],
+    ]);
+  });
+
   it('says in one line when the API has no such call for the family, and asks nothing', async () => {
     const d = await openFailures();
     await selectRow(d, /Embeddings v1/);
