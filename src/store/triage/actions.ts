@@ -3,7 +3,6 @@
  * a failure group. Every set is confirmed with its count and family, then runs with bounded
  * concurrency; the outcome is one status line, one summary event and one event per failure.
  */
-
 import { withoutRow } from '../actions/work.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
@@ -102,9 +101,10 @@ async function listAllIds(
   const pageSize = state.collections[table].pageSize;
   const idOf = (entity: unknown): string =>
     table === 'analyze' ? (entity as { task_id: string }).task_id : (entity as { _id: string })._id;
+  // the listing is the user's to wait for (the status line says so); nothing aborts it
+  const signal = new AbortController().signal;
   for (const status of query.groups ?? [undefined]) {
     for (let page = 1; ; page++) {
-      const signal = new AbortController().signal;
       const result = await query.list(page, pageSize, signal, status);
       for (const entity of result.data) {
         if (ids.length >= MAX_MARK_ALL) return { ids, more: true };
