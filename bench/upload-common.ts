@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { TwelveLabs } from 'twelvelabs-js';
 import { Pool } from 'undici';
 import { createUploadApi, createUploadManager } from '../src/upload/manager.js';
@@ -114,15 +115,27 @@ export const MEMORY_DIR = '/dev/shm';
  * tltop's engine, as `tltop upload --no-wait` drives it, with its journal in a temp state dir
  * under `stateParent` (default: the OS temp dir, on disk).
  */
+/** The engine's two factories: this tree's, or another tree's (bench/upload-throughput --compare). */
+export interface UploadEngine {
+  createUploadApi: typeof createUploadApi;
+  createUploadManager: typeof createUploadManager;
+}
+
+/** The upload engine of another checkout (its src/, run through tsx), e.g. the commit before a change. */
+export async function engineFrom(treeDir: string): Promise<UploadEngine> {
+  return (await import(pathToFileURL(join(treeDir, 'src', 'upload', 'manager.ts')).href)) as UploadEngine;
+}
+
 export async function tltopUpload(
   baseUrl: string,
   path: string,
   concurrency: number,
   stateParent = tmpdir(),
+  engine: UploadEngine = { createUploadApi, createUploadManager },
 ): Promise<UploadRun> {
   const stateDir = await mkdtemp(join(stateParent, 'tltop-bench-state-'));
-  const api = createUploadApi({ apiKey: API_KEY, baseUrl });
-  const manager = createUploadManager({ api, stateDir });
+  const api = engine.createUploadApi({ apiKey: API_KEY, baseUrl });
+  const manager = engine.createUploadManager({ api, stateDir });
   try {
     const started = performance.now();
     const id = await manager.start({ path, type: 'video', concurrency, followAsset: false });

@@ -3,7 +3,10 @@
  * same emulator (own process), same chunks and concurrency, MD5 on both sides. Rounds of the
  * two are interleaved; the figure is the ratio of median throughputs (goal >= 0.90).
  *
- *   npx tsx bench/upload-throughput.ts [--quick]
+ * With --compare=DIR (another checkout with node_modules, e.g. the commit before a change) that
+ * tree's engine runs in the same rounds too (journal on disk), for a side-by-side before/after.
+ *
+ *   npx tsx bench/upload-throughput.ts [--quick] [--compare=DIR]
  */
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import { join } from 'node:path';
 import {
   bareUpload,
   benchDir,
+  engineFrom,
   MEMORY_DIR,
   MiB,
   median,
@@ -27,6 +31,8 @@ const quick = quickMode();
 const SIZE = (quick ? 128 : 256) * MiB;
 const ROUNDS = quick ? 3 : 5;
 const CONCURRENCY = [4, 8];
+const compareDir = process.argv.find((arg) => arg.startsWith('--compare='))?.slice(10);
+const compareEngine = compareDir ? await engineFrom(compareDir) : undefined;
 
 // Each round gets a fresh emulator whose chunk files are on tmpfs (see startChildEmulator), so
 // tltop's journal fsyncs on the local disk do not queue behind the emulator's chunk writes.
@@ -40,6 +46,7 @@ try {
     const bare = { seconds: [] as number[], cpu: [] as number[] };
     const tltop = { seconds: [] as number[], cpu: [] as number[] };
     const tltopMemory = { seconds: [] as number[], cpu: [] as number[] };
+    const compared = { seconds: [] as number[], cpu: [] as number[] };
     for (let index = -1; index < ROUNDS; index++) {
       const emulator = await startChildEmulator({ storageInMemory: true });
       try {
@@ -47,6 +54,11 @@ try {
           [bare, () => bareUpload(emulator.baseUrl, file, SIZE, concurrency)],
           [tltop, () => tltopUpload(emulator.baseUrl, file, concurrency)],
           [tltopMemory, () => tltopUpload(emulator.baseUrl, file, concurrency, journalInMemory)],
+          ...(compareEngine
+            ? ([
+                [compared, () => tltopUpload(emulator.baseUrl, file, concurrency, undefined, compareEngine)],
+              ] as const)
+            : []),
         ] as const) {
           const cpuBefore = process.cpuUsage();
           const { seconds } = await run();
@@ -71,11 +83,23 @@ try {
       ratio_journal_on_tmpfs: round(memoryRate / bareRate),
       bare_cpu_ms_per_mib: round(median(bare.cpu)),
       tltop_cpu_ms_per_mib: round(median(tltop.cpu)),
+      ...(compareEngine
+        ? {
+            compared_mib_s: round(SIZE / MiB / median(compared.seconds), 1),
+            compared_ratio: round(SIZE / MiB / median(compared.seconds) / bareRate),
+          }
+        : {}),
       goal: 'ratio >= 0.90',
     });
   }
   printTable(`upload throughput, ${SIZE / MiB} MiB file, 5 MiB chunks, median of ${ROUNDS}`, rows);
-  const file_ = await writeResult('upload-throughput', { quick, size_bytes: SIZE, rounds: ROUNDS, rows });
+  const file_ = await writeResult('upload-throughput', {
+    quick,
+    size_bytes: SIZE,
+    rounds: ROUNDS,
+    ...(compareDir ? { compared_tree: compareDir } : {}),
+    rows,
+  });
   process.stdout.write(`\nwrote ${file_}\n`);
 } finally {
   await rm(dir, { recursive: true, force: true });

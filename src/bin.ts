@@ -11,7 +11,9 @@ if (major < 22 || (major === 22 && minor < 12)) {
 
 let main: (argv: string[]) => Promise<number>;
 try {
-  (await import('./load-hooks.js')).installLoadHooks();
+  const hooks = await import('./load-hooks.js');
+  hooks.enableCompileCache();
+  hooks.installLoadHooks();
   ({ main } = await import('./index.js'));
 } catch (error) {
   // a broken or partial install: one line, not a stack trace

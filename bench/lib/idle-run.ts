@@ -4,7 +4,8 @@
  * Over the same window, side by side in this process:
  *   - baseline: Node with the modules loaded and nothing mounted (the floor on this machine)
  *   - dashboard: mounted, polling, nothing changing
- * Reports share of one core, frames rendered, bytes written and API requests.
+ * Reports share of one core, frames rendered, bytes written and API requests, and what each
+ * frame followed: a store change (which state paths changed) or nothing (a timer: the clock).
  *
  *   npx tsx bench/idle.ts [--quick]
  */
@@ -19,6 +20,23 @@ const WARMUP_MS = quick ? 5_000 : 10_000;
 
 function corePercent(cpu: NodeJS.CpuUsage, ms: number): number {
   return ((cpu.user + cpu.system) / 1000 / ms) * 100;
+}
+
+/** The state paths (two levels deep) whose value changed between two states. */
+function changedPaths(state: object, previous: object, prefix = '', depth = 0): string[] {
+  const paths: string[] = [];
+  for (const key of Object.keys(state)) {
+    const now = (state as Record<string, unknown>)[key];
+    const before = (previous as Record<string, unknown>)[key];
+    if (Object.is(now, before)) continue;
+    const path = `${prefix}${key}`;
+    const nested =
+      depth < 1 && now && before && typeof now === 'object' && typeof before === 'object'
+        ? changedPaths(now, before, `${path}.`, depth + 1)
+        : [];
+    paths.push(...(nested.length > 0 ? nested : [path]));
+  }
+  return paths;
 }
 
 async function measure(ms: number): Promise<{ core_percent: number; wall_ms: number }> {
@@ -40,7 +58,31 @@ try {
   const renders = rig.renders();
   const bytes = rig.stdout.bytes;
   const requests = apiRequests(await emulator.stats());
+  // what each frame followed: store changes in the frame interval before it, else a timer
+  const changes: { at: number; paths: string[] }[] = [];
+  const unsubscribe = rig.store.subscribe((state, previous) => {
+    changes.push({ at: performance.now(), paths: changedPaths(state, previous) });
+  });
+  const frames: number[] = [];
+  const frameWatch = setInterval(() => {
+    while (frames.length < rig.renders() - renders) frames.push(performance.now());
+  }, 5);
   const dashboard = await measure(WINDOW_MS);
+  clearInterval(frameWatch);
+  unsubscribe();
+  const causes: Record<string, number> = {};
+  let seen = 0;
+  for (const at of frames) {
+    const before = changes.filter((change) => change.at <= at && change.at > at - 1000 / 15 - 10);
+    const paths = [...new Set(before.flatMap((change) => change.paths))].sort();
+    const cause = paths.length > 0 ? `store: ${paths.join(', ')}` : 'timer (no store change)';
+    causes[cause] = (causes[cause] ?? 0) + 1;
+    seen += 1;
+  }
+  const storeChanges: Record<string, number> = {};
+  for (const change of changes) {
+    for (const path of change.paths) storeChanges[path] = (storeChanges[path] ?? 0) + 1;
+  }
   const result = {
     quick,
     window_s: WINDOW_MS / 1000,
@@ -51,6 +93,11 @@ try {
     renders: rig.renders() - renders,
     bytes_written: rig.stdout.bytes - bytes,
     api_requests: apiRequests(await emulator.stats()) - requests,
+    /** each frame of the window by what preceded it */
+    render_causes: causes,
+    frames_attributed: seen,
+    /** store writes in the window by state path (a write renders only when a shown selector changes) */
+    store_changes: storeChanges,
     budget: { core_percent: 1, renders: 0 },
   };
   await pollers.stop();
@@ -61,6 +108,10 @@ try {
       `  baseline (nothing mounted)  ${result.baseline_core_percent}% of a core\n` +
       `  dashboard                   ${result.dashboard_core_percent}% of a core (net ${result.net_core_percent}%)\n` +
       `  renders ${result.renders}, bytes written ${result.bytes_written}, API requests ${result.api_requests}\n` +
+      Object.entries(causes)
+        .map(([cause, count]) => `    ${count} after ${cause}\n`)
+        .join('') +
+      `  store writes: ${JSON.stringify(storeChanges)}\n` +
       `wrote ${file}\n`,
   );
 } finally {

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { NODE, ROOT } from '../integration/cli/run-cli.js';
+import { BIN, cleanEnv, NODE, ROOT } from '../integration/cli/run-cli.js';
 
 const run = promisify(execFile);
 
@@ -46,5 +47,25 @@ describe('load hooks (src/load-hooks.ts)', () => {
     expect(without).toBeGreaterThan(100);
     expect(withHooks).toBeGreaterThan(0);
     expect(withHooks).toBeLessThan(10);
+  });
+
+  it("keeps Node's compile cache in the user's own cache dir (0700), and skips it where HOME is unusable", async () => {
+    const home = await mkdtemp(join(tmpdir(), 'tltop-compile-cache-'));
+    try {
+      await mkdir(join(home, '.cache'));
+      const env = cleanEnv({ HOME: home, XDG_CACHE_HOME: '' });
+      expect((await run(NODE, [BIN, '--version'], { env })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+      const cache = join(home, '.cache', 'tltop', 'compile-cache');
+      expect((await stat(cache)).mode & 0o777).toBe(0o700);
+      expect((await readdir(cache)).length).toBeGreaterThan(0);
+      // a recursive mkdir under /proc never returns: the start must not hang on it
+      const unusable = await run(NODE, [BIN, '--version'], {
+        env: cleanEnv({ HOME: '/proc' }),
+        timeout: 10_000,
+      });
+      expect(unusable.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });
