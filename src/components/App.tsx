@@ -23,6 +23,7 @@ import { Tabs } from './Tabs.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
 import { colorTheme, type Theme, ThemeContext } from './theme.js';
 import { useNow, useRerenderAt } from './use-now.js';
+import { useSampled } from './use-sampled.js';
 import { VIEW_COMPONENTS } from './views/index.js';
 
 /** Who the dashboard talks to, for the header. The key arrives already masked. */
@@ -268,7 +269,7 @@ function ConnectedHeader({
   serverNow?: () => number;
 }) {
   const connection = useAppState((state) => state.connection);
-  const finished = useAppState((state) => selectFinishedSeries(state, serverNow?.() ?? Date.now()));
+  const finished = useSampled((state) => selectFinishedSeries(state, serverNow?.() ?? Date.now()), 'header');
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const paused = useAppState((state) => state.ui.pollingPaused);
   const staleAge = useAppState((state) => {

@@ -23,6 +23,7 @@ import { cell, formatDuration, formatRate, formatRelative } from './format.js';
 import { regroup, sparkline } from './Sparkline.js';
 import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
+import { useSampled } from './use-sampled.js';
 
 /** Rows the panel wants: its title and eight lines. */
 export const OVERVIEW_ROWS = 9;
@@ -161,11 +162,11 @@ export const Overview = memo(function Overview({ width, height, now, serverNow }
   const theme = useTheme();
   // each slice is memoized: the panel renders when what it shows changed, not on every store write
   const dataNow = (): number => serverNow?.() ?? Date.now();
-  const finished = useAppState((state) => selectFinishedSeries(state, dataNow()));
+  const finished = useSampled((state) => selectFinishedSeries(state, dataNow()), 'finished');
   const upload = useAppState((state) => selectUploadSeries(state, now));
-  const usage = useAppState(selectUsage);
-  const summary = useAppState((state) => selectStuckSummary(state, dataNow()));
-  const thresholds = useAppState(selectThresholds);
+  const usage = useSampled(selectUsage, 'usage');
+  const summary = useSampled((state) => selectStuckSummary(state, dataNow()), 'summary');
+  const thresholds = useSampled(selectThresholds, 'thresholds');
   const connection = useAppState((state) => state.connection);
   if (height <= 0) return null;
   const data = { finished, upload, usage, summary, thresholds, connection };

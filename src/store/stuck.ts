@@ -15,7 +15,7 @@
 import { isTerminal } from '../api/types.js';
 import { memoLast } from './memo.js';
 import { createdAtOf, statusOf } from './tables.js';
-import type { AppState, EntityOf, ResourceTableId } from './types.js';
+import type { AppState, EntityOf } from './types.js';
 
 /** Tables whose items are flagged. Uploads have their own speed, ETA and stall handling. */
 export const STUCK_TABLES = ['tasks', 'indexedAssets', 'embedV2', 'embedV1', 'analyze', 'assets'] as const;
@@ -49,16 +49,39 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
 }
 
+/** The k-th smallest value (0-based) by quickselect on a copy: O(n), the input is not reordered. */
+function kthSmallest(values: readonly number[], k: number): number {
+  const a = Float64Array.from(values);
+  let left = 0;
+  let right = a.length - 1;
+  while (left < right) {
+    const pivot = a[(left + right) >> 1]!;
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (a[i]! < pivot) i += 1;
+      while (a[j]! > pivot) j -= 1;
+      if (i <= j) {
+        const swap = a[i]!;
+        a[i] = a[j]!;
+        a[j] = swap;
+        i += 1;
+        j -= 1;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break;
+  }
+  return a[k]!;
+}
+
 /** The threshold from finished durations (any order), or the configured one. */
 export function deriveStuckRule(durationsMs: readonly number[], configuredMs?: number): StuckRule {
   const samples = durationsMs.length;
-  const typicalMs =
-    samples > 0
-      ? percentile(
-          [...durationsMs].sort((a, b) => a - b),
-          STUCK_PERCENTILE,
-        )
-      : undefined;
+  // the nearest-rank percentile (as percentile() takes it), without sorting every sample
+  const rank = Math.min(samples, Math.max(1, Math.ceil(STUCK_PERCENTILE * samples)));
+  const typicalMs = samples > 0 ? kthSmallest(durationsMs, rank - 1) : undefined;
   const make = (stuckAfterMs: number, source: StuckRule['source']): StuckRule => ({
     stuckAfterMs,
     slowAfterMs: stuckAfterMs / 2,
@@ -88,6 +111,18 @@ export function finishedDurationMs<T extends StuckTable>(table: T, entity: Entit
   return end - start;
 }
 
+/** created_at in ms per entity object (unchanged entities keep their identity across polls). */
+const createdCache = new WeakMap<object, number | null>();
+
+function cachedCreated(table: StuckTable, entity: object): number | null {
+  let created = createdCache.get(entity);
+  if (created === undefined) {
+    created = timeOf(createdAtOf(table, entity as EntityOf[typeof table])) ?? null;
+    createdCache.set(entity, created);
+  }
+  return created;
+}
+
 export type StuckLevel = 'slow' | 'stuck';
 
 export interface StuckFlag {
@@ -104,8 +139,8 @@ export function stuckFlag<T extends StuckTable>(
   now: number,
 ): StuckFlag | undefined {
   if (isTerminal(statusOf(table, entity))) return undefined;
-  const created = timeOf(createdAtOf(table, entity));
-  if (created === undefined) return undefined;
+  const created = cachedCreated(table, entity as object);
+  if (created === null) return undefined;
   const ageMs = now - created;
   if (ageMs >= rule.stuckAfterMs) return { level: 'stuck', ageMs };
   if (ageMs >= rule.slowAfterMs) return { level: 'slow', ageMs };
@@ -147,11 +182,24 @@ export function describeRule(rule: StuckRule): string {
 
 type EntityMap = Readonly<Record<string, unknown>>;
 
+// Per entity object (unchanged entities keep their identity across polls), so a store update
+// that changed one row of 10,000 parses one row's timestamps, not 10,000.
+const durationCache = new WeakMap<object, number | null>();
+
+function cachedDuration(table: StuckTable, entity: object): number | null {
+  let duration = durationCache.get(entity);
+  if (duration === undefined) {
+    duration = finishedDurationMs(table, entity as EntityOf[typeof table]) ?? null;
+    durationCache.set(entity, duration);
+  }
+  return duration;
+}
+
 function durationsOf(table: StuckTable, entities: EntityMap): number[] {
   const durations: number[] = [];
   for (const entity of Object.values(entities)) {
-    const duration = finishedDurationMs(table, entity as EntityOf[typeof table]);
-    if (duration !== undefined) durations.push(duration);
+    const duration = cachedDuration(table, entity as object);
+    if (duration !== null) durations.push(duration);
   }
   return durations;
 }
@@ -167,27 +215,6 @@ const ruleMemos = perTable(() => memoLast(deriveStuckRule));
 export function selectStuckRule(state: AppState, table: StuckTable): StuckRule {
   const durations = durationMemos[table](state.entities[table]);
   return ruleMemos[table](durations, state.monitor.stuckAfterMs);
-}
-
-/** created_at (ms) of the oldest running item of a table, undefined when nothing runs. */
-function oldestRunning(table: StuckTable, entities: EntityMap): number | undefined {
-  let oldest: number | undefined;
-  for (const entity of Object.values(entities)) {
-    const item = entity as EntityOf[typeof table];
-    if (isTerminal(statusOf(table, item))) continue;
-    const created = timeOf(createdAtOf(table, item));
-    if (created !== undefined && (oldest === undefined || created < oldest)) oldest = created;
-  }
-  return oldest;
-}
-
-const oldestMemos = perTable((table) => memoLast((entities: EntityMap) => oldestRunning(table, entities)));
-
-/** Whether any loaded item of the table is slow or stuck at `now` (cheap after the first call). */
-export function selectHasFlagged(state: AppState, table: ResourceTableId, now: number): boolean {
-  if (!isStuckTable(table)) return false;
-  const oldest = oldestMemos[table](state.entities[table]);
-  return oldest !== undefined && now - oldest >= selectStuckRule(state, table).slowAfterMs;
 }
 
 export interface StuckCounts {

@@ -44,6 +44,18 @@ function finishedAt(item: {
 }
 
 type Finishing = { status: string; updated_at?: string; completed_at?: string };
+
+/** Finish times per entity object: an update that changed one row of 10,000 parses one row. */
+const finishedCache = new WeakMap<object, number | null>();
+
+function cachedFinishedAt(item: Finishing): number | null {
+  let at = finishedCache.get(item);
+  if (at === undefined) {
+    at = finishedAt(item) ?? null;
+    finishedCache.set(item, at);
+  }
+  return at;
+}
 type Maps = Readonly<Record<string, Finishing>>;
 
 function computeFinished(
@@ -62,16 +74,16 @@ function computeFinished(
     embeddings: series(),
     analyses: series(),
   };
-  const add = (family: ThroughputFamily, item: Finishing): void => {
-    const at = finishedAt(item);
-    if (at === undefined || at < start || at >= end) return;
+  const add = (family: ThroughputFamily, item: Finishing): boolean => {
+    const at = cachedFinishedAt(item);
+    if (at === null || at < start || at >= end) return false;
     perMinute[family][Math.floor((at - start) / BUCKET_MS)]! += 1;
+    return true;
   };
   // an indexed asset and the task that mirrors it (its video_id) are one piece of work
   const mirrored = new Set<string>();
   for (const task of Object.values(tasks)) {
-    if (task.video_id) mirrored.add(task.video_id);
-    add('indexing', task);
+    if (add('indexing', task) && task.video_id) mirrored.add(task.video_id);
   }
   for (const [id, item] of Object.entries(indexedAssets)) if (!mirrored.has(id)) add('indexing', item);
   for (const item of Object.values(embedV1)) add('embeddings', item);

@@ -8,6 +8,7 @@ import { useAppState, useScroll } from '../context.js';
 import { cell } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { useTheme } from '../theme.js';
+import { useSampled } from '../use-sampled.js';
 import { type DetailLine, DetailLines, section } from './DetailLines.js';
 import { LinksBlock, linksRows, lookupState } from './LinksBlock.js';
 import { withMonitorLines } from './monitor-lines.js';
@@ -51,10 +52,10 @@ export function DetailView({ width, height, now }: DetailViewProps) {
   const detail = useAppState((state) => state.ui.detail);
   const entity = useAppState((state) => selectDetailEntity(state, state.ui.detail));
   const scroll = useScroll((state) => state.detail);
-  const rule = useAppState((state) => {
+  const rule = useSampled((state) => {
     const table = state.ui.detail?.table;
     return table && isStuckTable(table) ? selectStuckRule(state, table) : undefined;
-  });
+  }, detail?.table ?? '');
   const lines = useMemo(() => {
     if (!detail || entity === undefined || detail.table === 'uploads') return [];
     const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];

@@ -8,7 +8,8 @@ import { cell, formatPosition } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { type Column, Table } from '../Table.js';
 import { useTheme } from '../theme.js';
-import { rowFrom, selectColumns, TABLE_SPECS } from './table-specs.js';
+import { useSampled } from '../use-sampled.js';
+import { columnsFor, rowFrom, selectFlagRule, TABLE_SPECS } from './table-specs.js';
 
 export interface ResourceTableProps {
   table: TableId;
@@ -36,7 +37,8 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   const watched = useAppState((state) => state.ui.watched[table]);
   const watchCount = Object.keys(watched).length;
   const source = useAppState(spec.source);
-  const columns = useAppState((state) => selectColumns(state, table, now));
+  // the threshold walks every loaded row: sampled, not on every store update
+  const rule = useSampled((state) => selectFlagRule(state, table), table);
   const indexes = useAppState((state) => state.entities.indexes);
   const filter = view.filter ? sanitize(describeFilter(view.filter, indexes)) : '';
   const bodyRows = Math.max(0, height - 2);
@@ -44,6 +46,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   const rows = view.ids
     .slice(first, first + bodyRows)
     .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
+  const columns = columnsFor(table, rule, rows, now);
   const position = view.loading ? 'loading…' : formatPosition(first, rows.length, view.total);
   // the position comes first: it is what a narrow terminal must still show
   const extras = [

@@ -2,11 +2,11 @@ import {
   isStuckTable,
   type StuckRule,
   type StuckTable,
-  selectHasFlagged,
   selectStuckRule,
+  stuckFlag,
 } from '../../store/stuck.js';
 import { selectFailureGroups, selectFailureItems } from '../../store/triage/selectors.js';
-import type { AppState, LogEvent, TableId } from '../../store/types.js';
+import type { AppState, EntityOf, LogEvent, TableId } from '../../store/types.js';
 import {
   ANALYZE_COLUMNS,
   ASSET_COLUMNS,
@@ -90,11 +90,24 @@ function withFlagColumn(table: StuckTable, rule: StuckRule): readonly Column<nev
   return columns;
 }
 
+/** The threshold of a table whose rows can be flagged (src/store/stuck.ts), undefined for the others. */
+export function selectFlagRule(state: AppState, table: TableId): StuckRule | undefined {
+  return isStuckTable(table) ? selectStuckRule(state, table) : undefined;
+}
+
 /**
- * The columns a table shows at `now` (server clock): a Flag column follows Status while one of its
- * loaded rows is slow or stuck. The same array while nothing it depends on changed.
+ * The columns a table shows: a Flag column follows Status while one of the rows on screen is
+ * slow or stuck at `now` (server clock). The same array while nothing it depends on changed.
  */
-export function selectColumns(state: AppState, table: TableId, now: number): readonly Column<never>[] {
-  if (!isStuckTable(table) || !selectHasFlagged(state, table, now)) return TABLE_SPECS[table].columns;
-  return withFlagColumn(table, selectStuckRule(state, table));
+export function columnsFor(
+  table: TableId,
+  rule: StuckRule | undefined,
+  rows: readonly unknown[],
+  now: number,
+): readonly Column<never>[] {
+  if (!rule || !isStuckTable(table)) return TABLE_SPECS[table].columns;
+  const flagged = rows.some(
+    (row) => row !== undefined && stuckFlag(table, row as EntityOf[typeof table], rule, now) !== undefined,
+  );
+  return flagged ? withFlagColumn(table, rule) : TABLE_SPECS[table].columns;
 }
