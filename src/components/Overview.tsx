@@ -23,6 +23,7 @@ import { cell, formatDuration, formatRate, formatRelative } from './format.js';
 import { regroup, sparkline } from './Sparkline.js';
 import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
+import { useRerenderAt } from './use-now.js';
 import { useSampled } from './use-sampled.js';
 
 /** Rows the panel wants: its title and eight lines. */
@@ -168,6 +169,8 @@ export const Overview = memo(function Overview({ width, height, now, serverNow }
   const summary = useSampled((state) => selectStuckSummary(state, dataNow()), 'summary');
   const thresholds = useSampled(selectThresholds, 'thresholds');
   const connection = useAppState((state) => state.connection);
+  // the "rate limited until" line goes when that time has passed, even if nothing else changes
+  useRerenderAt(connection.rateLimitedUntil);
   if (height <= 0) return null;
   const data = { finished, upload, usage, summary, thresholds, connection };
   const lines = overviewLines(data, width).slice(0, Math.max(0, height - 1));
