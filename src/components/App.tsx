@@ -2,7 +2,7 @@ import { Box, type Key, useApp, useInput, useWindowSize } from 'ink';
 import { useEffect, useMemo } from 'react';
 import { withErrorHelp } from '../api/error-help.js';
 import { selectStaleAge } from '../store/selectors.js';
-import { selectFinishedSeries, selectUploadSeries } from '../store/throughput.js';
+import { finishedSeriesAt, selectFinishTimes, selectUploadSeries } from '../store/throughput.js';
 import { selectFailureCount } from '../store/triage/selectors.js';
 import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
@@ -269,7 +269,10 @@ function ConnectedHeader({
   serverNow?: () => number;
 }) {
   const connection = useAppState((state) => state.connection);
-  const finished = useSampled((state) => selectFinishedSeries(state, serverNow?.() ?? Date.now()), 'header');
+  // the finish times are sampled; the hour they fall in follows the clock at render time, so the
+  // sparkline moves with the minute tick and never needs a render of its own
+  const finishTimes = useSampled(selectFinishTimes, 'header');
+  const finished = finishedSeriesAt(finishTimes, serverNow?.() ?? now);
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const paused = useAppState((state) => state.ui.pollingPaused);
   const staleAge = useAppState((state) => {

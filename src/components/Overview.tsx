@@ -11,7 +11,8 @@ import {
 import { TABLE_LABELS } from '../store/tables.js';
 import {
   type FinishedSeries,
-  selectFinishedSeries,
+  finishedSeriesAt,
+  selectFinishTimes,
   selectUploadSeries,
   THROUGHPUT_FAMILIES,
   type UploadSeries,
@@ -163,7 +164,7 @@ export const Overview = memo(function Overview({ width, height, now, serverNow }
   const theme = useTheme();
   // each slice is memoized: the panel renders when what it shows changed, not on every store write
   const dataNow = (): number => serverNow?.() ?? Date.now();
-  const finished = useSampled((state) => selectFinishedSeries(state, dataNow()), 'finished');
+  const finished = finishedSeriesAt(useSampled(selectFinishTimes, 'finished'), dataNow());
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const usage = useSampled(selectUsage, 'usage');
   const summary = useSampled((state) => selectStuckSummary(state, dataNow()), 'summary');

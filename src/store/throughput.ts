@@ -58,27 +58,21 @@ function cachedFinishedAt(item: Finishing): number | null {
 }
 type Maps = Readonly<Record<string, Finishing>>;
 
-function computeFinished(
+/** Finish times (ms, server clock) of the loaded finished items, per family. */
+export type FinishTimes = Readonly<Record<ThroughputFamily, readonly number[]>>;
+
+function computeFinishTimes(
   tasks: Readonly<Record<string, Finishing & { video_id?: string }>>,
   indexedAssets: Maps,
   embedV1: Maps,
   embedV2: Maps,
   analyze: Maps,
-  minute: number,
-): FinishedSeries {
-  const end = (minute + 1) * BUCKET_MS;
-  const start = end - WINDOW_MS;
-  const series = (): number[] => new Array<number>(BUCKETS).fill(0);
-  const perMinute: Record<ThroughputFamily, number[]> = {
-    indexing: series(),
-    embeddings: series(),
-    analyses: series(),
-  };
+): FinishTimes {
+  const times: Record<ThroughputFamily, number[]> = { indexing: [], embeddings: [], analyses: [] };
   const add = (family: ThroughputFamily, item: Finishing): boolean => {
     const at = cachedFinishedAt(item);
-    if (at === null || at < start || at >= end) return false;
-    perMinute[family][Math.floor((at - start) / BUCKET_MS)]! += 1;
-    return true;
+    if (at !== null) times[family].push(at);
+    return at !== null;
   };
   // an indexed asset and the task that mirrors it (its video_id) are one piece of work
   const mirrored = new Set<string>();
@@ -89,6 +83,31 @@ function computeFinished(
   for (const item of Object.values(embedV1)) add('embeddings', item);
   for (const item of Object.values(embedV2)) add('embeddings', item);
   for (const item of Object.values(analyze)) add('analyses', item);
+  return times;
+}
+
+const finishTimesMemo = memoLast(computeFinishTimes);
+
+/** The loaded finish times (walks every loaded row: sample it, do not call it on every update). */
+export function selectFinishTimes(state: AppState): FinishTimes {
+  const { tasks, indexedAssets, embedV1, embedV2, analyze } = state.entities;
+  return finishTimesMemo(tasks, indexedAssets, embedV1, embedV2, analyze);
+}
+
+function computeSeries(times: FinishTimes, minute: number): FinishedSeries {
+  const end = (minute + 1) * BUCKET_MS;
+  const start = end - WINDOW_MS;
+  const series = (): number[] => new Array<number>(BUCKETS).fill(0);
+  const perMinute: Record<ThroughputFamily, number[]> = {
+    indexing: series(),
+    embeddings: series(),
+    analyses: series(),
+  };
+  for (const family of THROUGHPUT_FAMILIES) {
+    for (const at of times[family]) {
+      if (at >= start && at < end) perMinute[family][Math.floor((at - start) / BUCKET_MS)]! += 1;
+    }
+  }
   const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
   const total = series().map((_, i) => THROUGHPUT_FAMILIES.reduce((acc, f) => acc + perMinute[f][i]!, 0));
   return {
@@ -103,12 +122,18 @@ function computeFinished(
   };
 }
 
-const finishedMemo = memoLast(computeFinished);
+const seriesMemo = memoLast(computeSeries);
 
-/** Work finished per minute over the hour before `now` (server clock); recomputed once a minute or on new data. */
+/**
+ * Work finished per minute over the hour before `now` (server clock): cheap, so it can follow
+ * the clock at render time while the finish times are sampled.
+ */
+export function finishedSeriesAt(times: FinishTimes, now: number): FinishedSeries {
+  return seriesMemo(times, Math.floor(now / BUCKET_MS));
+}
+
 export function selectFinishedSeries(state: AppState, now: number): FinishedSeries {
-  const { tasks, indexedAssets, embedV1, embedV2, analyze } = state.entities;
-  return finishedMemo(tasks, indexedAssets, embedV1, embedV2, analyze, Math.floor(now / BUCKET_MS));
+  return finishedSeriesAt(selectFinishTimes(state), now);
 }
 
 // ---- upload speed ---------------------------------------------------------------
