@@ -1,3 +1,5 @@
+import { initialLineage } from './lineage.js';
+import { DEFAULT_NOTIFY_MODE } from './notify.js';
 import type {
   AppState,
   Collection,
@@ -10,8 +12,6 @@ import type {
   UiState,
   ViewId,
 } from './types.js';
-import { initialLineage } from './lineage.js';
-import { DEFAULT_NOTIFY_MODE } from './notify.js';
 import { isResourceTable, POLL_FAMILIES, TABLES, VIEW_TABLES, VIEWS } from './types.js';
 
 export const DEFAULT_PAGE_SIZE = 50;

@@ -6,7 +6,7 @@ import { App } from '../../src/components/App.js';
 import { colorTheme, type Theme } from '../../src/components/theme.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { type AppStore, createAppStore, type Pollers, startPollers } from '../../src/store/index.js';
-import { ViewStateStore, type ViewStateOptions } from '../../src/store/saved-views.js';
+import { type ViewStateOptions, ViewStateStore } from '../../src/store/saved-views.js';
 import type { AppStoreDeps } from '../../src/store/types.js';
 import type { UploadManager } from '../../src/upload/types.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';

@@ -5,9 +5,9 @@
  */
 import { contextOf } from '../create-store.js';
 import { DEFAULT_PAGE_SIZE } from '../initial-state.js';
+import { startThroughputRecorder } from '../throughput.js';
 import type { AppStore, PollerOptions, Pollers, PollFamily, PollIntervals, UiState } from '../types.js';
 import { POLL_FAMILIES } from '../types.js';
-import { startThroughputRecorder } from '../throughput.js';
 import { CollectionPoller } from './collection.js';
 import { ConnectionTracker } from './connection.js';
 import { FailuresPoller } from './failures.js';

@@ -48,7 +48,7 @@ describe('resolveConnection precedence (flag > env > profile > defaults)', () =>
       keySource: 'none',
     });
     expect(connection.apiKey).toBeUndefined();
-    expect(connection.settings).toEqual({ pollIntervals: {}, readOnly: false });
+    expect(connection.settings).toEqual({ pollIntervals: {}, readOnly: false, notifyAllUploads: false });
   });
 
   it('takes the current profile from the file', async () => {
