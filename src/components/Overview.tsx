@@ -190,7 +190,7 @@ export const Overview = memo(function Overview({ width, height, now, serverNow }
       </Text>
       {lines.map((line) => (
         <Text key={line.label} wrap="truncate">
-          <Text color={theme.muted}>{cell(line.label, LABEL_WIDTH)}</Text>
+          <Text color={theme.muted}>{`${cell(line.label, LABEL_WIDTH - 1)} `}</Text>
           <Text color={tone(line)}>{cell(line.text, Math.max(0, width - LABEL_WIDTH))}</Text>
         </Text>
       ))}
