@@ -75,7 +75,9 @@ export const DetailLines = memo(function DetailLines({
           bold={line.section}
           color={line.section ? theme.accent : undefined}
         >
-          {line.label !== undefined ? <Text color={theme.muted}>{`${cell(line.label, LABEL_WIDTH - 1)} `}</Text> : null}
+          {line.label !== undefined ? (
+            <Text color={theme.muted}>{`${cell(line.label, LABEL_WIDTH - 1)} `}</Text>
+          ) : null}
           <Text color={line.tone ? toneColor(theme, line.tone) : undefined}>{line.value}</Text>
         </Text>
       ))}
