@@ -43,7 +43,18 @@ function performance(latest: Json): string {
   const sizes = runs
     .map(
       (run) =>
-        `\`${run.name}\` ${run.exit_code === 0 ? [run.mode, ...(run.args ?? []).filter((arg) => arg !== '--quick')].join(' ') : 'failed'}`,
+        `\`${run.name}\` ${
+          run.exit_code === 0
+            ? [
+                run.mode,
+                ...(run.args ?? [])
+                  .filter((arg) => arg !== '--quick')
+                  .map((arg) =>
+                    arg.startsWith('--compare=') ? '--compare (a build before the change, same rounds)' : arg,
+                  ),
+              ].join(' ')
+            : 'failed'
+        }`,
     )
     .join(', ');
   const notes = goals.map((goal) => `- **${goal.goal}** — ${goal.met}: ${goal.note}.`).join('\n');

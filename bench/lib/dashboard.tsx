@@ -29,6 +29,8 @@ export interface RigOptions {
   /** frames per second cap; tltop uses 15 */
   maxFps: number;
   serverNow?: () => number;
+  /** called after every frame, with performance.now() */
+  onFrame?: (at: number) => void;
 }
 
 export function startDashboardRig(options: RigOptions): DashboardRig {
@@ -60,6 +62,7 @@ export function startDashboardRig(options: RigOptions): DashboardRig {
       exitOnCtrlC: false,
       onRender: () => {
         renders += 1;
+        options.onFrame?.(performance.now());
         const resolve = waiter;
         waiter = undefined;
         resolve?.();

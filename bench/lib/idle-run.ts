@@ -52,7 +52,17 @@ const emulator = await startEmulatorProcess(['--seed', 'demo', '--speed', '0.000
 try {
   const baseline = await measure(WINDOW_MS);
 
-  const rig = startDashboardRig({ baseUrl: emulator.baseUrl, columns: 160, rows: 50, maxFps: 15 });
+  const frames: number[] = [];
+  let recording = false;
+  const rig = startDashboardRig({
+    baseUrl: emulator.baseUrl,
+    columns: 160,
+    rows: 50,
+    maxFps: 15,
+    onFrame: (at) => {
+      if (recording) frames.push(at);
+    },
+  });
   const pollers = startPollers(rig.store);
   await sleep(WARMUP_MS);
   const renders = rig.renders();
@@ -63,19 +73,23 @@ try {
   const unsubscribe = rig.store.subscribe((state, previous) => {
     changes.push({ at: performance.now(), paths: changedPaths(state, previous) });
   });
-  const frames: number[] = [];
-  const frameWatch = setInterval(() => {
-    while (frames.length < rig.renders() - renders) frames.push(performance.now());
-  }, 5);
+  recording = true;
   const dashboard = await measure(WINDOW_MS);
-  clearInterval(frameWatch);
+  recording = false;
   unsubscribe();
   const causes: Record<string, number> = {};
   let seen = 0;
   for (const at of frames) {
     const before = changes.filter((change) => change.at <= at && change.at > at - 1000 / 15 - 10);
     const paths = [...new Set(before.flatMap((change) => change.paths))].sort();
-    const cause = paths.length > 0 ? `store: ${paths.join(', ')}` : 'timer (no store change)';
+    // a frame within a second after a whole minute is the HH:MM clock's
+    const second = (Date.now() - (performance.now() - at)) % 60_000;
+    const cause =
+      paths.length > 0
+        ? `store: ${paths.join(', ')}`
+        : second < 1000
+          ? 'timer: the HH:MM clock (whole minute)'
+          : 'timer (no store change)';
     causes[cause] = (causes[cause] ?? 0) + 1;
     seen += 1;
   }

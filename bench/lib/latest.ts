@@ -28,7 +28,14 @@ export function latestMarkdown(latest: Latest): string {
   const m = latest.machine;
   const runs = latest.runs
     .map((run) => {
-      const size = [run.mode, ...(run.args ?? []).filter((arg) => arg !== '--quick')].join(' ');
+      const size = [
+        run.mode,
+        ...(run.args ?? [])
+          .filter((arg) => arg !== '--quick')
+          .map((arg) =>
+            arg.startsWith('--compare=') ? '--compare (a build before the change, same rounds)' : arg,
+          ),
+      ].join(' ');
       const outcome = run.exit_code === 0 ? 'ok' : `failed (${run.signal ?? `exit ${run.exit_code}`})`;
       return `| ${run.name} | ${size} | ${outcome} | ${run.seconds} s | ${run.load_average.join(' ')} |`;
     })
