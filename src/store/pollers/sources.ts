@@ -86,11 +86,20 @@ export function assetSource(api: TwelveLabsApi): CollectionSource<'assets'> {
   };
 }
 
+/**
+ * The chosen index, once the indexes list has it: a restored or configured choice may be a
+ * name or an index that no longer exists, and the indexes poller resolves it first.
+ */
+function listableIndex(state: AppState): string | undefined {
+  const indexId = state.ui.indexId;
+  return indexId !== undefined && indexId in state.entities.indexes ? indexId : undefined;
+}
+
 export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexedAssets'> {
   return {
     table: 'indexedAssets',
     query(state) {
-      const indexId = state.ui.indexId;
+      const indexId = listableIndex(state);
       if (!indexId) return undefined;
       const { sort, filename, key, groups, statuses } = serverParams(state.ui, 'indexedAssets');
       return {
@@ -105,7 +114,7 @@ export function indexedAssetSource(api: TwelveLabsApi): CollectionSource<'indexe
       };
     },
     active(state) {
-      const indexId = state.ui.indexId;
+      const indexId = listableIndex(state);
       if (!indexId) return undefined;
       return [
         (page, page_limit, signal) =>
