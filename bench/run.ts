@@ -9,6 +9,11 @@
  *   npm run bench -- --only idle,soak    some benchmarks; --merge keeps the others' last results
  *   npm run bench -- --quick=render,soak the named ones short, the rest full
  *   npm run bench -- --pass=soak:--frames=20000   an extra argument for one benchmark
+ *   npm run bench -- --help              this text
+ *
+ * Before/after, side by side in the same rounds (build the other tree first):
+ *   --pass=first-frame:--compare=/path/to/other/dist/bin.js
+ *   --pass=upload-throughput:--compare=/path/to/other/checkout
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -22,6 +27,20 @@ import { machine, RESULTS_DIR } from './lib/stats.js';
 
 const BENCH_DIR = join(process.cwd(), 'bench');
 const LATEST = join(RESULTS_DIR, 'latest.json');
+
+const USAGE = `npm run bench -- [options]      every benchmark in bench/, results in bench/results/
+
+  --quick                     short runs of everything
+  --quick=a,b                 the named benchmarks short, the rest full
+  --only=a,b                  only these (e.g. first-frame,upload-throughput,idle)
+  --merge                     keep the other benchmarks' last results in latest.json
+  --timeout=MINUTES           per benchmark (default 60)
+  --pass=NAME:ARG             an extra argument for one benchmark, e.g.
+                                --pass=soak:--frames=20000
+                                --pass=first-frame:--compare=OTHER/dist/bin.js   (before/after, same rounds)
+                                --pass=upload-throughput:--compare=OTHER_CHECKOUT (its engine, same rounds)
+
+Then \`npx tsx bench/report.ts\` regenerates README's Performance section from latest.json.`;
 
 interface Flags {
   quickAll: boolean;
@@ -41,6 +60,10 @@ function parseFlags(argv: readonly string[]): Flags {
     extraArgs: new Map(),
   };
   for (const arg of argv) {
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    }
     if (arg === '--quick') flags.quickAll = true;
     else if (arg.startsWith('--quick=')) flags.quickNames = new Set(arg.slice(8).split(','));
     else if (arg.startsWith('--only=')) flags.only = new Set(arg.slice(7).split(','));
