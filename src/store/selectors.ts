@@ -4,6 +4,7 @@
  * re-filtered on every poll tick and `useStore(store, selector)` never loops.
  */
 import { TERMINAL_PHASES } from '../upload/types.js';
+import { memoLast } from './memo.js';
 import {
   createdAtOf,
   type LocalFilter,
@@ -37,20 +38,6 @@ export interface TableView {
   loading: boolean;
   sort: SortSpec;
   filter: string;
-}
-
-/** Remembers the last result and recomputes only when an input reference changes. */
-function memoLast<Args extends readonly unknown[], R>(compute: (...args: Args) => R): (...args: Args) => R {
-  let lastArgs: Args | undefined;
-  let lastResult: R | undefined;
-  return (...args: Args): R => {
-    if (lastArgs && args.length === lastArgs.length && args.every((arg, i) => Object.is(arg, lastArgs![i]))) {
-      return lastResult as R;
-    }
-    lastArgs = args;
-    lastResult = compute(...args);
-    return lastResult;
-  };
 }
 
 export function selectActiveTable(state: AppState): TableId {

@@ -1,23 +1,10 @@
 /** The Failures view's rows: failed items of every family, grouped by family and code, newest first. */
+import { memoLast } from '../memo.js';
 import type { TableView } from '../selectors.js';
 import { sortSpec, TABLE_LABELS } from '../tables.js';
 import type { AppState, UploadRow } from '../types.js';
 import { reasonOf } from './reasons.js';
 import type { FailureGroup, FailureItem } from './types.js';
-
-/** Remembers the last result and recomputes only when an input reference changes. */
-function memoLast<Args extends readonly unknown[], R>(compute: (...args: Args) => R): (...args: Args) => R {
-  let lastArgs: Args | undefined;
-  let lastResult: R | undefined;
-  return (...args: Args): R => {
-    if (lastArgs && args.length === lastArgs.length && args.every((arg, i) => Object.is(arg, lastArgs![i]))) {
-      return lastResult as R;
-    }
-    lastArgs = args;
-    lastResult = compute(...args);
-    return lastResult;
-  };
-}
 
 const FAILED_UPLOAD_PHASES = new Set(['failed', 'expired']);
 
