@@ -97,22 +97,24 @@ function itemText(item: FailureItem): string {
   return `${item.id} ${item.name} ${item.code} ${item.message}`.toLowerCase();
 }
 
-function computeGroupsView(groups: FailureGroups, filter: string, sortIndex: number): TableView {
+/** A failures table's rows: the keys whose text contains the filter, newest first unless sorted ascending. */
+function failureTableView(
+  table: 'failureGroups' | 'failureItems',
+  keys: readonly string[],
+  textOf: (key: string) => string,
+  filter: string,
+  sortIndex: number,
+): TableView {
   const needle = filter.trim().toLowerCase();
-  const ids = needle
-    ? groups.order.filter((key) => groupText(groups.byKey[key]!).includes(needle))
-    : groups.order;
-  const sort = sortSpec('failureGroups', sortIndex);
+  const ids = needle ? keys.filter((key) => textOf(key).includes(needle)) : keys;
+  const sort = sortSpec(table, sortIndex);
   const ordered = sort.direction === 'asc' ? [...ids].reverse() : ids;
-  return {
-    table: 'failureGroups',
-    ids: ordered,
-    total: ids.length,
-    partial: false,
-    loading: false,
-    sort,
-    filter,
-  };
+  return { table, ids: ordered, total: ids.length, partial: false, loading: false, sort, filter };
+}
+
+function computeGroupsView(groups: FailureGroups, filter: string, sortIndex: number): TableView {
+  const textOf = (key: string) => groupText(groups.byKey[key]!);
+  return failureTableView('failureGroups', groups.order, textOf, filter, sortIndex);
 }
 
 function computeItemsView(
@@ -121,20 +123,8 @@ function computeItemsView(
   filter: string,
   sortIndex: number,
 ): TableView {
-  const needle = filter.trim().toLowerCase();
-  const keys = group?.items ?? [];
-  const ids = needle ? keys.filter((key) => items[key] && itemText(items[key]).includes(needle)) : keys;
-  const sort = sortSpec('failureItems', sortIndex);
-  const ordered = sort.direction === 'asc' ? [...ids].reverse() : ids;
-  return {
-    table: 'failureItems',
-    ids: ordered,
-    total: ids.length,
-    partial: false,
-    loading: false,
-    sort,
-    filter,
-  };
+  const textOf = (key: string) => (items[key] ? itemText(items[key]) : '');
+  return failureTableView('failureItems', group?.items ?? [], textOf, filter, sortIndex);
 }
 
 const groupsView = memoLast(computeGroupsView);
