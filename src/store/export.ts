@@ -11,20 +11,10 @@ import { describeFsError, errnoCode } from '../upload/errors.js';
 import type { StoreContext } from './context.js';
 import { EXPORT_COLUMNS, type ExportableTable, type ExportColumn, isExportable } from './export-columns.js';
 import { toCsv, toJson } from './export-format.js';
-import {
-  analyzeSource,
-  assetSource,
-  type CollectionSource,
-  type CollectionTable,
-  embedV1Source,
-  embedV2Source,
-  indexedAssetSource,
-  type ListQueryPage,
-  taskSource,
-} from './pollers/sources.js';
+import { type CollectionTable, collectionSource, type ListQueryPage } from './pollers/sources.js';
 import { selectActiveTable, selectTableView } from './selectors.js';
-import { TABLE_LABELS } from './tables.js';
-import type { AppState, Collection, CollectionGroup } from './types.js';
+import { idOf, TABLE_LABELS } from './tables.js';
+import type { AppState, Collection, CollectionGroup, EntityOf } from './types.js';
 
 /** The most rows one export fetches (200 pages of 50); beyond it the file says it was capped. */
 export const MAX_EXPORT_ROWS = 10_000;
@@ -51,17 +41,6 @@ export interface ExportResult {
   /** the export stopped early to leave rate-limit budget for polling */
   rateStopped?: boolean;
 }
-
-type SourceFactory = (api: TwelveLabsApi) => CollectionSource<CollectionTable>;
-
-const SOURCES: Readonly<Record<CollectionTable, SourceFactory>> = {
-  assets: assetSource,
-  tasks: taskSource,
-  indexedAssets: indexedAssetSource,
-  embedV2: embedV2Source,
-  embedV1: embedV1Source,
-  analyze: analyzeSource,
-};
 
 /** `~`, `~/x` and relative paths made absolute; only .csv and .json are written. */
 export function resolveExportPath(
@@ -158,11 +137,6 @@ function pagesOf(ids: readonly string[]): Record<number, readonly string[]> {
   return pages;
 }
 
-const entityId =
-  (table: CollectionTable) =>
-  (entity: unknown): string =>
-    table === 'analyze' ? (entity as { task_id: string }).task_id : (entity as { _id: string })._id;
-
 /**
  * The whole query of a server table, as a state whose collection holds every fetched page,
  * so the table's own selector applies its local filter and sort to it.
@@ -174,10 +148,11 @@ async function fetchAll(
   onPage: (pages: number) => void,
 ): Promise<{ state: AppState; total: number; fetched: number; rateStopped: boolean }> {
   const state = context.store.getState();
-  const query = SOURCES[table](context.api).query(state);
+  const query = collectionSource(context.api, table).query(state);
   if (!query) throw new Error(`nothing to export yet: ${TABLE_LABELS[table]} has no index chosen`);
   const entities: Record<string, unknown> = {};
   const gate = rateGate(context.api, onPage);
+  const entityId = (entity: unknown): string => idOf(table, entity as EntityOf[CollectionTable]);
   let collection: Collection;
   let total = 0;
   let fetchedRows = 0;
@@ -187,7 +162,7 @@ async function fetchAll(
     for (const status of query.groups) {
       const fetched =
         budget > 0
-          ? await fetchQuery(query.list, entityId(table), entities, budget, status, gate)
+          ? await fetchQuery(query.list, entityId, entities, budget, status, gate)
           : await countQuery(query.list, status, gate);
       budget -= fetched.ids.length;
       fetchedRows += fetched.ids.length;
@@ -196,7 +171,7 @@ async function fetchAll(
     }
     collection = { queryKey: query.key, pageSize: PAGE_LIMIT, pages: {}, groups };
   } else {
-    const fetched = await fetchQuery(query.list, entityId(table), entities, maxRows, undefined, gate);
+    const fetched = await fetchQuery(query.list, entityId, entities, maxRows, undefined, gate);
     total = fetched.total;
     fetchedRows = fetched.ids.length;
     collection = {

@@ -195,3 +195,21 @@ export function analyzeSource(api: TwelveLabsApi): CollectionSource<'analyze'> {
     get: (_state, id, signal) => api.getAnalyzeTask(id, { signal }),
   };
 }
+
+const SOURCES: Readonly<Record<CollectionTable, (api: TwelveLabsApi) => CollectionSource<CollectionTable>>> =
+  {
+    assets: assetSource,
+    tasks: taskSource,
+    indexedAssets: indexedAssetSource,
+    embedV2: embedV2Source,
+    embedV1: embedV1Source,
+    analyze: analyzeSource,
+  };
+
+/** The source of any server table, for code that handles every table alike (export, mark all). */
+export function collectionSource(
+  api: TwelveLabsApi,
+  table: CollectionTable,
+): CollectionSource<CollectionTable> {
+  return SOURCES[table](api);
+}

@@ -6,17 +6,9 @@
 import { withoutRow } from '../actions/work.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
-import {
-  analyzeSource,
-  assetSource,
-  type CollectionSource,
-  type CollectionTable,
-  embedV1Source,
-  embedV2Source,
-  indexedAssetSource,
-  taskSource,
-} from '../pollers/sources.js';
+import { type CollectionTable, collectionSource } from '../pollers/sources.js';
 import { selectActiveTable, selectTableView } from '../selectors.js';
+import { idOf } from '../tables.js';
 import type { AppActions, AppState, EntityOf, ResourceTableId, TableId, ViewId } from '../types.js';
 import { isResourceTable } from '../types.js';
 import { runBounded } from './bounded.js';
@@ -76,31 +68,16 @@ function errorText(error: unknown): string {
   return oneLineText(error instanceof Error ? error.message : String(error), 160);
 }
 
-function sourceOf(context: StoreContext, table: CollectionTable): CollectionSource<CollectionTable> {
-  const api = context.api;
-  const sources = {
-    assets: assetSource,
-    tasks: taskSource,
-    indexedAssets: indexedAssetSource,
-    embedV2: embedV2Source,
-    embedV1: embedV1Source,
-    analyze: analyzeSource,
-  } as const;
-  return sources[table](api) as unknown as CollectionSource<CollectionTable>;
-}
-
 /** Every id of the table's current server query (status groups one after the other), bounded. */
 async function listAllIds(
   context: StoreContext,
   table: CollectionTable,
 ): Promise<{ ids: string[]; more: boolean }> {
   const state = context.store.getState();
-  const query = sourceOf(context, table).query(state);
+  const query = collectionSource(context.api, table).query(state);
   if (!query) return { ids: [], more: false };
   const ids: string[] = [];
   const pageSize = state.collections[table].pageSize;
-  const idOf = (entity: unknown): string =>
-    table === 'analyze' ? (entity as { task_id: string }).task_id : (entity as { _id: string })._id;
   // the listing is the user's to wait for (the status line says so); nothing aborts it
   const signal = new AbortController().signal;
   for (const status of query.groups ?? [undefined]) {
@@ -108,7 +85,7 @@ async function listAllIds(
       const result = await query.list(page, pageSize, signal, status);
       for (const entity of result.data) {
         if (ids.length >= MAX_MARK_ALL) return { ids, more: true };
-        ids.push(idOf(entity));
+        ids.push(idOf(table, entity as EntityOf[CollectionTable]));
       }
       if (page >= result.page_info.total_page || result.data.length === 0) break;
     }
