@@ -6,10 +6,11 @@
 import { withoutRow } from '../actions/work.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
+import { VIEW_OF_TABLE } from '../lineage.js';
 import { type CollectionTable, collectionSource } from '../pollers/sources.js';
 import { selectActiveTable, selectTableView } from '../selectors.js';
 import { idOf } from '../tables.js';
-import type { AppActions, AppState, EntityOf, ResourceTableId, TableId, ViewId } from '../types.js';
+import type { AppActions, AppState, EntityOf, ResourceTableId, TableId } from '../types.js';
 import { isResourceTable } from '../types.js';
 import { runBounded } from './bounded.js';
 import { CAPABILITIES } from './capabilities.js';
@@ -31,16 +32,6 @@ export const FAMILY_NOUNS: Readonly<Record<FailureFamily, string>> = {
   embedV2: 'embed v2 tasks',
   embedV1: 'embed v1 tasks',
   analyze: 'analyze tasks',
-};
-
-const VIEW_OF_FAMILY: Readonly<Record<FailureFamily, ViewId>> = {
-  uploads: 'uploads',
-  assets: 'assets',
-  tasks: 'indexing',
-  indexedAssets: 'indexing',
-  embedV2: 'embeddings',
-  embedV1: 'embeddings',
-  analyze: 'analyses',
 };
 
 const OP_WORDS = {
@@ -217,7 +208,7 @@ export function bulkActions(context: StoreContext): BulkActions {
     const item = key ? selectFailureItems(current)[key] : undefined;
     if (!item) return;
     if (item.family === 'indexedAssets' && item.indexId) current.actions.selectIndex(item.indexId);
-    const view = VIEW_OF_FAMILY[item.family];
+    const view = VIEW_OF_TABLE[item.family];
     setUi((ui) => ({
       view,
       tableOf: { ...ui.tableOf, [view]: item.family },
