@@ -216,6 +216,17 @@ export function bulkActions(context: StoreContext): BulkActions {
     }));
   };
 
+  /** The active table when its rows can be marked; otherwise says why not and returns undefined. */
+  const markableTable = (current: AppState): TableId | undefined => {
+    const table = selectActiveTable(current);
+    if (table !== 'events' && table !== 'failureGroups') return table;
+    context.setStatus(
+      table === 'events' ? 'events cannot be marked' : 'open a group (Enter) to mark its items',
+      'warn',
+    );
+    return undefined;
+  };
+
   const unmark = (table: TableId, keys: readonly string[]): void => {
     const marks = { ...state().ui.marks[table] };
     for (const key of keys) delete marks[key];
@@ -225,14 +236,8 @@ export function bulkActions(context: StoreContext): BulkActions {
   return {
     toggleMark() {
       const current = state();
-      const table = selectActiveTable(current);
-      if (table === 'events' || table === 'failureGroups') {
-        context.setStatus(
-          table === 'events' ? 'events cannot be marked' : 'open a group (Enter) to mark its items',
-          'warn',
-        );
-        return;
-      }
+      const table = markableTable(current);
+      if (!table) return;
       const id = selectTableView(current, table).ids[current.ui.selection[table]];
       if (id === undefined) {
         context.setStatus('no row to mark here', 'warn');
@@ -247,14 +252,8 @@ export function bulkActions(context: StoreContext): BulkActions {
     },
     async markAll() {
       const current = state();
-      const table = selectActiveTable(current);
-      if (table === 'events' || table === 'failureGroups') {
-        context.setStatus(
-          table === 'events' ? 'events cannot be marked' : 'open a group (Enter) to mark its items',
-          'warn',
-        );
-        return;
-      }
+      const table = markableTable(current);
+      if (!table) return;
       const view = selectTableView(current, table);
       let ids = view.ids.filter((id): id is string => id !== undefined);
       let note = view.filter ? ' matching the filter' : '';
