@@ -1,8 +1,8 @@
-import { constants } from 'node:fs';
-import { chmod, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { writeFileAtomically } from '../atomic-file.js';
 import { NOTIFY_MODES, type NotifyMode } from '../store/notify.js';
 import { MAX_STUCK_AFTER_MS, MIN_STUCK_AFTER_MS, parseStuckAfter } from '../store/stuck.js';
 import type { PollIntervals } from '../store/types.js';
@@ -186,21 +186,6 @@ export async function loadConfig(file: string): Promise<ConfigFile> {
 /** Writes config.json atomically (temp file + rename), mode 0600, in a 0700 directory. */
 export async function saveConfig(file: string, config: ConfigFile): Promise<void> {
   const valid = configSchema.parse(config);
-  const dir = path.dirname(file);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const temp = path.join(dir, `.config.json.${process.pid}.${Date.now()}.tmp`);
-  const handle = await open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(valid, null, 2)}\n`);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await chmod(temp, 0o600);
-    await rename(temp, file);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  await writeFileAtomically(file, `${JSON.stringify(valid, null, 2)}\n`);
 }

@@ -2,11 +2,10 @@
  * `:export FILE.csv|FILE.json`: the current table's rows for its current query (filter, sort,
  * index), fetched page by page from the server up to MAX_EXPORT_ROWS, written to a file.
  */
-import { randomBytes } from 'node:crypto';
-import { link, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { TwelveLabsApi } from '../api/api.js';
+import { writeFileAtomically } from '../atomic-file.js';
 import { describeFsError, errnoCode } from '../upload/errors.js';
 import type { StoreContext } from './context.js';
 import { EXPORT_COLUMNS, type ExportableTable, type ExportColumn, isExportable } from './export-columns.js';
@@ -191,25 +190,13 @@ async function fetchAll(
 
 /** Creates `file` with `text` (mode 0600) in one step: a crash never leaves half a file; `replace` allows overwriting. */
 async function writeExportFile(file: string, text: string, replace: boolean, typed: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // link refuses an existing target, so nothing is overwritten between a check and the write
-    if (replace) await rename(temp, file);
-    else await link(temp, file);
+    await writeFileAtomically(file, text, { replace });
   } catch (error) {
     if (errnoCode(error) === 'EEXIST') throw new Error(`${typed} exists; :export! ${typed} replaces it`);
     const where =
       errnoCode(error) === 'ENOENT' ? `no such directory ${path.dirname(file)}` : describeFsError(error);
     throw new Error(`cannot write ${typed}: ${where}`);
-  } finally {
-    await rm(temp, { force: true }).catch(() => undefined);
   }
 }
 

@@ -4,10 +4,10 @@
  * write re-reads the file and changes only its own profile's entries, so two dashboards on
  * different profiles do not undo each other.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { writeFileAtomically } from '../atomic-file.js';
 import { describeFsError, errnoCode } from '../upload/errors.js';
 import { TABLES, VIEWS } from './types.js';
 import type { LastViewState, SavedView } from './view-state.js';
@@ -121,22 +121,13 @@ export async function updateViewStateFile(
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     await mkdir(dirname(path), { recursive: true, mode: 0o700 }).catch((error: unknown) => {
       // recursive mkdir says EEXIST when a file stands where the directory should be
       throw errnoCode(error) === 'EEXIST' ? Object.assign(new Error(), { code: 'ENOTDIR' }) : error;
     });
-    const handle = await open(temp, 'wx', 0o600);
-    try {
-      await handle.writeFile(text);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
+    await writeFileAtomically(path, text);
   } catch (error) {
-    await rm(temp, { force: true }).catch(() => undefined);
     throw new Error(`cannot write ${path}: ${describeFsError(error)}`);
   }
 }
