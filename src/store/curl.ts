@@ -4,7 +4,7 @@
  */
 import type { StoreContext } from './context.js';
 import { shortId } from './events.js';
-import { selectActiveTable, selectSelectedId } from './selectors.js';
+import { selectActiveTable, selectSelectedItem } from './selectors.js';
 import { ENTITY_NOUN, TABLE_LABELS } from './tables.js';
 import type { AppState, ResourceTableId, TableId } from './types.js';
 
@@ -57,22 +57,12 @@ function retrievePath(state: AppState, table: ResourceTableId, id: string): stri
   }
 }
 
-/** The selected row (or the open detail's item) of the table on screen. */
-function selectedItem(state: AppState): { table: ResourceTableId; id: string } | undefined {
-  const table = selectActiveTable(state);
-  if (!isResourceTable(table)) return undefined;
-  const detail = state.ui.detail;
-  if (detail && detail.table === table) return detail;
-  const id = selectSelectedId(state, table);
-  return id === undefined ? undefined : { table, id };
-}
-
 /** The curl command for the selected item; throws a one-line Error when there is none. */
 export function curlForSelection(context: StoreContext): CurlCommand {
   const state = context.store.getState();
   const table = selectActiveTable(state);
   if (!isResourceTable(table)) throw new Error(`${TABLE_LABELS[table]} rows have no API call to copy`);
-  const item = selectedItem(state);
+  const item = selectSelectedItem(state);
   if (!item) throw new Error('select a row to copy its curl command');
   const path = retrievePath(state, item.table, item.id);
   const noun = ENTITY_NOUN[item.table];

@@ -19,6 +19,7 @@ import { selectFailureTableView } from './triage/selectors.js';
 import type {
   AppState,
   Collection,
+  DetailRef,
   EntityOf,
   LogEvent,
   ResourceTableId,
@@ -26,6 +27,7 @@ import type {
   TableId,
   UploadRow,
 } from './types.js';
+import { isResourceTable } from './types.js';
 
 export interface TableView {
   table: TableId;
@@ -244,6 +246,16 @@ export function selectTableView(state: AppState, table: TableId): TableView {
 export function selectSelectedId(state: AppState, table: TableId): string | undefined {
   const view = selectTableView(state, table);
   return view.ids[state.ui.selection[table]];
+}
+
+/** The selected row of the active table, or the open detail's item in the detail layer. */
+export function selectSelectedItem(state: AppState): DetailRef | undefined {
+  const table = selectActiveTable(state);
+  if (!isResourceTable(table)) return undefined;
+  const detail = state.ui.detail;
+  if (detail && detail.table === table) return detail;
+  const id = selectSelectedId(state, table);
+  return id === undefined ? undefined : { table, id };
 }
 
 export type StatusCounts = Readonly<Record<string, number>>;

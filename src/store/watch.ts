@@ -11,7 +11,7 @@ import type { UploadEvent, UploadSnapshot } from '../upload/types.js';
 import type { StoreContext } from './context.js';
 import type { NewEvent } from './events.js';
 import { NOTIFY_MODES, type Notice, type NotifyMode } from './notify.js';
-import { selectActiveTable, selectSelectedId } from './selectors.js';
+import { selectSelectedItem } from './selectors.js';
 import { ENTITY_NOUN, nameOf, statusOf } from './tables.js';
 import type { AppState, EntityOf, ResourceTableId, TableId, UiState } from './types.js';
 import { isResourceTable } from './types.js';
@@ -63,16 +63,6 @@ function describeFinish(
   return `${ENTITY_NOUN[table]} ${rowId(id)} ${status}${name ? ` (${name})` : ''}`;
 }
 
-/** The selected row of the active table (the open detail's row in the detail layer). */
-function selectedRow(state: AppState): { table: ResourceTableId; id: string } | undefined {
-  const table = selectActiveTable(state);
-  if (!isResourceTable(table)) return undefined;
-  const detail = state.ui.detail;
-  if (detail && detail.table === table) return detail;
-  const id = selectSelectedId(state, table);
-  return id === undefined ? undefined : { table, id };
-}
-
 /** A notification: a URL in a name (an analysis of a presigned URL) loses its query. */
 function noticeOf(body: string): Notice {
   return { title: TITLE, body: redactUrlsInText(body) };
@@ -89,7 +79,7 @@ export interface WatchActions {
 /** Watches (on) or unwatches the selected row; throws a one-line Error when there is none. */
 export function setWatchSelected(context: StoreContext, on: boolean): string {
   const state = context.store.getState();
-  const row = selectedRow(state);
+  const row = selectSelectedItem(state);
   if (!row) throw new Error('select a row to watch it');
   const entity = entityOf(state, row.table, row.id);
   // short: the status line is one line, the name is in the row
@@ -126,7 +116,7 @@ export function watchActions(context: StoreContext): WatchActions {
   return {
     toggleWatchSelected() {
       const state = context.store.getState();
-      const row = selectedRow(state);
+      const row = selectSelectedItem(state);
       const on = !(row && state.ui.watched[row.table]?.[row.id] === true);
       try {
         context.setStatus(setWatchSelected(context, on));

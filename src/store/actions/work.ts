@@ -1,9 +1,8 @@
 /** Work on the selected row: uploads (retry, pause, cancel), indexing, deleting, quitting. */
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
-import { hasRunningUploads, selectActiveTable, selectSelectedId } from '../selectors.js';
-import type { AppActions, Collection, ConfirmPurpose, ResourceTableId } from '../types.js';
-import { isResourceTable } from '../types.js';
+import { hasRunningUploads, selectSelectedItem } from '../selectors.js';
+import type { AppActions, Collection, ConfirmPurpose, DetailRef, ResourceTableId } from '../types.js';
 import { assetTypeOf } from './asset-type.js';
 import { deleteRefusal, explainDeleteError } from './deletable.js';
 import type { PromptHandlers } from './prompts.js';
@@ -52,14 +51,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
   const { store, setUi } = context;
   const state = () => store.getState();
 
-  const selected = (): { table: ResourceTableId; id: string } | undefined => {
-    const table = selectActiveTable(state());
-    if (!isResourceTable(table)) return undefined;
-    const detail = state().ui.detail;
-    if (detail && detail.table === table) return detail;
-    const id = selectSelectedId(state(), table);
-    return id === undefined ? undefined : { table, id };
-  };
+  const selected = (): DetailRef | undefined => selectSelectedItem(state());
 
   /** The engine's id of the selected upload row, when it is one the engine runs. */
   const selectedLocalUpload = (): string | undefined => {
