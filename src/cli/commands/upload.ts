@@ -143,7 +143,7 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     .option('--no-wait', 'stop once the bytes are uploaded, without waiting for the asset')
     .option(
       '--json',
-      'one JSON object per line (events: started, progress, chunk_failed, uploaded, ready, failed, done)',
+      'one JSON object per line (events: started, progress, chunk_failed, uploaded, ready, indexed, failed, paused, done)',
     )
     .addOption(progressOption());
   addConnectionOptions(upload).action(async (files: string[], _flags: UploadFlags, command: Command) => {

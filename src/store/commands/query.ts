@@ -77,7 +77,7 @@ export const QUERY_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'resume',
     usage: ':resume',
-    description: 'resume polling',
+    description: 'resume polling (same as p again; uploads resume with x)',
     run(_args, context) {
       const { ui, actions } = context.store.getState();
       if (ui.pollingPaused) actions.togglePolling();
