@@ -225,7 +225,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
       <ConnectedHeader info={info} width={columns} now={now} serverNow={serverNow} />
-      <Tabs active={view} badges={badges} />
+      <Tabs active={view} badges={badges} width={columns} />
       {overviewRows > 0 ? (
         <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
       ) : null}
@@ -251,7 +251,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
       {stripRows > 0 ? <FollowStrip width={columns} height={stripRows} /> : null}
       {overlay.kind === 'prompt' ? <Prompt prompt={overlay} width={columns} /> : null}
       {overlay.kind === 'confirm' ? <Confirm message={overlay.message} width={columns} /> : null}
-      <Footer layer={layer} view={view} width={columns} flash={flash} />
+      <Footer layer={layer} view={view} width={columns} flash={flash} connectionProblem={Boolean(problem)} />
     </Box>
   );
 }

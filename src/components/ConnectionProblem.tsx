@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import type { ConnectionProblem as Problem } from '../store/types.js';
-import { formatDuration } from './format.js';
+import { formatDuration, wrapLine } from './format.js';
 import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
 
@@ -54,6 +54,15 @@ function retryLine(nextTryAt: number | undefined, now: number): string {
   return `tltop keeps trying (${when}); the views appear once it gets an answer. q quits.`;
 }
 
+/** Word-wrapped lines; a "· " bullet's continuation lines are indented under its text. */
+export function hangingWrap(text: string, width: number): string[] {
+  const bullet = text.startsWith('· ') ? '· ' : '';
+  const body = text.slice(bullet.length);
+  return wrapLine(body, Math.max(1, width - bullet.length)).map(
+    (line, index) => (index === 0 ? bullet : ' '.repeat(bullet.length)) + line,
+  );
+}
+
 /**
  * Instead of empty tables: the key is refused, or the API has never answered. Says what failed
  * (one line), what to fix and when the next try is; the dashboard stays up and recovers by itself.
@@ -61,22 +70,33 @@ function retryLine(nextTryAt: number | undefined, now: number): string {
 export function ConnectionProblem({ problem, host, maskedKey, width, height }: ConnectionProblemProps) {
   const theme = useTheme();
   const now = useSecondTicks();
+  // wrapped here, not by Ink: its wrap keeps the space at a break at the start of the next line,
+  // and lines past the height are left out rather than squeezed on top of each other
+  const inner = Math.max(1, width - 2);
+  const wrapped = (text: string, color?: string, bold = false): Line[] =>
+    hangingWrap(text, inner).map((line) => ({ text: line, color, bold }));
+  const lines: Line[] = [
+    { text: TITLES[problem.kind](sanitize(host), maskedKey), color: theme.failed, bold: true },
+    ...wrapped(sanitize(problem.message)),
+    ...wrapped(retryLine(problem.nextTryAt, now), theme.warning),
+    { text: '' },
+    { text: 'What to fix:', bold: true },
+    ...FIXES[problem.kind].flatMap((fix) => wrapped(fix)),
+  ];
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden" paddingX={1}>
-      <Text bold color={theme.failed} wrap="truncate">
-        {TITLES[problem.kind](sanitize(host), maskedKey)}
-      </Text>
-      <Text wrap="truncate">{sanitize(problem.message)}</Text>
-      <Text color={theme.warning} wrap="wrap">
-        {retryLine(problem.nextTryAt, now)}
-      </Text>
-      <Text> </Text>
-      <Text bold>What to fix:</Text>
-      {FIXES[problem.kind].map((line) => (
-        <Text key={line} wrap="wrap">
-          {line}
+      {lines.slice(0, Math.max(0, height)).map((line, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+        <Text key={index} color={line.color} bold={line.bold} wrap="truncate">
+          {line.text || ' '}
         </Text>
       ))}
     </Box>
   );
+}
+
+interface Line {
+  text: string;
+  color?: string;
+  bold?: boolean;
 }

@@ -1,12 +1,24 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { type Binding, footerBindings, type KeyContext } from './keymap.js';
+import { activeBindings, type Binding, footerBindings, type KeyContext } from './keymap.js';
 import { useTheme } from './theme.js';
 
 export interface FooterProps extends KeyContext {
   width: number;
   /** a status message replaces the keys for a few seconds */
   flash?: { text: string; tone: 'info' | 'error' };
+  /** the connection-problem screen is up instead of the view: only the keys that help there */
+  connectionProblem?: boolean;
+}
+
+/** What works on the connection-problem screen: try now, :profile, help, quit. */
+const PROBLEM_KEYS = ['app.refresh', 'app.command', 'app.help', 'app.quit'];
+
+/** The footer's bindings for the context, before fitting. */
+export function footerFor(context: KeyContext, connectionProblem = false): Binding[] {
+  if (!connectionProblem || (context.layer !== 'view' && context.layer !== 'detail'))
+    return footerBindings(context);
+  return activeBindings(context).filter((binding) => PROBLEM_KEYS.includes(binding.id));
 }
 
 /** Always kept, whatever the width: the way to more keys and the way out. */
@@ -28,7 +40,7 @@ export function fitFooter(bindings: readonly Binding[], width: number): Binding[
 }
 
 /** The keys that work right now, generated from the keymap. */
-export const Footer = memo(function Footer({ layer, view, width, flash }: FooterProps) {
+export const Footer = memo(function Footer({ layer, view, width, flash, connectionProblem }: FooterProps) {
   const theme = useTheme();
   if (flash) {
     return (
@@ -39,7 +51,7 @@ export const Footer = memo(function Footer({ layer, view, width, flash }: Footer
       </Box>
     );
   }
-  const bindings = fitFooter(footerBindings({ layer, view }), width);
+  const bindings = fitFooter(footerFor({ layer, view }, connectionProblem), width);
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">

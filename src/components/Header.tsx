@@ -79,7 +79,11 @@ export const Header = memo(function Header(props: HeaderProps) {
       : props.polling === 'paused'
         ? '‖ paused'
         : `▲ stale${props.staleSince ? `, data from ${formatRelative(props.staleSince, wallNow)}` : ''}`;
-  const latency = props.latencyMs === undefined ? 'API –' : `API ${Math.round(props.latencyMs)} ms`;
+  // a latency beside "no answer yet" would be a refused connection's 0 ms
+  const latency =
+    props.latencyMs === undefined || props.lastSuccessAt === undefined
+      ? 'API –'
+      : `API ${Math.round(props.latencyMs)} ms`;
   const success = props.lastSuccessAt
     ? `ok ${formatRelative(props.lastSuccessAt, wallNow)}`
     : 'no answer yet';

@@ -75,9 +75,26 @@ export function layoutColumns<Row>(columns: readonly Column<Row>[], width: numbe
     );
     visible = visible.filter((column) => column !== drop);
   }
-  const spare = Math.max(0, width - needed(visible));
-  const flex = visible.find((column) => column.flex) ?? visible[visible.length - 1];
-  return visible.map((column) => ({ column, width: column === flex ? column.width + spare : column.width }));
+  // with the flex column dropped, the widest column is the one whose text is cut the most
+  const widths = visible.map((column) => column.width);
+  const flexIndex = visible.findIndex((column) => column.flex);
+  const flex = flexIndex === -1 ? widest(widths) : flexIndex;
+  let spare = width - needed(visible);
+  if (spare >= 0) widths[flex] = (widths[flex] ?? 0) + spare;
+  // nothing left to drop and still too wide: the widest columns give up cells (never the row width)
+  while (spare < 0 && Math.max(...widths) > MIN_COLUMN_WIDTH) {
+    const index = widest(widths);
+    widths[index] = (widths[index] ?? 0) - 1;
+    spare += 1;
+  }
+  return visible.map((column, index) => ({ column, width: widths[index] ?? column.width }));
+}
+
+/** columns are never squeezed below this: "ab…" still tells rows apart */
+const MIN_COLUMN_WIDTH = 3;
+
+function widest(widths: readonly number[]): number {
+  return widths.reduce((best, width, index) => (width > (widths[best] ?? 0) ? index : best), 0);
 }
 
 interface RowProps<Row> {

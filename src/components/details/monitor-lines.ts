@@ -10,10 +10,11 @@ function insertAfter(lines: DetailLine[], label: string, ...added: DetailLine[])
 }
 
 /** A labelled value wrapped under its label (continuation lines are indented, not relabelled). */
-function labelled(label: string, value: string, width: number): DetailLine[] {
+function labelled(label: string, value: string, width: number, tone?: DetailLine['tone']): DetailLine[] {
   return wrapLine(value, Math.max(10, width - LABEL_WIDTH)).map((part, i) => ({
     label: i === 0 ? label : '',
     value: part,
+    tone,
   }));
 }
 
@@ -43,13 +44,15 @@ export function withMonitorLines(
   }
   const error = result.find((line) => line.label === 'error');
   const help = errorHelp(codeIn(error?.value));
-  if (help) {
-    insertAfter(
-      result,
-      'error',
-      ...labelled('what happened', help.meaning, width),
-      ...labelled('what to do', help.action, width),
-    );
-  }
+  if (!error) return result;
+  // the reason is what an operator opened the detail for: all of it, wrapped under its label
+  result.splice(
+    result.indexOf(error),
+    1,
+    ...labelled('error', error.value, width, error.tone),
+    ...(help
+      ? [...labelled('what happened', help.meaning, width), ...labelled('what to do', help.action, width)]
+      : []),
+  );
   return result;
 }

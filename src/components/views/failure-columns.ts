@@ -13,7 +13,7 @@ export const FAILURE_GROUP_COLUMNS: readonly Column<FailureGroup>[] = [
     text: (group) => `✗ ${TABLE_LABELS[group.family]}`,
     tone: () => 'failed',
   },
-  { key: 'code', title: 'Code', width: 34, text: (group) => sanitize(group.code) },
+  { key: 'code', title: 'Code', width: 38, text: (group) => sanitize(group.code) },
   { key: 'count', title: 'Count', width: 6, align: 'right', text: (group) => formatCount(group.count) },
   {
     key: 'updated_at',
@@ -34,7 +34,8 @@ export const FAILURE_GROUP_COLUMNS: readonly Column<FailureGroup>[] = [
 
 export const FAILURE_ITEM_COLUMNS: readonly Column<FailureItem>[] = [
   { key: 'id', title: 'Id', width: 9, text: (item) => shortId(sanitize(item.id)) },
-  { key: 'name', title: 'Name', width: 18, dropOrder: 2, text: (item) => sanitize(item.name) },
+  // the name tells the items apart; the reason is mostly the group's and goes first when narrow
+  { key: 'name', title: 'Name', width: 34, text: (item) => sanitize(item.name) },
   {
     key: 'updated_at',
     title: 'Failed',
@@ -42,5 +43,12 @@ export const FAILURE_ITEM_COLUMNS: readonly Column<FailureItem>[] = [
     align: 'right',
     text: (item, now) => formatRelative(item.at, now),
   },
-  { key: 'reason', title: 'Reason', width: 20, flex: true, text: (item) => sanitize(item.message) },
+  {
+    key: 'reason',
+    title: 'Reason',
+    width: 20,
+    flex: true,
+    dropOrder: 1,
+    text: (item) => sanitize(item.message),
+  },
 ];

@@ -1,0 +1,181 @@
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { layoutColumns } from '../../src/components/Table.js';
+import { tabLabels } from '../../src/components/Tabs.js';
+import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
+
+/**
+ * What an operator saw at small terminal sizes and on the connection screen: rows whose columns
+ * did not fit ran into each other, tabs 6 and 7 (and the failure count) fell off the tab line,
+ * wrapped lines lost their indent or were squeezed on top of each other.
+ */
+let dashboard: Dashboard | undefined;
+afterEach(async () => {
+  await dashboard?.close();
+  dashboard = undefined;
+});
+
+const FAMILIES = [
+  'Indexing tasks',
+  'Indexed assets',
+  'Embeddings v2',
+  'Embeddings v1',
+  'Analyses',
+  'Assets',
+  'Uploads',
+];
+
+function expectWithinTerminal(frame: string, columns: number, rows: number): void {
+  const lines = frame.split('\n');
+  expect(lines.length).toBeLessThanOrEqual(rows);
+  for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
+}
+
+/** A loopback port nothing listens on. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+describe('table layout', () => {
+  const columns = [
+    { key: 'family', title: 'Family', width: 17, text: () => '' },
+    { key: 'code', title: 'Code', width: 38, text: () => '' },
+    { key: 'count', title: 'Count', width: 6, text: () => '' },
+    { key: 'newest', title: 'Newest', width: 9, text: () => '' },
+    { key: 'message', title: 'Message', width: 16, flex: true, dropOrder: 1, text: () => '' },
+  ];
+  const total = (layout: { width: number }[]) =>
+    layout.reduce((sum, column) => sum + column.width, 0) + layout.length - 1;
+
+  it('never lays out wider than the room once nothing is left to drop: the widest columns give', () => {
+    for (const width of [58, 50, 40, 30]) {
+      const layout = layoutColumns(columns, width);
+      expect(layout.map((l) => l.column.key)).toEqual(['family', 'code', 'count', 'newest']);
+      expect(total(layout)).toBe(width);
+    }
+    expect(layoutColumns(columns, 58).map((l) => l.width)).toEqual([17, 23, 6, 9]);
+  });
+
+  it('with the flex column dropped, the spare room goes to the widest column, not the last', () => {
+    const layout = layoutColumns(columns, 78);
+    expect(layout.map((l) => l.width)).toEqual([17, 38 + 78 - 73, 6, 9]);
+  });
+});
+
+describe('tabs', () => {
+  it('all seven views and their badges on the line: the others show their number when titles do not fit', () => {
+    const labels = tabLabels('indexing', { failures: '55✗' }, true);
+    expect(labels.join(' ')).toBe(' 1   2   3 Indexing   4   5   6   7 55✗ ');
+  });
+});
+
+describe('operator view at small sizes', { timeout: 60_000 }, () => {
+  it('60x15 Failures: every group row keeps its columns (family, code, count, newest) in place', async () => {
+    const d = await startDashboard({ columns: 60, rows: 15 });
+    dashboard = d;
+    await d.press('7');
+    const frame = await d.waitFor(
+      (f) => /^Failures .*failed items/.test(caption(f)) && f.split('\n')[5]?.includes('✗') === true,
+      'failure groups',
+    );
+    expectWithinTerminal(frame, 60, 15);
+    expect(frame.split('\n')[4]).toMatch(/^ {2}FAMILY +CODE +COUNT +NEWEST▼$/);
+    const rows = frame
+      .split('\n')
+      .slice(5, -1)
+      .filter((line) => line.includes('✗'));
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) {
+      // pointer (2), family (17), one space: the code starts in column 20 of every row
+      expect(FAMILIES).toContain(row.slice(4, 19).trim());
+      expect(row[19]).toBe(' ');
+      expect(row[20]).not.toBe(' ');
+      expect(row).toMatch(/ \d+ +(\d+[mhd] ago|just now)$/);
+    }
+    // the tab line still shows view 7 with its failure count
+    expect(frame.split('\n')[2]).toMatch(/ 7 Failures \d+✗$/);
+  });
+
+  it('60x15 Uploads: tabs 6 and 7 are on the line, with the failure badge', async () => {
+    const d = await startDashboard({ columns: 60, rows: 15 });
+    dashboard = d;
+    const frame = await d.waitFor((f) => /✗/.test(f.split('\n')[2] ?? ''), 'the failure badge', 10_000);
+    expect(frame.split('\n')[2]).toMatch(/^ 1 Uploads {3}2 {3}3 {3}4 {3}5 {3}6 {3}7 \d+✗$/);
+  });
+
+  it('80x24 failed items: the name is readable, the reason (the group line says it) goes first at 60', async () => {
+    const d = await startDashboard({ columns: 80, rows: 24 });
+    dashboard = d;
+    await d.press('7');
+    await d.waitFor((f) => /^Failures .*failed items/.test(caption(f)), 'failure groups');
+    await d.press(KEY.enter);
+    const frame = await d.waitFor((f) => /^Failed items/.test(caption(f)), 'the items');
+    expect(frame.split('\n')[4]).toMatch(/^ {2}ID +NAME +FAILED▼ REASON/);
+    const name = /^. [0-9a-f]{8} {2}(.{30})/.exec(frame.split('\n')[5] ?? '')?.[1] ?? '';
+    expect(name.trim().length).toBeGreaterThan(18);
+    expect(name).not.toContain('…');
+  });
+
+  it('a failed item detail shows the whole error, wrapped under its label, before what to do', async () => {
+    const d = await startDashboard({ columns: 60, rows: 30 });
+    dashboard = d;
+    await d.press('7');
+    await d.waitFor((f) => /^Failures .*failed items/.test(caption(f)), 'failure groups');
+    await d.press(KEY.enter);
+    await d.waitFor((f) => /^Failed items/.test(caption(f)), 'the items');
+    await d.press(KEY.enter);
+    const frame = await d.waitFor((f) => /^error {11}✗ /m.test(f), 'the detail with its error');
+    const lines = frame.split('\n');
+    const at = lines.findIndex((line) => line.startsWith('error '));
+    const continued: string[] = [];
+    for (const line of lines.slice(at + 1)) {
+      if (!line.startsWith(' '.repeat(16))) break;
+      continued.push(line.trim());
+    }
+    const error = [lines[at]!.slice(16), ...continued].join(' ');
+    expect(error).not.toContain('…');
+    expect(error).toMatch(/^✗ [a-z_]+: .+[.)]$/);
+    const whatToDo = lines.findIndex((line) => line.startsWith('what to do'));
+    if (whatToDo !== -1) expect(whatToDo).toBeGreaterThan(at + continued.length);
+  });
+});
+
+describe('connection screen at 60x15', { timeout: 60_000 }, () => {
+  it('a wrong key: every line of the fix list is there, bullets hang, the footer has only what helps', async () => {
+    const d = await startDashboard({
+      columns: 60,
+      rows: 15,
+      emulator: { apiKey: 'tlk_the0right0key0000000000' },
+      client: { apiKey: 'tlk_wrong0000000000000000wxyz' },
+    });
+    dashboard = d;
+    const frame = await d.waitFor((f) => f.includes('refused the key'), 'the connection screen');
+    expectWithinTerminal(frame, 60, 15);
+    const lines = frame.split('\n');
+    expect(lines[3]).toBe(' ✗ The API refused the key tlk_…wxyz');
+    // Ink's own wrap left the space of the break at the start of the next line
+    expect(lines.filter((line) => /^ {2}\S/.test(line))).toEqual([]);
+    const fix = lines.findIndex((line) => line.startsWith(' · or save the key'));
+    expect(fix).toBeGreaterThan(3);
+    expect(lines[fix + 1]).toMatch(/^ {3}\S/);
+    expect(lines.at(-1)).toMatch(/^: command {2}R refresh {2}\? help {2}q quit$/);
+    expect(lines.at(-1)).not.toContain('j/k');
+  });
+
+  it('an unreachable host: no latency beside "no answer yet"', async () => {
+    const port = await freePort();
+    const d = await startDashboard({
+      columns: 100,
+      rows: 24,
+      client: { baseUrl: `http://127.0.0.1:${port}/v1.3` },
+    });
+    dashboard = d;
+    const frame = await d.waitFor((f) => f.includes('Cannot reach the API'), 'the connection screen', 10_000);
+    expect(frame.split('\n')[1]).toMatch(/API –, no answer yet/);
+  });
+});
