@@ -289,7 +289,7 @@ describe('Failures view', { timeout: 60_000 }, () => {
       'filtered',
     );
     expect(groups(frame).map((group) => [group.family, group.code])).toEqual([
-      ['Embeddings v2', 'embedding_service_temporarily_uns…'],
+      ['Embeddings v2', 'embedding_service_temporarily_unstable'],
     ]);
   });
 
