@@ -1,15 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { isApiError } from '../../src/api/errors.js';
 import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { ANALYZE_RUNNING, explainDeleteError } from '../../src/store/actions/deletable.js';
 import { selectSelectedId } from '../../src/store/selectors.js';
 import type { ResourceTableId } from '../../src/store/types.js';
-import { createUploadManager } from '../../src/upload/manager.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
+import { FAST_UPLOAD_POLICY, uploadFixture } from './upload-fixture.js';
 
 /**
  * Every operator action against the emulator, one table: each row presses the real keys, then
@@ -18,44 +15,17 @@ import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
  */
 const CHUNK = 1024;
 
-let dir: string;
-let dashboard: Dashboard | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tltop-ui-actions-'));
-});
-afterEach(async () => {
-  await dashboard?.close();
-  dashboard = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, bytes: number): string {
-  const path = join(dir, name);
-  writeFileSync(path, randomBytes(bytes));
-  return path;
-}
+const fixture = uploadFixture('tltop-ui-actions-');
 
 async function start(emulator: EmulatorOptions, clipboard?: (text: string) => void): Promise<Dashboard> {
-  dashboard = await startDashboard({
+  fixture.dashboard = await startDashboard({
     columns: 120,
     rows: 30,
     emulator: { chunkSize: CHUNK, ...emulator },
     clipboard,
-    uploads: (api) =>
-      createUploadManager({
-        api,
-        stateDir: join(dir, 'state'),
-        policy: {
-          chunkAttempts: 2,
-          backoffBaseMs: 10,
-          backoffCapMs: 20,
-          followIntervalMs: 20,
-          followMaxIntervalMs: 50,
-        },
-      }),
+    uploads: fixture.engine(FAST_UPLOAD_POLICY),
   });
-  return dashboard;
+  return fixture.dashboard;
 }
 
 function bodyRows(frame: string): string[] {
@@ -140,14 +110,14 @@ const CASES: Case[] = [
     name: 'n starts an upload with its type and index (Tab completes all three), indexed once ready',
     emulator: { seed: 'demo' },
     async act(d) {
-      file('field recording.raw', 8 * CHUNK);
+      fixture.file('field recording.raw', 8 * CHUNK);
       const index = (await d.api.listIndexes({ page_limit: 50 })).data.find(
         (i) => i.index_name === 'support-calls',
       );
       if (!index) throw new Error('the demo seed has no index support-calls');
       await d.press('n');
       await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
-      await d.type(`${join(dir, 'field\\ rec')}`);
+      await d.type(`${join(fixture.dir, 'field\\ rec')}`);
       await d.press(KEY.tab);
       await d.waitFor((f) => f.includes('field\\ recording.raw'), 'path completed, space escaped');
       await d.type('type=au');
@@ -181,7 +151,7 @@ const CASES: Case[] = [
     name: 'r sends the failed chunks again once the storage is back',
     emulator: { seed: 'empty', faults: 'put-fail=1' },
     async act(d) {
-      await startUpload(d, file('flaky.mp4', 12 * CHUNK));
+      await startUpload(d, fixture.file('flaky.mp4', 12 * CHUNK));
       await d.press(KEY.enter);
       await d.waitFor((f) => f.includes('✗ failed 12'), 'every chunk failed', 30_000);
       expect(chunksStored(d)).toBe(0);
@@ -200,7 +170,7 @@ const CASES: Case[] = [
     name: 'x pauses (no more chunks arrive), x again resumes (they do)',
     emulator: { seed: 'empty', faults: 'put-rate=4KiB/s' },
     async act(d) {
-      await startUpload(d, file('long-take.mov', 400 * CHUNK));
+      await startUpload(d, fixture.file('long-take.mov', 400 * CHUNK));
       await d.waitFor((f) => f.includes('uploading'), 'uploading');
       await d.press('x');
       await d.waitFor((f) => /upload \S+ paused \(x resumes\)/.test(statusBar(f)), 'paused status');
@@ -222,7 +192,7 @@ const CASES: Case[] = [
     name: 'X cancels after asking: no more chunks, the session never completes',
     emulator: { seed: 'empty', faults: 'put-rate=4KiB/s' },
     async act(d) {
-      await startUpload(d, file('wrong-file.mov', 400 * CHUNK));
+      await startUpload(d, fixture.file('wrong-file.mov', 400 * CHUNK));
       await d.waitFor((f) => f.includes('uploading'), 'uploading');
       await d.press('X');
       await d.waitFor((f) => /Cancel upload \S+\?/.test(f), 'the question');

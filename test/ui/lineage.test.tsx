@@ -1,10 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createUploadManager } from '../../src/upload/manager.js';
+import { describe, expect, it } from 'vitest';
 import { type Dashboard, KEY, startDashboard } from './harness.js';
+import { uploadFixture } from './upload-fixture.js';
 
 /**
  * Lineage and follow mode against the emulator: a file uploaded with the real upload engine
@@ -14,17 +10,7 @@ import { type Dashboard, KEY, startDashboard } from './harness.js';
 const CHUNK = 1024;
 const FILE = 'lineage-clip.mp4';
 
-let dir: string;
-let dashboard: Dashboard | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tltop-ui-lineage-'));
-});
-afterEach(async () => {
-  await dashboard?.close();
-  dashboard = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = uploadFixture('tltop-ui-lineage-');
 
 interface Chain {
   uploadId: string;
@@ -51,20 +37,14 @@ async function startWithChain(rows = 30): Promise<{ d: Dashboard; chain: Chain }
     columns: 120,
     rows,
     emulator: { seed: 'empty', chunkSize: CHUNK },
-    uploads: (api) =>
-      createUploadManager({
-        api,
-        stateDir: join(dir, 'state'),
-        policy: { followIntervalMs: 20, followMaxIntervalMs: 50 },
-      }),
+    uploads: fixture.engine({ followIntervalMs: 20, followMaxIntervalMs: 50 }),
   });
-  dashboard = d;
+  fixture.dashboard = d;
   const index = await post(d, '/indexes', {
     index_name: 'lineage',
     models: [{ model_name: 'marengo3.0', model_options: ['visual', 'audio'] }],
   });
-  const path = join(dir, FILE);
-  writeFileSync(path, randomBytes(12 * CHUNK));
+  const path = fixture.file(FILE, 12 * CHUNK);
   await d.press('n');
   await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
   await d.type(path);

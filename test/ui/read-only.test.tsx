@@ -1,11 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/store/commands/index.js';
 import type { Overlay } from '../../src/store/types.js';
-import { createUploadManager } from '../../src/upload/manager.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
+import { uploadFixture } from './upload-fixture.js';
 
 /**
  * THE read-only test: a dashboard made read-only (as `--read-only` does) gets every key and
@@ -15,26 +14,17 @@ import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
  */
 const WRITE_METHODS = /^(POST|PUT|PATCH|DELETE) /;
 
-let dir: string;
-let dashboard: Dashboard | undefined;
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tltop-read-only-'));
-});
-afterEach(async () => {
-  await dashboard?.close();
-  dashboard = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
+const fixture = uploadFixture('tltop-read-only-');
 
 async function start(readOnly: string | undefined): Promise<Dashboard> {
-  dashboard = await startDashboard({
+  fixture.dashboard = await startDashboard({
     columns: 120,
     rows: 30,
     readOnly,
-    uploads: (api) => createUploadManager({ api, stateDir: join(dir, 'state') }),
+    uploads: fixture.engine(),
   });
-  await dashboard.waitFor((frame) => /^Uploads/.test(caption(frame)), 'the dashboard');
-  return dashboard;
+  await fixture.dashboard.waitFor((frame) => /^Uploads/.test(caption(frame)), 'the dashboard');
+  return fixture.dashboard;
 }
 
 function writesSeen(d: Dashboard): Record<string, number> {
@@ -137,7 +127,7 @@ async function pressEveryWrite(d: Dashboard, path: string): Promise<void> {
 
 describe('read-only', { timeout: 120_000 }, () => {
   it('refuses every write up front with one line, and not one write request reaches the emulator', async () => {
-    const path = join(dir, 'clip.mp4');
+    const path = join(fixture.dir, 'clip.mp4');
     writeFileSync(path, Buffer.alloc(64 * 1024, 7));
     const d = await start('--read-only');
     expect(d.frame()).toContain('(read-only)');
@@ -178,7 +168,7 @@ describe('read-only', { timeout: 120_000 }, () => {
   });
 
   it('control: the same presses on a writable dashboard do write', async () => {
-    const path = join(dir, 'clip.mp4');
+    const path = join(fixture.dir, 'clip.mp4');
     writeFileSync(path, Buffer.alloc(64 * 1024, 7));
     const d = await start(undefined);
     await pressEveryWrite(d, path);

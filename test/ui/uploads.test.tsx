@@ -1,10 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createUploadManager } from '../../src/upload/manager.js';
+import { describe, expect, it, vi } from 'vitest';
 import { caption, type Dashboard, type DashboardOptions, KEY, startDashboard } from './harness.js';
+import { FAST_UPLOAD_POLICY, uploadFixture } from './upload-fixture.js';
 
 /**
  * The upload keys of the dashboard (n, x, X, r, q) with the real upload engine against the
@@ -13,44 +10,17 @@ import { caption, type Dashboard, type DashboardOptions, KEY, startDashboard } f
  */
 const CHUNK = 1024;
 
-let dir: string;
-let dashboard: Dashboard | undefined;
-
-beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tltop-ui-upload-'));
-});
-afterEach(async () => {
-  await dashboard?.close();
-  dashboard = undefined;
-  rmSync(dir, { recursive: true, force: true });
-});
-
-function file(name: string, bytes: number): string {
-  const path = join(dir, name);
-  writeFileSync(path, randomBytes(bytes));
-  return path;
-}
+const fixture = uploadFixture('tltop-ui-upload-');
 
 async function start(faults?: string, options: Partial<DashboardOptions> = {}): Promise<Dashboard> {
-  dashboard = await startDashboard({
+  fixture.dashboard = await startDashboard({
     columns: 120,
     rows: 30,
     emulator: { seed: 'empty', chunkSize: CHUNK, faults },
-    uploads: (api) =>
-      createUploadManager({
-        api,
-        stateDir: join(dir, 'state'),
-        policy: {
-          chunkAttempts: 2,
-          backoffBaseMs: 10,
-          backoffCapMs: 20,
-          followIntervalMs: 20,
-          followMaxIntervalMs: 50,
-        },
-      }),
+    uploads: fixture.engine(FAST_UPLOAD_POLICY),
     ...options,
   });
-  return dashboard;
+  return fixture.dashboard;
 }
 
 /** Row of the uploads table for a file name. */
@@ -68,11 +38,11 @@ async function newUpload(d: Dashboard, path: string) {
 
 describe('n: new upload', { timeout: 90_000 }, () => {
   it('completes the path with Tab, starts the upload and shows it to the end', async () => {
-    const path = file('holiday-clip.mp4', 40 * CHUNK);
+    const path = fixture.file('holiday-clip.mp4', 40 * CHUNK);
     const d = await start();
     await d.press('n');
     await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
-    await d.type(join(dir, 'holi'));
+    await d.type(join(fixture.dir, 'holi'));
     await d.press(KEY.tab);
     await d.waitFor((f) => f.includes(path), 'completed path');
     await d.press(KEY.enter);
@@ -91,7 +61,7 @@ describe('n: new upload', { timeout: 90_000 }, () => {
 
   it('keeps the prompt open with the error on a bad path', async () => {
     const d = await start();
-    await newUploadAttempt(d, join(dir, 'no-such-file.mp4'));
+    await newUploadAttempt(d, join(fixture.dir, 'no-such-file.mp4'));
     const frame = await d.waitFor((f) => f.includes('✗ '), 'error line');
     expect(frame).toContain('File to upload');
     await d.press(KEY.escape);
@@ -108,7 +78,7 @@ async function newUploadAttempt(d: Dashboard, path: string) {
 
 describe('x and X: pause, resume, cancel', { timeout: 60_000 }, () => {
   it('pauses and resumes a running upload with x, and cancels it with X after asking', async () => {
-    const path = file('long-take.mov', 400 * CHUNK);
+    const path = fixture.file('long-take.mov', 400 * CHUNK);
     const d = await start('put-rate=4KiB/s');
     await newUpload(d, path);
     await d.waitFor((f) => rowOf(f, 'long-take.mov').includes('uploading'), 'uploading');
@@ -130,7 +100,7 @@ describe('x and X: pause, resume, cancel', { timeout: 60_000 }, () => {
 
 describe('r: retry failed chunks', { timeout: 60_000 }, () => {
   it('shows failed chunks with their error, and r sends them again once the storage is back', async () => {
-    const path = file('flaky.mp4', 12 * CHUNK);
+    const path = fixture.file('flaky.mp4', 12 * CHUNK);
     const d = await start('put-fail=1');
     await newUpload(d, path);
     await d.press(KEY.enter);
@@ -151,7 +121,7 @@ describe('r: retry failed chunks', { timeout: 60_000 }, () => {
 describe('q: quit', { timeout: 60_000 }, () => {
   it('asks first while an upload runs; n stays, y quits', async () => {
     const onQuit = vi.fn();
-    const path = file('big-one.mp4', 400 * CHUNK);
+    const path = fixture.file('big-one.mp4', 400 * CHUNK);
     const d = await start('put-rate=4KiB/s', { onQuit });
     await newUpload(d, path);
     await d.waitFor((f) => rowOf(f, 'big-one.mp4').includes('uploading'), 'uploading');
