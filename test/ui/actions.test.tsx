@@ -5,6 +5,7 @@ import type { EmulatorOptions } from '../../src/emulator/server.js';
 import { ANALYZE_RUNNING, explainDeleteError } from '../../src/store/actions/deletable.js';
 import { selectSelectedId } from '../../src/store/selectors.js';
 import type { ResourceTableId } from '../../src/store/types.js';
+import { bodyRows, selectedRow, statusBar } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 import { FAST_UPLOAD_POLICY, uploadFixture } from './upload-fixture.js';
 
@@ -26,17 +27,6 @@ async function start(emulator: EmulatorOptions, clipboard?: (text: string) => vo
     uploads: fixture.engine(FAST_UPLOAD_POLICY),
   });
   return fixture.dashboard;
-}
-
-function bodyRows(frame: string): string[] {
-  return frame
-    .split('\n')
-    .slice(5, -1)
-    .filter((line) => line.trim() !== '');
-}
-
-function statusBar(frame: string): string {
-  return frame.split('\n').at(-1) ?? '';
 }
 
 /** Successful chunk PUTs the emulator stored. */
@@ -61,7 +51,7 @@ async function selectRow(d: Dashboard, view: string, pattern: RegExp, byStatus =
   );
   const at = bodyRows(d.frame()).findIndex((row) => pattern.test(row));
   await d.press(...Array<string>(at).fill('j'));
-  await d.waitFor((f) => pattern.test(bodyRows(f).find((row) => row.startsWith('› ')) ?? ''), 'selected');
+  await d.waitFor((f) => pattern.test(selectedRow(f)), 'selected');
 }
 
 function selectedId(d: Dashboard, table: ResourceTableId): string {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalyzeTask } from '../../src/api/types.js';
 import { createUploadManager } from '../../src/upload/manager.js';
+import { bodyRows, selectedRow } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
 /**
@@ -32,17 +33,6 @@ async function openFailures(): Promise<Dashboard> {
   await dashboard.press('7');
   await dashboard.waitFor((frame) => /^Failures .*failed items/.test(caption(frame)), 'failure groups');
   return dashboard;
-}
-
-function bodyRows(frame: string): string[] {
-  return frame
-    .split('\n')
-    .slice(5, -1)
-    .filter((line) => line.trim() !== '');
-}
-
-function selectedRow(frame: string): string {
-  return bodyRows(frame).find((line) => line.startsWith('› ')) ?? '';
 }
 
 interface GroupRow {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { bodyRows } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
 /** Marks (space, *, u) and bulk d / r on the marked set, in the real dashboard against the emulator. */
@@ -13,13 +14,6 @@ async function open(view: string, captionPattern: RegExp): Promise<Dashboard> {
   await dashboard.press(view);
   await dashboard.waitFor((frame) => captionPattern.test(caption(frame)), `caption ${captionPattern}`);
   return dashboard;
-}
-
-function bodyRows(frame: string): string[] {
-  return frame
-    .split('\n')
-    .slice(5, -1)
-    .filter((line) => line.trim() !== '');
 }
 
 function marked(d: Dashboard, table: 'analyze' | 'tasks'): string[] {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringWidth } from '../../src/components/format.js';
+import { bodyRows, selectedRow, shortIdOf } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
 /**
@@ -19,27 +20,6 @@ async function open(view: string, captionPattern: RegExp): Promise<Dashboard> {
   await dashboard.press(view);
   await dashboard.waitFor((frame) => captionPattern.test(caption(frame)), `caption ${captionPattern}`);
   return dashboard;
-}
-
-/** Table body rows of the frame (between the column header and the footer). */
-function bodyRows(frame: string): string[] {
-  return frame
-    .split('\n')
-    .slice(5, -1)
-    .filter((line) => line.trim() !== '');
-}
-
-function selectedRow(frame: string): string {
-  const row = bodyRows(frame).find((line) => line.startsWith('› '));
-  if (!row) throw new Error(`no selected row in:\n${frame}`);
-  return row;
-}
-
-/** The short id (last 8 hex digits) of a table row: the first such word after the status (and a stuck/slow flag). */
-function shortIdOf(row: string): string {
-  const id = /^. . \w+ +(?:[⚠◔] \w+ \w+ +)?([0-9a-f]{8}) /.exec(row)?.[1];
-  if (!id) throw new Error(`no id in row: ${row}`);
-  return id;
 }
 
 describe('Assets view', () => {
