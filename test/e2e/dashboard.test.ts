@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { BIN, findOrInstallTmux, NODE, TLTOP, TmuxSession, terminalEnv } from './tmux.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const _root = fileURLToPath(new URL('../..', import.meta.url));
 const tmux = findOrInstallTmux();
 
 /** The real binary, in a real terminal (tmux), against its built-in demo emulator. */
@@ -20,20 +20,11 @@ describe.skipIf(!tmux.tmux)(
     beforeAll(() => {
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-'));
       session = new TmuxSession(tmux.tmux!);
-      const node = join(root, 'node_modules/.bin/node');
-      const bin = join(root, 'dist/bin.js');
       session.start(
-        `echo SHELL-BEFORE-TLTOP; '${node}' '${bin}' --demo; echo "TLTOP-EXIT:$?"; sleep 60`,
+        `echo SHELL-BEFORE-TLTOP; ${TLTOP} --demo; echo "TLTOP-EXIT:$?"; sleep 60`,
         100,
         30,
-        {
-          CI: 'false',
-          TERM: 'xterm-256color',
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, 'config'),
-          XDG_STATE_HOME: join(home, 'state'),
-          TLTOP_STATE_DIR: join(home, 'state/tltop'),
-        },
+        terminalEnv(home),
       );
     });
 
@@ -149,15 +140,7 @@ describe.skipIf(!tmux.tmux)('tltop --demo leaves the terminal as it found it', {
   beforeEach(async () => {
     home = mkdtempSync(join(tmpdir(), 'tltop-e2e-'));
     session = new TmuxSession(tmux.tmux!);
-    const node = join(root, 'node_modules/.bin/node');
-    const bin = join(root, 'dist/bin.js');
-    session.start(`'${node}' '${bin}' --demo; echo "TLTOP-EXIT:$?"; sleep 60`, 100, 30, {
-      CI: 'false',
-      TERM: 'xterm-256color',
-      HOME: home,
-      XDG_CONFIG_HOME: join(home, 'config'),
-      XDG_STATE_HOME: join(home, 'state'),
-    });
+    session.start(`${TLTOP} --demo; echo "TLTOP-EXIT:$?"; sleep 60`, 100, 30, terminalEnv(home));
     await session.waitFor((screen) => screen.includes('tltop DEMO'), 15_000, 'the dashboard');
   });
 
@@ -192,7 +175,7 @@ describe.skipIf(!tmux.tmux)('tltop --demo leaves the terminal as it found it', {
 
 describe('tltop without a terminal', () => {
   it('says to use tltop status and exits 2', () => {
-    const result = spawnSync(join(root, 'node_modules/.bin/node'), [join(root, 'dist/bin.js'), '--demo'], {
+    const result = spawnSync(NODE, [BIN, '--demo'], {
       encoding: 'utf8',
       env: { ...process.env, CI: 'false' },
       timeout: 20_000,

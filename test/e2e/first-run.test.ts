@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_HINT } from '../../src/components/Header.js';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { findOrInstallTmux, TmuxSession, terminalEnv } from './tmux.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const tmux = findOrInstallTmux();
@@ -51,14 +51,8 @@ describe.skipIf(!tmux.tmux)(
         `unset ${NOT_SET.join(' ')}; cd '${repo}' && echo BEFORE-NPM-START && npm start; echo "TLTOP-EXIT:$?"; sleep 60`,
         100,
         30,
-        {
-          CI: 'false',
-          TERM: 'xterm-256color',
-          HOME: home,
-          XDG_CONFIG_HOME: join(home, 'config'),
-          XDG_STATE_HOME: join(home, 'state'),
-          XDG_DATA_HOME: join(home, 'data'),
-        },
+        // TLTOP_STATE_DIR is unset by the command: the XDG dirs alone say where state goes
+        { ...terminalEnv(home), XDG_DATA_HOME: join(home, 'data') },
       );
     });
 

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { findOrInstallTmux, TLTOP, TmuxSession, terminalEnv } from './tmux.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const _root = fileURLToPath(new URL('../..', import.meta.url));
 const tmux = findOrInstallTmux();
 
 /** The real binary: --stuck-after, the Flag column, `o` and the header sparklines. */
@@ -26,16 +26,7 @@ describe.skipIf(!tmux.tmux)(
     it('flags running work past --stuck-after, shows the overview with o, and the header throughput', async () => {
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-monitor-'));
       session = new TmuxSession(tmux.tmux!, 'monitor');
-      const node = join(root, 'node_modules/.bin/node');
-      const bin = join(root, 'dist/bin.js');
-      session.start(`'${node}' '${bin}' --demo --stuck-after 1m; sleep 60`, 150, 40, {
-        CI: 'false',
-        TERM: 'xterm-256color',
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, 'config'),
-        XDG_STATE_HOME: join(home, 'state'),
-        TLTOP_STATE_DIR: join(home, 'state/tltop'),
-      });
+      session.start(`${TLTOP} --demo --stuck-after 1m; sleep 60`, 150, 40, terminalEnv(home));
       const first = await session.waitFor((screen) => screen.includes('tltop DEMO'), 15_000, 'the header');
       // the demo uploads: the header has the done/h and upload sparklines at 150 columns
       expect(first.split('\n')[0]).toMatch(/done\/h \d+ [▁▂▃▄▅▆▇█]{12}/);

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveConfig } from '../../src/cli/profiles.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { findOrInstallTmux, TLTOP, TmuxSession, terminalEnv } from './tmux.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
+const _root = fileURLToPath(new URL('../..', import.meta.url));
 const tmux = findOrInstallTmux();
 const ESC = '\x1b';
 const BEL = '\x07';
@@ -59,14 +59,9 @@ describe.skipIf(!tmux.tmux)(
       }
       const s = new TmuxSession(tmux.tmux!);
       session = s;
-      s.start(`'${join(root, 'node_modules/.bin/node')}' '${join(root, 'dist/bin.js')}'`, 120, 30, {
-        CI: 'false',
-        TERM: 'xterm-256color',
-        HOME: home,
-        XDG_CONFIG_HOME: join(home, 'config'),
-        XDG_STATE_HOME: join(home, 'state'),
+      s.start(TLTOP, 120, 30, {
+        ...terminalEnv(home),
         TLTOP_CONFIG_DIR: join(home, 'config/tltop'),
-        TLTOP_STATE_DIR: join(home, 'state/tltop'),
         // tmux inside kitty: the outer terminal's variable is inherited
         KITTY_WINDOW_ID: '7',
         ...connection,

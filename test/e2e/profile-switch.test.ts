@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../src/api/client.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { ROOT, removeDir, tempDir } from '../integration/upload/helpers.js';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { removeDir, tempDir } from '../integration/upload/helpers.js';
+import { findOrInstallTmux, TLTOP, TmuxSession } from './tmux.js';
 
 const tmux = findOrInstallTmux();
 const KEY_ALPHA = 'tlk_alpha000000000000000000a1a1';
@@ -51,8 +51,6 @@ describe.skipIf(!tmux.tmux)(
     let beta: TestEmulator | undefined;
     let session: TmuxSession | undefined;
     let dir: string | undefined;
-    const node = join(ROOT, 'node_modules/.bin/node');
-    const bin = join(ROOT, 'dist/bin.js');
 
     afterEach(async () => {
       session?.kill();
@@ -68,7 +66,7 @@ describe.skipIf(!tmux.tmux)(
       dir = await tempDir('tltop-profile-switch-');
       const env = await twoProfiles(dir, alpha, beta);
       session = new TmuxSession(tmux.tmux!);
-      session.start(`'${node}' '${bin}' --profile alpha --no-restore`, 120, 30, env);
+      session.start(`${TLTOP} --profile alpha --no-restore`, 120, 30, env);
       const alphaHost = new URL(alpha.baseUrl).host;
       const betaHost = new URL(beta.baseUrl).host;
       await session.waitFor((s) => s.includes(`profile alpha  ${alphaHost}  key tlk_…a1a1`), 20_000, 'alpha');
@@ -121,7 +119,7 @@ describe.skipIf(!tmux.tmux)(
       dir = await tempDir('tltop-profile-uploads-');
       const env = await twoProfiles(dir, alpha, beta);
       session = new TmuxSession(tmux.tmux!);
-      session.start(`'${node}' '${bin}' --demo --no-restore`, 120, 30, env);
+      session.start(`${TLTOP} --demo --no-restore`, 120, 30, env);
       await session.waitFor((s) => s.includes('camera-b-morning-shift.mp4'), 20_000, 'the demo upload');
       session.send(':');
       session.sendLiteral('profile beta');
@@ -139,7 +137,7 @@ describe.skipIf(!tmux.tmux)(
       const env = await twoProfiles(dir, alpha, beta);
       session = new TmuxSession(tmux.tmux!);
       session.start(
-        `'${node}' '${bin}' --profile alpha --no-restore --filter 'status=bogus'; echo "TLTOP-EXIT:$?"; '${node}' '${bin}' --profile alpha --no-restore --filter 'status=failed,expired'`,
+        `${TLTOP} --profile alpha --no-restore --filter 'status=bogus'; echo "TLTOP-EXIT:$?"; ${TLTOP} --profile alpha --no-restore --filter 'status=failed,expired'`,
         120,
         30,
         env,
@@ -175,7 +173,7 @@ describe.skipIf(!tmux.tmux)(
       session = new TmuxSession(tmux.tmux!);
       // the first run leaves the Indexing view as the last view state; the second starts on it
       session.start(
-        `'${node}' '${bin}' --profile alpha --no-restore; '${node}' '${bin}' --profile alpha --filter 'status=failed index=support-calls'`,
+        `${TLTOP} --profile alpha --no-restore; ${TLTOP} --profile alpha --filter 'status=failed index=support-calls'`,
         160,
         30,
         env,

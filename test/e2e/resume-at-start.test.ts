@@ -5,14 +5,13 @@ import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import {
   cliEnv,
   eventually,
-  ROOT,
   randomFile,
   removeDir,
   sha256File,
   spawnCli,
   tempDir,
 } from '../integration/upload/helpers.js';
-import { findOrInstallTmux, TmuxSession } from './tmux.js';
+import { findOrInstallTmux, TLTOP, TmuxSession } from './tmux.js';
 
 const CHUNK = 64 * 1024;
 const tmux = findOrInstallTmux();
@@ -48,8 +47,7 @@ describe.skipIf(!tmux.tmux)(
       emulator.setFaults('');
 
       session = new TmuxSession(tmux.tmux!);
-      const node = join(ROOT, 'node_modules/.bin/node');
-      session.start(`'${node}' '${join(ROOT, 'dist/bin.js')}'`, 120, 30, { ...env, CI: 'false' });
+      session.start(TLTOP, 120, 30, { ...env, CI: 'false' });
       await session.waitFor((screen) => screen.includes('night-shift.mp4'), 30_000, 'the resumed upload');
       await eventually(async () => ((await journal.list()).records.length === 0 ? true : undefined));
       expect((await emulator.digest(record.assetId)).sha256).toBe(await sha256File(file));

@@ -1,4 +1,25 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** Node 22 from the devDependency, and the built binary (vitest's global setup builds dist/). */
+export const NODE = join(ROOT, 'node_modules/.bin/node');
+export const BIN = join(ROOT, 'dist/bin.js');
+/** `tltop` as a command for the pane's shell; append its arguments. */
+export const TLTOP = `'${NODE}' '${BIN}'`;
+
+/** A terminal whose user has only `home`: config and state dirs inside it, not in CI. */
+export function terminalEnv(home: string): Record<string, string> {
+  return {
+    CI: 'false',
+    TERM: 'xterm-256color',
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_STATE_HOME: join(home, 'state'),
+    TLTOP_STATE_DIR: join(home, 'state/tltop'),
+  };
+}
 
 /** Finds tmux, or installs it with apt-get when we are allowed to; undefined + reason when neither works. */
 export function findOrInstallTmux(): { tmux?: string; reason?: string } {
