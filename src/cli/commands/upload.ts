@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { AssetType } from '../../api/types.js';
+import { assetTypeOf } from '../../upload/asset-type.js';
 import { UploadInputError } from '../../upload/errors.js';
 import { checkUploadFile } from '../../upload/file-identity.js';
 import { HeadlessOutput, type OutputMode, whenSent, whenStopped } from '../../upload/headless.js';
@@ -12,7 +13,7 @@ import { parseChoice, parseIntegerInRange } from '../parse.js';
 import type { CommandIo } from '../program.js';
 
 interface UploadFlags extends ConnectionFlags {
-  type: AssetType;
+  type?: AssetType;
   index?: string;
   concurrency?: number;
   wait: boolean;
@@ -30,9 +31,13 @@ export interface HeadlessSession {
   concurrency: number;
   /** set once Ctrl-C was pressed */
   interrupted(): boolean;
+  /** the id of the index with this id or name; a usage error when there is none */
+  resolveIndex(ref: string): Promise<string>;
   /** exit code from how every started upload ended */
   finish(ids: readonly string[]): Promise<number>;
 }
+
+const MAX_INDEX_PAGES = 20;
 
 function outputMode(io: CommandIo, json: boolean | undefined, progress: ProgressChoice = 'auto'): OutputMode {
   if (json) return 'json';
@@ -104,6 +109,16 @@ export async function openHeadlessSession(
     output,
     concurrency,
     interrupted: () => interrupted,
+    async resolveIndex(ref) {
+      for (let page = 1; page <= MAX_INDEX_PAGES; page++) {
+        const { data, page_info } = await api.listIndexes({ page, page_limit: 50 });
+        const found =
+          data.find((index) => index._id === ref) ?? data.find((index) => index.index_name === ref);
+        if (found) return found._id;
+        if (page >= page_info.total_page || data.length === 0) break;
+      }
+      throw new UsageError(`--index: no index has the id or name "${ref}"`);
+    },
     async finish(ids) {
       try {
         await Promise.all(ids.map((id) => whenStopped(manager, id)));
@@ -129,11 +144,12 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     .description('upload files without the dashboard; waits for each asset to be ready and prints its id')
     .argument('<file...>', 'files to upload')
     .addOption(
-      new Option('--type <type>', 'asset type: video, audio or image')
-        .argParser(parseChoice(['video', 'audio', 'image'] as const))
-        .default('video'),
+      new Option(
+        '--type <type>',
+        'asset type: video, audio or image (default: from each file name, e.g. .wav is audio)',
+      ).argParser(parseChoice(['video', 'audio', 'image'] as const)),
     )
-    .option('--index <id>', 'also index each asset in this index and wait for it')
+    .option('--index <id|name>', 'also index each asset in this index and wait for it')
     .addOption(
       new Option(
         '--concurrency <n>',
@@ -151,13 +167,12 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     if (flags.index !== undefined && !flags.wait) {
       throw new UsageError('--index waits for the asset to be indexed; it cannot be combined with --no-wait');
     }
-    if (flags.index !== undefined && !/^[\w-]{1,64}$/.test(flags.index)) {
-      throw new UsageError(`--index: not an index id: "${flags.index}"`);
-    }
+    if (flags.index !== undefined && !flags.index.trim()) throw new UsageError('--index: empty index');
+    const typeOf = (file: string) => flags.type ?? assetTypeOf(file, 'video');
     const problems: string[] = [];
     for (const file of files) {
       try {
-        await checkUploadFile(file, flags.type);
+        await checkUploadFile(file, typeOf(file));
       } catch (error) {
         if (!(error instanceof UploadInputError)) throw error;
         problems.push(error.message);
@@ -170,6 +185,13 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
     }
 
     const session = await openHeadlessSession(io, flags);
+    let indexId: string | undefined;
+    try {
+      if (flags.index !== undefined) indexId = await session.resolveIndex(flags.index.trim());
+    } catch (error) {
+      await session.finish([]);
+      throw error;
+    }
     const ids: string[] = [];
     let startFailed = false;
     for (const file of files) {
@@ -177,8 +199,8 @@ export function registerUploadCommand(program: Command, io: CommandIo, setExitCo
       try {
         const id = await session.manager.start({
           path: file,
-          type: flags.type,
-          indexId: flags.index,
+          type: typeOf(file),
+          indexId,
           concurrency: session.concurrency,
           followAsset: flags.wait,
         });

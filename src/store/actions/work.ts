@@ -1,9 +1,10 @@
 /** Work on the selected row: uploads (retry, pause, cancel), indexing, deleting, quitting. */
+
+import { assetTypeOf } from '../../upload/asset-type.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
 import { hasRunningUploads, selectSelectedItem } from '../selectors.js';
 import type { AppActions, Collection, ConfirmPurpose, DetailRef, ResourceTableId } from '../types.js';
-import { assetTypeOf } from './asset-type.js';
 import { deleteRefusal, explainDeleteError } from './deletable.js';
 import type { PromptHandlers } from './prompts.js';
 import { parseUploadLine } from './upload-line.js';

@@ -100,11 +100,42 @@ describe('tltop upload', () => {
       `tltop: ${folder}: is a directory, not a file`,
       `tltop: ${empty}: file is empty`,
     ]);
-    const image = spawnCli(['upload', '--type', 'image', huge], env());
+    // no --type: the .png name makes it an image, with the image size limit
+    const image = spawnCli(['upload', huge], env());
     expect(await image.exited).toBe(2);
     expect(image.stderr()).toBe(`tltop: ${huge}: 40.0 MiB is over the 32.0 MiB limit for image uploads\n`);
     expect(createCalls()).toBe(0);
     expect(run.stdout() + image.stdout()).toBe('');
+  });
+
+  it('--index takes a name, the type comes from the file name, and an unknown index is one line (exit 2)', async () => {
+    await setUp();
+    const created = await fetch(`${emulator!.baseUrl}/indexes`, {
+      method: 'POST',
+      headers: { 'x-api-key': emulator!.apiKey, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        index_name: 'podcasts',
+        models: [{ model_name: 'marengo3.0', model_options: ['visual', 'audio'] }],
+      }),
+    });
+    const { _id: indexId } = (await created.json()) as { _id: string };
+    // .opus: not in the emulator's MIME map, so the asset's file_type shows the type tltop sent
+    const audio = await randomFile(dir, 'episode.opus', 2 * CHUNK);
+
+    const unknown = spawnCli(['upload', audio, '--index', 'no-such-index'], env());
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toBe('tltop: --index: no index has the id or name "no-such-index"\n');
+    expect(createCalls()).toBe(0);
+
+    const run = spawnCli(['upload', audio, '--index', 'podcasts', '--json'], env());
+    expect(await run.exited, run.stderr()).toBe(0);
+    const indexed = jsonLines(run.stdout()).find((line) => line.event === 'indexed');
+    expect(indexed).toMatchObject({ index_id: indexId });
+    const done = jsonLines(run.stdout()).at(-1)!;
+    const asset = await fetch(`${emulator!.baseUrl}/assets/${done.asset_id as string}`, {
+      headers: { 'x-api-key': emulator!.apiKey },
+    });
+    expect(((await asset.json()) as { file_type?: string }).file_type).toBe('audio/mpeg');
   });
 
   it('refuses to start when the journal cannot be written, before creating a session (exit 1)', async () => {

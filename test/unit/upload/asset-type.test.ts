@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assetTypeOf } from '../../../src/store/actions/asset-type.js';
+import { assetTypeOf } from '../../../src/upload/asset-type.js';
 
 describe('assetTypeOf', () => {
   it('reads the asset type of a dashboard upload from the file extension', () => {

@@ -1,6 +1,6 @@
-/** The asset type of a file picked in the dashboard, from its extension. */
+/** The asset type of a file, from its extension (the dashboard's `n` and `tltop upload` without --type). */
 import path from 'node:path';
-import type { AssetType } from '../../api/types.js';
+import type { AssetType } from '../api/types.js';
 
 const AUDIO = new Set(['.mp3', '.wav', '.m4a', '.aac', '.flac', '.ogg', '.opus', '.wma']);
 const IMAGE = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.bmp', '.tif', '.tiff', '.heic']);
