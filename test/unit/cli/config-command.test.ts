@@ -1,24 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readFile, stat } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
 import { resolveConnection } from '../../../src/cli/config.js';
+import { tempConfigDir } from '../../helpers/config-dir.js';
 import { tltop } from '../../helpers/run-in-process.js';
 
-let dir: string;
-let savedDir: string | undefined;
-const file = () => path.join(dir, 'config.json');
-
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'tltop-config-cmd-'));
-  savedDir = process.env.TLTOP_CONFIG_DIR;
-  process.env.TLTOP_CONFIG_DIR = dir;
-});
-afterEach(async () => {
-  if (savedDir === undefined) delete process.env.TLTOP_CONFIG_DIR;
-  else process.env.TLTOP_CONFIG_DIR = savedDir;
-  await rm(dir, { recursive: true, force: true });
-});
+const config = tempConfigDir('tltop-config-cmd-');
 
 describe('tltop config', () => {
   it('set-profile creates a 0600 file; the first profile becomes current', async () => {
@@ -41,8 +27,8 @@ describe('tltop config', () => {
     expect(result).toMatchObject({ code: 0, err: '' });
     expect(result.out).toContain('saved profile "prod"');
     expect(result.out).not.toContain('tlk_abcdefghijklmnop1234');
-    expect((await stat(file())).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({
+    expect((await stat(config.file)).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(await readFile(config.file, 'utf8'))).toEqual({
       current_profile: 'prod',
       profiles: {
         prod: {
@@ -74,7 +60,7 @@ describe('tltop config', () => {
       'pass show twelvelabs/prod',
       '--no-read-only',
     );
-    const stored = JSON.parse(await readFile(file(), 'utf8')).profiles.prod;
+    const stored = JSON.parse(await readFile(config.file, 'utf8')).profiles.prod;
     expect(stored).toEqual({
       key_command: 'pass show twelvelabs/prod',
       default_index: 'i1',
@@ -109,14 +95,14 @@ describe('tltop config', () => {
   it('use switches the profile resolveConnection picks', async () => {
     await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
     await tltop('config', 'set-profile', 'staging', '--api-key', 'tlk_stagingstaging0002');
-    expect((await resolveConnection({}, { TLTOP_CONFIG_DIR: dir })).profileName).toBe('prod');
+    expect((await resolveConnection({}, { TLTOP_CONFIG_DIR: config.dir })).profileName).toBe('prod');
     expect(await tltop('config', 'use', 'staging')).toMatchObject({
       code: 0,
       out: 'using profile "staging"\n',
     });
-    const connection = await resolveConnection({}, { TLTOP_CONFIG_DIR: dir });
+    const connection = await resolveConnection({}, { TLTOP_CONFIG_DIR: config.dir });
     expect(connection).toMatchObject({ profileName: 'staging', apiKey: 'tlk_stagingstaging0002' });
-    expect((await stat(file())).mode & 0o777).toBe(0o600);
+    expect((await stat(config.file)).mode & 0o777).toBe(0o600);
   });
 
   it('list marks the profile TLTOP_PROFILE picks, and says it overrides the file', async () => {
@@ -138,11 +124,11 @@ describe('tltop config', () => {
   it('remove deletes a profile and clears it as current', async () => {
     await tltop('config', 'set-profile', 'prod', '--api-key', 'tlk_prodprodprodprod0001');
     expect((await tltop('config', 'remove', 'prod')).code).toBe(0);
-    expect(JSON.parse(await readFile(file(), 'utf8'))).toEqual({ profiles: {} });
+    expect(JSON.parse(await readFile(config.file, 'utf8'))).toEqual({ profiles: {} });
     expect((await tltop('config', 'remove', 'prod')).code).toBe(2);
   });
 
   it('path prints where the file lives', async () => {
-    expect((await tltop('config', 'path')).out).toBe(`${file()}\n`);
+    expect((await tltop('config', 'path')).out).toBe(`${config.file}\n`);
   });
 });
