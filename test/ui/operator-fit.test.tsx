@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { labelWidths } from '../../src/components/details/DetailLines.js';
 import { layoutColumns } from '../../src/components/Table.js';
 import { tabLabels } from '../../src/components/Tabs.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
@@ -64,6 +65,22 @@ describe('table layout', () => {
   it('with the flex column dropped, the spare room goes to the widest column, not the last', () => {
     const layout = layoutColumns(columns, 78);
     expect(layout.map((l) => l.width)).toEqual([17, 38 + 78 - 73, 6, 9]);
+  });
+});
+
+describe('detail labels', () => {
+  const lines = [
+    { value: 'Asset', section: true },
+    { label: 'id', value: 'x' },
+    { label: 'error', value: '✗ a long reason' },
+    { label: '', value: 'wrapped under the label' },
+    { value: 'Technical metadata', section: true },
+    { label: 'file_container_format', value: 'mp4' },
+    { label: 'video_duration_seconds', value: '959' },
+  ];
+  it('a section of long labels widens its label column (to 40% of the pane at most); wrapped sections keep 16', () => {
+    expect(labelWidths(lines, 120)).toEqual([16, 16, 16, 16, 23, 23, 23]);
+    expect(labelWidths(lines, 50)).toEqual([16, 16, 16, 16, 20, 20, 20]);
   });
 });
 
@@ -142,6 +159,33 @@ describe('operator view at small sizes', { timeout: 60_000 }, () => {
     expect(error).toMatch(/^✗ [a-z_]+: .+[.)]$/);
     const whatToDo = lines.findIndex((line) => line.startsWith('what to do'));
     if (whatToDo !== -1) expect(whatToDo).toBeGreaterThan(at + continued.length);
+  });
+});
+
+describe('asset detail', { timeout: 60_000 }, () => {
+  it('technical metadata keys are shown whole, their values in one column', async () => {
+    const d = await startDashboard({ columns: 120, rows: 40 });
+    dashboard = d;
+    await d.press('2');
+    await d.waitFor((f) => /^Assets .* of \d+/.test(caption(f)), 'assets');
+    let frame = '';
+    // the first ready video of the list (its detail fetch brings the metadata)
+    for (let tries = 0; tries < 30 && !frame.includes('video_duration_seconds'); tries++) {
+      await d.press(KEY.enter);
+      frame = await d.waitFor((f) => /^Assets › /.test(caption(f)), 'the asset detail');
+      frame = await d
+        .waitFor((f) => f.includes('video_duration_seconds'), 'the metadata', 500)
+        .catch(() => '');
+      if (!frame) await d.press(KEY.escape, 'j');
+    }
+    const lines = frame.split('\n');
+    expect(frame).not.toMatch(/^\S+… /m);
+    const valueAt = (label: string) => {
+      const line = lines.find((l) => l.startsWith(`${label} `)) ?? '';
+      return line.length - line.slice(label.length).trimStart().length;
+    };
+    expect(valueAt('file_container_format')).toBe(valueAt('video_codec'));
+    expect(valueAt('video_duration_seconds')).toBe(23);
   });
 });
 

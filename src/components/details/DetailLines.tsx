@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useEffect, useMemo } from 'react';
 import { useStores } from '../context.js';
-import { cell, wrapLine } from '../format.js';
+import { cell, stringWidth, wrapLine } from '../format.js';
 import { type StatusTone, toneColor } from '../status.js';
 import { useTheme } from '../theme.js';
 
@@ -16,6 +16,32 @@ export interface DetailLine {
 }
 
 export const LABEL_WIDTH = 16;
+/** a section of long labels (technical metadata keys) widens its label column up to this */
+const MAX_LABEL_WIDTH = 26;
+
+/**
+ * The label column of each line: LABEL_WIDTH, or wider for a section whose labels need it
+ * (as far as MAX_LABEL_WIDTH and 40% of the pane). Lines with an empty label continue a wrapped
+ * value that was wrapped for LABEL_WIDTH, so a section that has them keeps LABEL_WIDTH.
+ */
+export function labelWidths(lines: readonly DetailLine[], width: number): number[] {
+  const widest = Math.min(MAX_LABEL_WIDTH, Math.floor(width * 0.4));
+  const result: number[] = [];
+  let start = 0;
+  const close = (end: number) => {
+    const labels = lines.slice(start, end).map((line) => line.label);
+    const wraps = labels.some((label) => label === '');
+    const needed = Math.max(0, ...labels.map((label) => (label ? stringWidth(label) + 1 : 0)));
+    const column = wraps ? LABEL_WIDTH : Math.max(LABEL_WIDTH, Math.min(widest, needed));
+    for (let i = start; i < end; i++) result.push(column);
+    start = end;
+  };
+  lines.forEach((line, index) => {
+    if (line.section && index > start) close(index);
+  });
+  close(lines.length);
+  return result;
+}
 
 export function field(
   label: string,
@@ -65,6 +91,7 @@ export const DetailLines = memo(function DetailLines({
     if (scroll > top) clamp(top);
   }, [scroll, top, clamp]);
   const visible = lines.slice(top, top + body);
+  const labelColumn = useMemo(() => labelWidths(lines, width), [lines, width]);
   return (
     <Box flexDirection="column" width={width} height={rows} overflow="hidden">
       {visible.map((line, index) => (
@@ -76,7 +103,9 @@ export const DetailLines = memo(function DetailLines({
           color={line.section ? theme.accent : undefined}
         >
           {line.label !== undefined ? (
-            <Text color={theme.muted}>{`${cell(line.label, LABEL_WIDTH - 1)} `}</Text>
+            <Text
+              color={theme.muted}
+            >{`${cell(line.label, (labelColumn[top + index] ?? LABEL_WIDTH) - 1)} `}</Text>
           ) : null}
           <Text color={line.tone ? toneColor(theme, line.tone) : undefined}>{line.value}</Text>
         </Text>
