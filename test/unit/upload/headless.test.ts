@@ -1,67 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { HeadlessOutput } from '../../../src/upload/headless.js';
-import type { UploadSnapshot } from '../../../src/upload/types.js';
-
-function snapshot(overrides: Partial<UploadSnapshot> = {}): UploadSnapshot {
-  return {
-    id: 'a1',
-    uploadId: 'up1',
-    assetId: 'as1',
-    filePath: '/videos/clip.mp4',
-    fileName: 'clip.mp4',
-    type: 'video',
-    size: 100,
-    chunkSize: 50,
-    totalChunks: 2,
-    phase: 'uploading',
-    chunks: '#.',
-    inFlight: [],
-    failedChunks: [],
-    bytesSent: 60,
-    bytesConfirmed: 50,
-    speed: 10,
-    etaSeconds: 5,
-    concurrency: 4,
-    maxConcurrency: 4,
-    offline: false,
-    stalled: false,
-    counters: { retries: 1, throttles: 0, urlRefreshes: 2, tailDuplicates: 0 },
-    startedAt: 0,
-    updatedAt: 0,
-    ...overrides,
-  };
-}
-
-function capture(mode: 'json' | 'plain') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const output = new HeadlessOutput(
-    {
-      stdout: { write: (text: string) => out.push(text) },
-      stderr: { write: (text: string) => err.push(text) },
-    },
-    mode,
-  );
-  return { output, out, err };
-}
+import { capturedOutput, uploadSnapshot } from './output-fixtures.js';
 
 describe('HeadlessOutput', () => {
   it('writes one JSON object per line, ending each file with a done line', () => {
-    const { output, out, err } = capture('json');
-    output.event({ type: 'started', id: 'a1', snapshot: snapshot() });
-    output.progress([snapshot()]);
+    const { output, out, err } = capturedOutput('json');
+    output.event({ type: 'started', id: 'a1', snapshot: uploadSnapshot() });
+    output.progress([uploadSnapshot()]);
     output.event({
       type: 'chunk_failed',
       id: 'a1',
       chunk: { index: 2, error: 'HTTP 500 from storage', attempts: 6 },
     });
-    output.event({ type: 'uploaded', id: 'a1', snapshot: snapshot({ phase: 'waiting_asset' }) });
+    output.event({ type: 'uploaded', id: 'a1', snapshot: uploadSnapshot({ phase: 'waiting_asset' }) });
     output.event({
       type: 'ready',
       id: 'a1',
-      snapshot: snapshot({ phase: 'waiting_asset', assetStatus: 'ready' }),
+      snapshot: uploadSnapshot({ phase: 'waiting_asset', assetStatus: 'ready' }),
     });
-    output.event({ type: 'done', id: 'a1', snapshot: snapshot({ phase: 'done', assetStatus: 'ready' }) });
+    output.event({
+      type: 'done',
+      id: 'a1',
+      snapshot: uploadSnapshot({ phase: 'done', assetStatus: 'ready' }),
+    });
     const lines = out
       .join('')
       .trimEnd()
@@ -105,23 +65,23 @@ describe('HeadlessOutput', () => {
   });
 
   it('says how to continue a paused upload, and gives failures their reason', () => {
-    const { output, out, err } = capture('plain');
+    const { output, out, err } = capturedOutput('plain');
     output.event({
       type: 'paused',
       id: 'a1',
-      snapshot: snapshot({ phase: 'paused', lastError: '2 chunks failed; retry to send them again' }),
+      snapshot: uploadSnapshot({ phase: 'paused', lastError: '2 chunks failed; retry to send them again' }),
     });
     output.event({
       type: 'expired',
       id: 'b2',
-      snapshot: snapshot({
+      snapshot: uploadSnapshot({
         id: 'b2',
         phase: 'expired',
         filePath: '/videos/old.mp4',
         lastError: 'upload session up9 expired',
       }),
     });
-    output.event({ type: 'done', id: 'c3', snapshot: snapshot({ id: 'c3', phase: 'done' }) });
+    output.event({ type: 'done', id: 'c3', snapshot: uploadSnapshot({ id: 'c3', phase: 'done' }) });
     expect(err).toEqual([
       'tltop: /videos/clip.mp4 paused: 2 chunks failed; retry to send them again; continue with: tltop resume up1\n',
       'tltop: /videos/old.mp4 expired: upload session up9 expired\n',
@@ -135,30 +95,20 @@ describe('HeadlessOutput', () => {
   });
 
   it('on a terminal, redraws one progress line per moving upload in place and clears it before other lines', () => {
-    const err: string[] = [];
-    const out: string[] = [];
-    const output = new HeadlessOutput(
-      {
-        stdout: { write: (text: string) => out.push(text) },
-        stderr: { write: (text: string) => err.push(text), columns: 100 },
-      },
-      'tty',
-    );
-    output.progress([snapshot()]);
-    output.progress([snapshot({ bytesConfirmed: 100, bytesSent: 100, chunks: '##' })]);
-    output.event({ type: 'done', id: 'a1', snapshot: snapshot({ phase: 'done', assetStatus: 'ready' }) });
+    const { output, out, err } = capturedOutput('tty', 100);
+    output.progress([uploadSnapshot()]);
+    output.progress([uploadSnapshot({ bytesConfirmed: 100, bytesSent: 100, chunks: '##' })]);
+    output.event({
+      type: 'done',
+      id: 'a1',
+      snapshot: uploadSnapshot({ phase: 'done', assetStatus: 'ready' }),
+    });
     expect(err[0]).toMatch(/^clip\.mp4 {2}\[#{12}>{2}\.{10}\] {2}50% {2}50 B\/100 B {2}10 B\/s {2}ETA 5s\n$/);
     expect(err[1]).toBe('\x1b[1A\x1b[0J');
     expect(err[2]).toMatch(/\[#{24}\] 100%/);
-    const narrow: string[] = [];
-    new HeadlessOutput(
-      {
-        stdout: { write: () => undefined },
-        stderr: { write: (text: string) => narrow.push(text), columns: 30 },
-      },
-      'tty',
-    ).progress([snapshot()]);
-    expect(narrow).toEqual(['clip.mp4  [############>>...…\n']); // 29 columns, the last one free
+    const narrow = capturedOutput('tty', 30);
+    narrow.output.progress([uploadSnapshot()]);
+    expect(narrow.err).toEqual(['clip.mp4  [############>>...…\n']); // 29 columns, the last one free
     // the result line goes to stdout after the block is cleared; nothing is redrawn for a finished upload
     expect(err.at(-1)).toBe('\x1b[1A\x1b[0J');
     expect(out).toEqual(['ready\tas1\t/videos/clip.mp4\n']);

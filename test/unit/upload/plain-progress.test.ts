@@ -1,49 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { HeadlessOutput } from '../../../src/upload/headless.js';
 import { HEARTBEAT_MS, PlainProgressGate } from '../../../src/upload/plain-progress.js';
 import type { UploadSnapshot } from '../../../src/upload/types.js';
+import { capturedOutput, uploadSnapshot } from './output-fixtures.js';
 
+/** clip.mp4, 1000 bytes in 10 chunks, nothing sent yet, at 100 B/s. */
 function snapshot(overrides: Partial<UploadSnapshot> = {}): UploadSnapshot {
-  return {
-    id: 'a1',
-    uploadId: 'up1',
-    assetId: 'as1',
-    filePath: '/videos/clip.mp4',
-    fileName: 'clip.mp4',
-    type: 'video',
+  return uploadSnapshot({
     size: 1000,
     chunkSize: 100,
     totalChunks: 10,
-    phase: 'uploading',
     chunks: '..........',
-    inFlight: [],
-    failedChunks: [],
     bytesSent: 0,
     bytesConfirmed: 0,
     speed: 100,
     etaSeconds: 10,
-    concurrency: 4,
-    maxConcurrency: 4,
-    offline: false,
-    stalled: false,
     counters: { retries: 0, throttles: 0, urlRefreshes: 0, tailDuplicates: 0 },
-    startedAt: 0,
-    updatedAt: 0,
     ...overrides,
-  };
-}
-
-function plainOutput(mode: 'plain' | 'none' = 'plain') {
-  const err: string[] = [];
-  const out: string[] = [];
-  const output = new HeadlessOutput(
-    {
-      stdout: { write: (text: string) => out.push(text) },
-      stderr: { write: (text: string) => err.push(text) },
-    },
-    mode,
-  );
-  return { output, err, out };
+  });
 }
 
 describe('--progress plain', () => {
@@ -75,7 +48,7 @@ describe('--progress plain', () => {
   });
 
   it('writes every change of state, never a carriage return or an escape sequence', () => {
-    const { output, err, out } = plainOutput();
+    const { output, err, out } = capturedOutput('plain');
     const evil = { filePath: '/videos/\x1b[31mred\r.mp4', fileName: '\x1b[31mred\r.mp4' };
     output.event({ type: 'started', id: 'a1', snapshot: snapshot({ ...evil, phase: 'creating' }) });
     output.progress([snapshot({ ...evil, phase: 'creating' })]);
@@ -104,7 +77,7 @@ describe('--progress plain', () => {
   });
 
   it('none: state changes and results, no progress lines', () => {
-    const { output, err, out } = plainOutput('none');
+    const { output, err, out } = capturedOutput('none');
     output.progress([snapshot({ bytesConfirmed: 0 })]);
     output.progress([snapshot({ bytesConfirmed: 900, stalled: true })]);
     output.event({ type: 'done', id: 'a1', snapshot: snapshot({ phase: 'done', assetStatus: 'ready' }) });
