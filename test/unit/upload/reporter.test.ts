@@ -10,6 +10,22 @@ function answer(count: number): ReportChunksResponse {
   return { processed_chunks: count, duplicate_chunks: 0, total_completed: count };
 }
 
+/** A reporter (batches of 10, flushed after 1 s) whose calls, as chunk indexes, are kept in `calls`. */
+function recordingReporter(): { reporter: Reporter; calls: number[][] } {
+  const calls: number[][] = [];
+  const reporter = new Reporter({
+    batch: 10,
+    flushMs: 1000,
+    send: async (chunks) => {
+      calls.push(chunks.map((item) => item.chunk_index));
+      return answer(chunks.length);
+    },
+    onReported: () => undefined,
+    onError: () => 'keep',
+  });
+  return { reporter, calls };
+}
+
 beforeEach(() => {
   vi.useFakeTimers();
 });
@@ -19,17 +35,7 @@ afterEach(() => {
 
 describe('Reporter', () => {
   it('reports every 10 chunks, one call at a time, at most 50 per call, the rest after the flush interval', async () => {
-    const calls: number[][] = [];
-    const reporter = new Reporter({
-      batch: 10,
-      flushMs: 1000,
-      send: async (chunks) => {
-        calls.push(chunks.map((item) => item.chunk_index));
-        return answer(chunks.length);
-      },
-      onReported: () => undefined,
-      onError: () => 'keep',
-    });
+    const { reporter, calls } = recordingReporter();
     for (let index = 1; index <= 75; index++) reporter.enqueue(chunk(index));
     await vi.advanceTimersByTimeAsync(0);
     expect(calls.map((batch) => batch.length)).toEqual([10, 50, 15]);
@@ -41,17 +47,7 @@ describe('Reporter', () => {
   });
 
   it('once finishing, sends whatever is queued without waiting for a batch or the timer', async () => {
-    const calls: number[][] = [];
-    const reporter = new Reporter({
-      batch: 10,
-      flushMs: 1000,
-      send: async (chunks) => {
-        calls.push(chunks.map((item) => item.chunk_index));
-        return answer(chunks.length);
-      },
-      onReported: () => undefined,
-      onError: () => 'keep',
-    });
+    const { reporter, calls } = recordingReporter();
     reporter.enqueue(chunk(1));
     reporter.finishing();
     reporter.enqueue(chunk(2));
