@@ -61,6 +61,19 @@ export function expectEnvelopeError(result: CallResult, status: number, code: st
   expect(result.body).toEqual({ error: { code, message: expect.any(String) } });
 }
 
+/** Every item of a list endpoint, page by page (50 a page) until an empty page; each page is a 200. */
+// biome-ignore lint/suspicious/noExplicitAny: list items were validated against the schema by call()
+export async function listAll(emu: TestEmulator, path: string): Promise<any[]> {
+  const items = [];
+  for (let page = 1; ; page += 1) {
+    const separator = path.includes('?') ? '&' : '?';
+    const response = await call(emu, 'GET', `${path}${separator}page=${page}&page_limit=50`);
+    expect(response.status, path).toBe(200);
+    if (response.body.data.length === 0) return items;
+    items.push(...response.body.data);
+  }
+}
+
 export const ID = /^[0-9a-f]{24}$/;
 export const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
-import { call, expectClassicError, expectEnvelopeError, ID, ISO } from './call.js';
+import { call, expectClassicError, expectEnvelopeError, ID, ISO, listAll } from './call.js';
 import { specOperation } from './openapi.js';
 
 let emu: TestEmulator;
@@ -13,20 +13,8 @@ afterAll(async () => {
   await emu.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: list items were validated against the schema by call()
-async function all(path: string): Promise<any[]> {
-  const items = [];
-  for (let page = 1; ; page += 1) {
-    const separator = path.includes('?') ? '&' : '?';
-    const response = await call(emu, 'GET', `${path}${separator}page=${page}&page_limit=50`);
-    expect(response.status).toBe(200);
-    if (response.body.data.length === 0) return items;
-    items.push(...response.body.data);
-  }
-}
-
 async function readyAsset(): Promise<string> {
-  const assets = await all('/assets?asset_types=video');
+  const assets = await listAll(emu, '/assets?asset_types=video');
   return assets.find((asset) => asset.status === 'ready')._id;
 }
 
@@ -71,7 +59,7 @@ describe('every endpoint of DESIGN.md §3 is in the OpenAPI export and served', 
 
 describe('assets', () => {
   test('list newest first with filters; retrieve; statuses of the demo account', async () => {
-    const assets = await all('/assets');
+    const assets = await listAll(emu, '/assets');
     expect(assets.length).toBeGreaterThan(50);
     const created = assets.map((asset) => Date.parse(asset.created_at));
     expect(created).toEqual([...created].sort((a, b) => b - a));
@@ -83,12 +71,15 @@ describe('assets', () => {
     expect(ready.duration).toBeGreaterThan(0);
     expect(ready.size).toBeGreaterThan(0);
 
-    const audio = await all('/assets?asset_types=audio');
+    const audio = await listAll(emu, '/assets?asset_types=audio');
     expect(audio.length).toBeGreaterThan(0);
     expect(audio.every((asset) => asset.file_type.startsWith('audio/'))).toBe(true);
-    const both = await all(`/assets?asset_ids=${assets[0]._id}&asset_ids=${assets[1]._id}`);
+    const both = await listAll(emu, `/assets?asset_ids=${assets[0]._id}&asset_ids=${assets[1]._id}`);
     expect(both.map((asset) => asset._id)).toEqual([assets[0]._id, assets[1]._id]);
-    const byName = await all(`/assets?filename=${encodeURIComponent(assets[2].filename.toUpperCase())}`);
+    const byName = await listAll(
+      emu,
+      `/assets?filename=${encodeURIComponent(assets[2].filename.toUpperCase())}`,
+    );
     expect(byName.map((asset) => asset._id)).toContain(assets[2]._id);
 
     const one = await call(emu, 'GET', `/assets/${assets[0]._id}`);
@@ -100,7 +91,7 @@ describe('assets', () => {
 
 describe('tasks', () => {
   test('hundreds of tasks across every status, with error_reason on failures', async () => {
-    const tasks = await all('/tasks');
+    const tasks = await listAll(emu, '/tasks');
     expect(tasks.length).toBeGreaterThanOrEqual(300);
     const statuses = new Set(tasks.map((task) => task.status));
     for (const status of ['uploading', 'validating', 'pending', 'queued', 'indexing', 'ready', 'failed']) {
@@ -117,29 +108,30 @@ describe('tasks', () => {
   });
 
   test('repeated status filter, index_id, sort_by and sort_option', async () => {
-    const running = await all('/tasks?status=queued&status=indexing');
+    const running = await listAll(emu, '/tasks?status=queued&status=indexing');
     expect(running.length).toBeGreaterThan(0);
     expect(new Set(running.map((task) => task.status))).toEqual(new Set(['queued', 'indexing']));
     const indexes = (await call(emu, 'GET', '/indexes')).body.data;
-    const inIndex = await all(`/tasks?index_id=${indexes[0]._id}`);
+    const inIndex = await listAll(emu, `/tasks?index_id=${indexes[0]._id}`);
     expect(inIndex.length).toBeGreaterThan(0);
     expect(inIndex.every((task) => task.index_id === indexes[0]._id)).toBe(true);
     const sample = inIndex[0];
-    const sized = await all(
+    const sized = await listAll(
+      emu,
       `/tasks?width=${sample.system_metadata.width}&height=${sample.system_metadata.height}`,
     );
     expect(sized.map((task) => task._id)).toContain(sample._id);
     expect(sized.every((task) => task.system_metadata.width === sample.system_metadata.width)).toBe(true);
-    const ascending = await all('/tasks?sort_by=updated_at&sort_option=asc');
+    const ascending = await listAll(emu, '/tasks?sort_by=updated_at&sort_option=asc');
     const times = ascending.map((task) => Date.parse(task.updated_at));
     expect(times).toEqual([...times].sort((a, b) => a - b));
   });
 
   test('retrieve; delete only terminal tasks (204), running ones 400 task_cannot_be_deleted', async () => {
-    const [ready] = await all('/tasks?status=ready');
+    const [ready] = await listAll(emu, '/tasks?status=ready');
     const detail = await call(emu, 'GET', `/tasks/${ready._id}`);
     expect(detail.body._id).toBe(ready._id);
-    const [indexing] = await all('/tasks?status=indexing');
+    const [indexing] = await listAll(emu, '/tasks?status=indexing');
     expectClassicError(await call(emu, 'DELETE', `/tasks/${indexing._id}`), 400, 'task_cannot_be_deleted');
     const deleted = await call(emu, 'DELETE', `/tasks/${ready._id}`);
     expect(deleted.status).toBe(204);
@@ -150,12 +142,12 @@ describe('tasks', () => {
 
 describe('indexes and indexed assets', () => {
   test('indexes list and retrieve', async () => {
-    const indexes = await all('/indexes');
+    const indexes = await listAll(emu, '/indexes');
     expect(indexes.length).toBeGreaterThanOrEqual(3);
     expect(indexes.some((index) => index.video_count > 0)).toBe(true);
     const one = await call(emu, 'GET', `/indexes/${indexes[0]._id}`);
     expect(one.body.index_name).toBe(indexes[0].index_name);
-    expect((await all('/indexes?model_family=pegasus')).length).toBeLessThan(indexes.length);
+    expect((await listAll(emu, '/indexes?model_family=pegasus')).length).toBeLessThan(indexes.length);
     expectClassicError(await call(emu, 'GET', `/indexes/${UNKNOWN}`), 404, 'resource_not_exist');
   });
 
@@ -196,7 +188,7 @@ describe('indexes and indexed assets', () => {
   });
 
   test('create needs a ready asset: 202 + Location, then list and retrieve; a mirroring task appears', async () => {
-    const [index] = await all('/indexes');
+    const [index] = await listAll(emu, '/indexes');
     const assetId = await readyAsset();
     const created = await call(emu, 'POST', `/indexes/${index._id}/indexed-assets`, {
       body: { asset_id: assetId },
@@ -206,9 +198,9 @@ describe('indexes and indexed assets', () => {
     expect(created.headers.get('location')).toBe(`/indexes/${index._id}/indexed-assets/${created.body._id}`);
     const detail = await call(emu, 'GET', `/indexes/${index._id}/indexed-assets/${created.body._id}`);
     expect(detail.body).toMatchObject({ _id: created.body._id, asset_id: assetId, status: 'pending' });
-    const listed = await all(`/indexes/${index._id}/indexed-assets?status=pending`);
+    const listed = await listAll(emu, `/indexes/${index._id}/indexed-assets?status=pending`);
     expect(listed.map((item) => item._id)).toContain(created.body._id);
-    const tasks = await all(`/tasks?index_id=${index._id}&status=validating`);
+    const tasks = await listAll(emu, `/tasks?index_id=${index._id}&status=validating`);
     expect(tasks.map((task) => task.video_id)).toContain(created.body._id);
 
     const processing = (
@@ -244,19 +236,19 @@ describe('indexes and indexed assets', () => {
   });
 
   test('DELETE /assets: 204 then 404; 409 asset_in_use while an indexed asset uses it, unless force=true', async () => {
-    const [index] = await all('/indexes');
+    const [index] = await listAll(emu, '/indexes');
     const assetId = await readyAsset();
     await call(emu, 'POST', `/indexes/${index._id}/indexed-assets`, { body: { asset_id: assetId } });
     expectClassicError(await call(emu, 'DELETE', `/assets/${assetId}`), 409, 'asset_in_use');
     expect((await call(emu, 'DELETE', `/assets/${assetId}?force=true`)).status).toBe(204);
     expectClassicError(await call(emu, 'GET', `/assets/${assetId}`), 404, 'resource_not_exist');
-    const failed = (await all('/assets')).find((asset) => asset.status === 'failed');
+    const failed = (await listAll(emu, '/assets')).find((asset) => asset.status === 'failed');
     expect((await call(emu, 'DELETE', `/assets/${failed._id}`)).status).toBe(204);
     expectClassicError(await call(emu, 'DELETE', `/assets/${failed._id}`), 404, 'resource_not_exist');
   });
 
   test('delete: 204, then 404 for it, and its mirroring task is gone too', async () => {
-    const [index] = await all('/indexes');
+    const [index] = await listAll(emu, '/indexes');
     const assetId = await readyAsset();
     const created = await call(emu, 'POST', `/indexes/${index._id}/indexed-assets`, {
       body: { asset_id: assetId },
@@ -266,16 +258,16 @@ describe('indexes and indexed assets', () => {
     expect(deleted.status).toBe(204);
     expectClassicError(await call(emu, 'GET', path), 404, 'resource_not_exist');
     expectClassicError(await call(emu, 'DELETE', path), 404, 'resource_not_exist');
-    const tasks = await all(`/tasks?index_id=${index._id}`);
+    const tasks = await listAll(emu, `/tasks?index_id=${index._id}`);
     expect(tasks.map((task) => task.video_id)).not.toContain(created.body._id);
   });
 });
 
 describe('embeddings', () => {
   test('v1: list (status filter, time window), status, retrieve with segments', async () => {
-    const tasks = await all('/embed/tasks');
+    const tasks = await listAll(emu, '/embed/tasks');
     expect(new Set(tasks.map((task) => task.status))).toEqual(new Set(['processing', 'ready', 'failed']));
-    const ready = await all('/embed/tasks?status=ready');
+    const ready = await listAll(emu, '/embed/tasks?status=ready');
     expect(ready.every((task) => task.status === 'ready')).toBe(true);
     const status = await call(emu, 'GET', `/embed/tasks/${ready[0]._id}/status`);
     expect(status.body).toMatchObject({ _id: ready[0]._id, status: 'ready', model_name: 'marengo3.0' });
@@ -287,7 +279,7 @@ describe('embeddings', () => {
     ).toBe(true);
     expect(segments[0].float).toHaveLength(512);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(await all(`/embed/tasks?started_at=${future}`)).toEqual([]);
+    expect(await listAll(emu, `/embed/tasks?started_at=${future}`)).toEqual([]);
     expectClassicError(await call(emu, 'GET', `/embed/tasks/${UNKNOWN}/status`), 404, 'resource_not_exist');
   });
 
@@ -305,7 +297,7 @@ describe('embeddings', () => {
       data: null,
       metadata: { input_type: 'video' },
     });
-    const tasks = await all('/embed-v2/tasks');
+    const tasks = await listAll(emu, '/embed-v2/tasks');
     const listed = tasks.find((task) => task._id === created.body._id);
     expect(listed).toMatchObject({
       model_name: 'marengo3.0',
@@ -352,7 +344,9 @@ describe('analyze tasks', () => {
     const detail = await call(emu, 'GET', `/analyze/tasks/${created.body.task_id}`);
     expect(detail.body).toMatchObject({ custom_id: null, status: 'queued', request_params: { prompt } });
     expect('custom_id' in detail.body).toBe(true);
-    const listed = (await all('/analyze/tasks')).find((task) => task.task_id === created.body.task_id);
+    const listed = (await listAll(emu, '/analyze/tasks')).find(
+      (task) => task.task_id === created.body.task_id,
+    );
     expect(listed.request_params.prompt).toBe(prompt.slice(0, 30));
     expectEnvelopeError(
       await call(emu, 'DELETE', `/analyze/tasks/${created.body.task_id}`),
@@ -367,7 +361,7 @@ describe('analyze tasks', () => {
   });
 
   test('ready tasks have result + usage, failed ones error, some webhooks; filters; delete terminal', async () => {
-    const tasks = await all('/analyze/tasks');
+    const tasks = await listAll(emu, '/analyze/tasks');
     expect(new Set(tasks.map((task) => task.status))).toEqual(
       new Set(['queued', 'pending', 'processing', 'ready', 'failed']),
     );
@@ -382,7 +376,9 @@ describe('analyze tasks', () => {
     expect(tasks.some((task) => task.webhooks?.some((hook: { delivered: boolean }) => !hook.delivered))).toBe(
       true,
     );
-    expect((await all('/analyze/tasks?status=ready')).every((task) => task.status === 'ready')).toBe(true);
+    expect((await listAll(emu, '/analyze/tasks?status=ready')).every((task) => task.status === 'ready')).toBe(
+      true,
+    );
     expectClassicError(await call(emu, 'GET', '/analyze/tasks?status=done'), 400, 'parameter_invalid');
 
     expect((await call(emu, 'DELETE', `/analyze/tasks/${ready.task_id}`)).status).toBe(204);

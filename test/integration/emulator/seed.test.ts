@@ -1,7 +1,7 @@
 import { TwelveLabs } from 'twelvelabs-js';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
-import { call } from './call.js';
+import { call, listAll } from './call.js';
 
 /** Every item of the demo account, listed and retrieved, conforms to the OpenAPI export. */
 let emu: TestEmulator;
@@ -13,36 +13,25 @@ afterAll(async () => {
   await emu.close();
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: items are validated by call()
-async function all(path: string): Promise<any[]> {
-  const items = [];
-  for (let page = 1; ; page += 1) {
-    const separator = path.includes('?') ? '&' : '?';
-    const response = await call(emu, 'GET', `${path}${separator}page=${page}&page_limit=50`);
-    if (response.body.data.length === 0) return items;
-    items.push(...response.body.data);
-  }
-}
-
 describe('the demo seed', () => {
   test('every item retrieves with a schema-valid body, at start and after the running ones finish', async () => {
     const expectOk = async (path: string) => expect((await call(emu, 'GET', path)).status, path).toBe(200);
     for (const round of [0, 1]) {
       const paths: string[] = [];
-      for (const task of await all('/tasks')) paths.push(`/tasks/${task._id}`);
-      for (const asset of await all('/assets')) paths.push(`/assets/${asset._id}`);
-      for (const session of await all('/assets/multipart-uploads')) {
+      for (const task of await listAll(emu, '/tasks')) paths.push(`/tasks/${task._id}`);
+      for (const asset of await listAll(emu, '/assets')) paths.push(`/assets/${asset._id}`);
+      for (const session of await listAll(emu, '/assets/multipart-uploads')) {
         paths.push(`/assets/multipart-uploads/${session.upload_id}?page_limit=50`);
       }
-      for (const index of await all('/indexes')) {
-        for (const item of await all(`/indexes/${index._id}/indexed-assets`)) {
+      for (const index of await listAll(emu, '/indexes')) {
+        for (const item of await listAll(emu, `/indexes/${index._id}/indexed-assets`)) {
           paths.push(`/indexes/${index._id}/indexed-assets/${item._id}`);
         }
       }
-      for (const task of await all('/embed/tasks'))
+      for (const task of await listAll(emu, '/embed/tasks'))
         paths.push(`/embed/tasks/${task._id}/status`, `/embed/tasks/${task._id}`);
-      for (const task of await all('/embed-v2/tasks')) paths.push(`/embed-v2/tasks/${task._id}`);
-      for (const task of await all('/analyze/tasks')) paths.push(`/analyze/tasks/${task.task_id}`);
+      for (const task of await listAll(emu, '/embed-v2/tasks')) paths.push(`/embed-v2/tasks/${task._id}`);
+      for (const task of await listAll(emu, '/analyze/tasks')) paths.push(`/analyze/tasks/${task.task_id}`);
       expect(paths.length).toBeGreaterThan(500);
       let next = 0;
       await Promise.all(
@@ -55,7 +44,7 @@ describe('the demo seed', () => {
   });
 
   test('upload sessions: active (with failed chunks), failed and expired, each listing every chunk', async () => {
-    const sessions = await all('/assets/multipart-uploads');
+    const sessions = await listAll(emu, '/assets/multipart-uploads');
     expect(sessions.map((session) => session.status).sort()).toEqual([
       'active',
       'active',
@@ -71,7 +60,7 @@ describe('the demo seed', () => {
   });
 
   test('an active seeded session takes more chunks like any other', async () => {
-    const sessions = await all('/assets/multipart-uploads');
+    const sessions = await listAll(emu, '/assets/multipart-uploads');
     const active = sessions.find((session) => session.status === 'active');
     const status = (await call(emu, 'GET', `/assets/multipart-uploads/${active.upload_id}?page_limit=50`))
       .body;
