@@ -120,7 +120,7 @@ const CASES: Case[] = [
       await d.waitFor((f) => !f.includes('File to upload'), 'prompt closed');
       return { indexId: index._id };
     },
-    status: /upload \S+ started; indexed into support-calls once ready/,
+    status: /upload field recording\.raw started; indexed into support-calls once ready/,
     eventFilter: 'recording',
     event: /started: field recording\.raw/,
     async server(d, { indexId }) {

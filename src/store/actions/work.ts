@@ -1,5 +1,6 @@
 /** Work on the selected row: uploads (retry, pause, cancel), indexing, deleting, quitting. */
 
+import { basename } from 'node:path';
 import { assetTypeOf } from '../../upload/asset-type.js';
 import type { StoreContext } from '../context.js';
 import { oneLineText, shortId } from '../events.js';
@@ -204,13 +205,14 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
       if (!context.uploads) throw new Error('uploads are not available here');
       const indexId = index === undefined ? undefined : findIndex(index);
       if (index !== undefined && !indexId) throw new Error(`no index named ${index}`);
-      const id = await context.uploads.start({
+      await context.uploads.start({
         path,
         type: type ?? assetTypeOf(path, context.uploadType),
         ...(indexId && { indexId }),
       });
       const then = indexId ? `; indexed into ${index} once ready` : '';
-      setUi({ view: 'uploads', status: context.message(`upload ${shortId(id)} started${then}`) });
+      // the engine's run id is shown nowhere (the table lists the server's upload id): the name is
+      setUi({ view: 'uploads', status: context.message(`upload ${basename(path)} started${then}`) });
     },
     async submitIndex(ref) {
       const row = selected();
