@@ -12,6 +12,11 @@ export function oneLineText(text: string, maxLength = 300): string {
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
 
+/** What went wrong, as one terminal-safe line: an Error's message, or the thrown value. */
+export function errorLine(error: unknown, maxLength?: number): string {
+  return oneLineText(error instanceof Error ? error.message : String(error), maxLength);
+}
+
 /** "64f8c1…" — enough of an id to tell rows apart in one line. */
 export function shortId(id: string): string {
   return id.length > 8 ? `${id.slice(0, 4)}…` : id;

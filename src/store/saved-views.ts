@@ -4,7 +4,7 @@
  * most every `writeIntervalMs` while it changes, and once more on close.
  */
 import type { StoreContext } from './context.js';
-import { oneLineText } from './events.js';
+import { errorLine, oneLineText } from './events.js';
 import type { AppState, UiState } from './types.js';
 import {
   type LastViewState,
@@ -197,7 +197,7 @@ export class ViewStateStore {
         this.lastWriteError = undefined;
       },
       (error: unknown) => {
-        const message = oneLineText(error instanceof Error ? error.message : String(error));
+        const message = errorLine(error);
         if (message !== this.lastWriteError) {
           this.context?.log([{ source: 'views', message, level: 'error' }]);
         }

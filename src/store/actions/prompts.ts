@@ -2,7 +2,7 @@
 import stripAnsi from 'strip-ansi';
 import { completeCommandLine, runCommandLine } from '../commands/index.js';
 import type { StoreContext } from '../context.js';
-import { oneLineText } from '../events.js';
+import { errorLine } from '../events.js';
 import { completeFilterWord } from '../filter-expr.js';
 import { selectActiveTable } from '../selectors.js';
 import type { AppActions, Overlay } from '../types.js';
@@ -136,7 +136,7 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
           setUi({ overlay: { kind: 'none' } });
         }
       } catch (error) {
-        updatePrompt({ error: oneLineText(error instanceof Error ? error.message : String(error)) });
+        updatePrompt({ error: errorLine(error) });
       }
     },
     closeOverlay() {

@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { assetTypeOf } from '../../upload/asset-type.js';
 import type { StoreContext } from '../context.js';
-import { oneLineText, shortId } from '../events.js';
+import { errorLine, shortId } from '../events.js';
 import { hasRunningUploads, selectSelectedItem } from '../selectors.js';
 import type { AppActions, Collection, ConfirmPurpose, DetailRef, ResourceTableId } from '../types.js';
 import { deleteRefusal, explainDeleteError } from './deletable.js';
@@ -45,10 +45,6 @@ export function withoutRow(collection: Collection, id: string): Collection {
   return pages ? { ...collection, pages, total: less(collection.total) } : collection;
 }
 
-function errorText(error: unknown): string {
-  return oneLineText(error instanceof Error ? error.message : String(error));
-}
-
 export function workActions(context: StoreContext): WorkActions & PromptHandlers {
   const { store, setUi } = context;
   const state = () => store.getState();
@@ -74,7 +70,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         context.log([{ source: 'action', message: done }]);
       }
     } catch (error) {
-      const text = `${what} failed: ${errorText(error)}`;
+      const text = `${what} failed: ${errorLine(error)}`;
       context.setStatus(text, 'error');
       context.log([{ source: 'action', message: text, level: 'error' }]);
     }

@@ -5,7 +5,7 @@
  */
 import { isApiError } from '../../api/errors.js';
 import type { StoreContext } from '../context.js';
-import { oneLineText } from '../events.js';
+import { errorLine } from '../events.js';
 import type { AppState, FamilyHealth, PollFamily, PollIntervals } from '../types.js';
 import { watchNotices } from '../watch.js';
 import type { ConnectionTracker, PollOutcome } from './connection.js';
@@ -17,10 +17,6 @@ export interface FamilySettings {
   intervals: PollIntervals;
   pageSize: number;
   maxEntities: number;
-}
-
-function describe(error: unknown): string {
-  return oneLineText(error instanceof Error ? error.message : String(error));
 }
 
 function outcomeOf(error: unknown): PollOutcome {
@@ -104,7 +100,7 @@ export class FamilyPoller {
       family: this.family,
       now,
       outcome: failure === undefined ? 'ok' : outcomeOf(failure),
-      error: failure === undefined ? undefined : describe(failure),
+      error: failure === undefined ? undefined : errorLine(failure),
       rateLimitedUntil: this.governor.until() > now ? this.governor.until() : undefined,
       ...(isApiError(failure) && { failure: { kind: failure.kind, status: failure.status } }),
       nextTryAt,
@@ -127,7 +123,7 @@ export class FamilyPoller {
     const current = draft.state.connection.families[this.family];
     let next: FamilyHealth = current;
     if (failure !== undefined) {
-      const lastError = describe(failure);
+      const lastError = errorLine(failure);
       if (!current.stale || current.lastError !== lastError) {
         next = { stale: true, lastSuccessAt: this.lastOkAt ?? current.lastSuccessAt, lastError };
         const waiting = isApiError(failure) && failure.status === 429 ? ' (waiting for the rate limit)' : '';

@@ -7,7 +7,7 @@ import type { TwelveLabsApi } from '../../api/api.js';
 import { isApiError } from '../../api/errors.js';
 import { type Asset, type EmbedTask, isTerminal } from '../../api/types.js';
 import type { StoreContext } from '../context.js';
-import { oneLineText, shortId } from '../events.js';
+import { errorLine, shortId } from '../events.js';
 import {
   chainRefs,
   embedInputFilename,
@@ -155,7 +155,7 @@ export class LineagePoller {
       if (this.state.lineage.error) this.writeLineage({ error: undefined });
     } catch (error) {
       if (signal.aborted) return 0;
-      const message = oneLineText(error instanceof Error ? error.message : String(error));
+      const message = errorLine(error);
       this.writeLineage({ loading: null, error: { key: current ? refKey(current) : '', message } });
       return Math.max(this.intervals.detail, this.intervals.errorBase * 4);
     }

@@ -5,7 +5,7 @@
  */
 import { withoutRow } from '../actions/work.js';
 import type { StoreContext } from '../context.js';
-import { oneLineText, shortId } from '../events.js';
+import { errorLine, shortId } from '../events.js';
 import { VIEW_OF_TABLE } from '../lineage.js';
 import { type CollectionTable, collectionSource } from '../pollers/sources.js';
 import { selectActiveTable, selectTableView } from '../selectors.js';
@@ -53,10 +53,6 @@ export interface BulkActions extends MarkActions {
 
 function markedIds(state: AppState, table: TableId): string[] {
   return Object.keys(state.ui.marks[table]);
-}
-
-function errorText(error: unknown): string {
-  return oneLineText(error instanceof Error ? error.message : String(error), 160);
 }
 
 /** Every id of the table's current server query (status groups one after the other), bounded. */
@@ -265,7 +261,7 @@ export function bulkActions(context: StoreContext): BulkActions {
           ids = all.ids;
           if (all.more) note += ` (the first ${MAX_MARK_ALL} of ${view.total})`;
         } catch (error) {
-          context.setStatus(`mark all failed: ${errorText(error)}`, 'error');
+          context.setStatus(`mark all failed: ${errorLine(error, 160)}`, 'error');
           return;
         }
       }
@@ -316,7 +312,7 @@ export function bulkActions(context: StoreContext): BulkActions {
         if (result.status === 'fulfilled') {
           done.push(target.id);
           doneKeys.push(target.key ?? target.id);
-        } else failed.push({ target, why: errorText(result.reason) });
+        } else failed.push({ target, why: errorLine(result.reason, 160) });
       });
       if (plan.op === 'delete') forget(plan, done);
       unmark(plan.table, doneKeys);
