@@ -17,9 +17,12 @@ export function errorLine(error: unknown, maxLength?: number): string {
   return oneLineText(error instanceof Error ? error.message : String(error), maxLength);
 }
 
-/** "64f8c1…" — enough of an id to tell rows apart in one line. */
+/**
+ * "4f6912db": the last 8 characters, as the tables' ID columns show them (the first ones of an
+ * ObjectId are its creation time, the same for everything created in the same minutes).
+ */
 export function shortId(id: string): string {
-  return id.length > 8 ? `${id.slice(0, 4)}…` : id;
+  return id.length > 10 ? id.slice(-8) : id;
 }
 
 export interface NewEvent {

@@ -186,6 +186,9 @@ const CASES: Case[] = [
       await d.waitFor((f) => f.includes('uploading'), 'uploading');
       await d.press('X');
       await d.waitFor((f) => /Cancel upload \S+\?/.test(f), 'the question');
+      // the id asked about is the one the table's ID column shows (the server's upload id)
+      const question = await d.waitFor((f) => /Cancel upload \S+\?/.test(f), 'the question');
+      expect(question).toContain(`Cancel upload ${upload(d).uploadId!.slice(-8)}?`);
       await d.press('y');
       return {};
     },

@@ -251,7 +251,7 @@ describe('copy as curl', { timeout: 60_000 }, () => {
       `curl -sS --request GET '${d.emulator.baseUrl}/tasks/${taskId}' -H "x-api-key: $TWELVELABS_API_KEY"`,
     );
     expect(copied[0]).not.toContain(d.emulator.apiKey);
-    await d.waitFor((f) => f.includes(`copied curl GET /tasks/${taskId.slice(0, 4)}…`), 'status');
+    await d.waitFor((f) => f.includes(`copied curl GET /tasks/${taskId.slice(-8)}`), 'status');
 
     // the same, run as a command from the detail pane, shows the whole command
     await d.press(KEY.enter);

@@ -95,6 +95,9 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
     state().actions.refreshNow();
   };
 
+  // the table's ID column shows the server's upload id; the engine's own run id is listed nowhere
+  const uploadName = (id: string): string => `upload ${shortId(context.uploads?.get(id)?.uploadId ?? id)}`;
+
   const findIndex = (ref: string): string | undefined => {
     const indexes = state().entities.indexes;
     if (indexes[ref]) return ref;
@@ -109,7 +112,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         return;
       }
       const uploads = context.uploads;
-      await attempt('retry', () => uploads.retry(id), `upload ${shortId(id)}: retrying failed chunks`);
+      await attempt('retry', () => uploads.retry(id), `${uploadName(id)}: retrying failed chunks`);
     },
     async pauseSelected() {
       const id = selectedLocalUpload();
@@ -119,7 +122,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         context.setStatus('select an upload started here to pause it', 'warn');
         return;
       }
-      const name = `upload ${shortId(id)}`;
+      const name = uploadName(id);
       if (snapshot.phase === 'paused') await attempt('resume', () => uploads.resume(id), `${name} resumed`);
       else await attempt('pause', () => uploads.pause(id), `${name} paused (x resumes)`);
     },
@@ -129,7 +132,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
         context.setStatus('select an upload started here to cancel it', 'warn');
         return;
       }
-      confirm({ action: 'cancelUpload', id }, `Cancel upload ${shortId(id)}? It cannot be resumed.`);
+      confirm({ action: 'cancelUpload', id }, `Cancel ${uploadName(id)}? It cannot be resumed.`);
     },
     copySelectedId() {
       const row = selected();
@@ -186,11 +189,7 @@ export function workActions(context: StoreContext): WorkActions & PromptHandlers
       else if (purpose.action === 'cancelUpload') {
         const uploads = context.uploads;
         if (uploads)
-          await attempt(
-            'cancel',
-            () => uploads.cancel(purpose.id),
-            `upload ${shortId(purpose.id)} cancelled`,
-          );
+          await attempt('cancel', () => uploads.cancel(purpose.id), `${uploadName(purpose.id)} cancelled`);
       }
     },
     confirmNo() {

@@ -380,7 +380,7 @@ describe('store actions against the emulator', () => {
     );
     const failedEvent = store.getState().events.find((event) => event.message.includes(' chunk '))!;
     expect(failedEvent.level).toBe('error');
-    expect(failedEvent.message).toMatch(/^upload [0-9a-f]{4}… chunk \d+ failed: \S/);
+    expect(failedEvent.message).toMatch(/^upload [0-9a-f]{8} chunk \d+ failed: \S/);
     expect(failedEvent.message).not.toMatch(/https?:\/\//);
 
     emulator.setFaults({});
