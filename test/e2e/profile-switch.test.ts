@@ -6,7 +6,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../src/api/client.js';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { requestCount, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { removeDir, tempDir } from '../integration/upload/helpers.js';
 import { findOrInstallTmux, TLTOP, TmuxSession } from './tmux.js';
 
@@ -36,11 +36,6 @@ async function twoProfiles(
     TLTOP_CONFIG_DIR: configDir,
     TLTOP_STATE_DIR: join(dir, 'state'),
   };
-}
-
-function requests(emulator: TestEmulator, route: string): number {
-  const counts = emulator.stats().requests[route] ?? {};
-  return Object.values(counts).reduce((sum, n) => sum + n, 0);
 }
 
 describe.skipIf(!tmux.tmux)(
@@ -89,7 +84,7 @@ describe.skipIf(!tmux.tmux)(
       await session.waitFor((s) => s.includes(': profile be'), 5_000, 'the typed text');
       session.send('Tab');
       await session.waitFor((s) => s.includes(': profile beta'), 10_000, 'the completed name');
-      const betaAssetsBefore = requests(beta, 'GET /assets');
+      const betaAssetsBefore = requestCount(beta, 'GET /assets');
       session.send('Enter');
       const screen = await session.waitFor(
         (s) => s.includes(`profile beta  ${betaHost}  key tlk_…b2b2`) && s.includes('Assets  0 of 0'),
@@ -97,11 +92,11 @@ describe.skipIf(!tmux.tmux)(
         "beta's header and its empty assets",
       );
       expect(screen).not.toContain(alphaHost);
-      expect(requests(beta, 'GET /assets')).toBeGreaterThan(betaAssetsBefore);
+      expect(requestCount(beta, 'GET /assets')).toBeGreaterThan(betaAssetsBefore);
       // alpha is no longer polled
-      const alphaAssets = requests(alpha, 'GET /assets');
+      const alphaAssets = requestCount(alpha, 'GET /assets');
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      expect(requests(alpha, 'GET /assets')).toBe(alphaAssets);
+      expect(requestCount(alpha, 'GET /assets')).toBe(alphaAssets);
       // and back
       session.send(':');
       session.sendLiteral('profile alpha');
@@ -127,7 +122,7 @@ describe.skipIf(!tmux.tmux)(
       session.send('Enter');
       const screen = await session.waitFor((s) => s.includes('✗ uploads are running'), 10_000, 'the refusal');
       expect(screen.split('\n')[0]).toContain('tltop DEMO');
-      expect(requests(beta, 'GET /assets')).toBe(0);
+      expect(requestCount(beta, 'GET /assets')).toBe(0);
     });
 
     it('--filter filters the start view; a bad one is one line and exit 2', async () => {

@@ -19,6 +19,13 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
+/** Count of requests to one route, all statuses (or one status) together. */
+export function requestCount(emulator: TestEmulator, route: string, status?: number): number {
+  const byStatus = emulator.stats().requests[route] ?? {};
+  if (status !== undefined) return byStatus[String(status)] ?? 0;
+  return Object.values(byStatus).reduce((sum, count) => sum + count, 0);
+}
+
 export const TEST_API_KEY = 'tlk_test0000000000000000abcd';
 
 /**

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
+import { requestCount } from '../helpers/emulator.js';
 import { caption, type Dashboard, startDashboard } from './harness.js';
 
 /**
@@ -67,15 +68,8 @@ describe('connection screen', { timeout: 60_000 }, () => {
       expect(frame).not.toContain('tlk_wrong');
       expectWithinTerminal(frame, columns, rows);
       // still polling: the emulator keeps getting (refused) requests
-      const before = Object.values(d.emulator.stats().requests['GET /assets'] ?? {}).reduce(
-        (a, b) => a + b,
-        0,
-      );
-      await expect
-        .poll(() =>
-          Object.values(d.emulator.stats().requests['GET /assets'] ?? {}).reduce((a, b) => a + b, 0),
-        )
-        .toBeGreaterThan(before);
+      const before = requestCount(d.emulator, 'GET /assets');
+      await expect.poll(() => requestCount(d.emulator, 'GET /assets')).toBeGreaterThan(before);
       expect(d.frame()).toContain('refused the key');
     });
   }

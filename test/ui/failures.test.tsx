@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnalyzeTask } from '../../src/api/types.js';
 import { createUploadManager } from '../../src/upload/manager.js';
+import { requestCount } from '../helpers/emulator.js';
 import { bodyRows, selectedRow } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
@@ -81,11 +82,6 @@ async function selectRow(d: Dashboard, pattern: RegExp): Promise<string> {
     await d.press('j');
   }
   throw new Error(`no row matches ${pattern}:\n${d.frame()}`);
-}
-
-function requests(d: Dashboard, route: string): number {
-  const byStatus = d.emulator.stats().requests[route] ?? {};
-  return Object.values(byStatus).reduce((sum, n) => sum + n, 0);
 }
 
 describe('Failures view', { timeout: 60_000 }, () => {
@@ -192,7 +188,7 @@ describe('Failures view', { timeout: 60_000 }, () => {
       (f) => f.includes(`Retry ${count} failed analyze task${count === 1 ? '' : 's'}?`),
       'the confirm with the count',
     );
-    expect(requests(d, 'POST /analyze/tasks')).toBe(0);
+    expect(requestCount(d.emulator, 'POST /analyze/tasks')).toBe(0);
     await d.press('y');
     await d.waitFor((f) => f.includes(`retried ${count} of ${count} analyze tasks`), 'the summary');
     expect(d.emulator.stats().requests['POST /analyze/tasks']).toEqual({ 202: count });

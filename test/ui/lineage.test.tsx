@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { requestCount } from '../helpers/emulator.js';
 import { type Dashboard, KEY, startDashboard } from './harness.js';
 import { uploadFixture } from './upload-fixture.js';
 
@@ -246,12 +247,9 @@ describe('follow mode', { timeout: 90_000 }, () => {
     expect(done).toMatch(new RegExp(`Indexed asset +${short(chain.indexedAssetId)} +✓ ready`));
 
     // done: the chain's items are no longer fetched one by one
-    const singles = () => {
-      const requests = d.emulator.stats().requests;
-      return ['GET /indexes/{index-id}/indexed-assets/{indexed-asset-id}', 'GET /embed-v2/tasks/{task_id}']
-        .map((route) => Object.values(requests[route] ?? {}).reduce((sum, n) => sum + n, 0))
-        .reduce((sum, n) => sum + n, 0);
-    };
+    const singles = () =>
+      requestCount(d.emulator, 'GET /indexes/{index-id}/indexed-assets/{indexed-asset-id}') +
+      requestCount(d.emulator, 'GET /embed-v2/tasks/{task_id}');
     // the collection pollers fetch an item that left their active list once more: let them (their
     // slowest hidden interval in the harness is 400 ms)
     await new Promise((resolve) => setTimeout(resolve, 1000));

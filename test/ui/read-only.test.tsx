@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/store/commands/index.js';
 import type { Overlay } from '../../src/store/types.js';
+import { requestCount } from '../helpers/emulator.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 import { uploadFixture } from './upload-fixture.js';
 
@@ -29,9 +30,8 @@ async function start(readOnly: string | undefined): Promise<Dashboard> {
 
 function writesSeen(d: Dashboard): Record<string, number> {
   const writes: Record<string, number> = {};
-  for (const [route, byStatus] of Object.entries(d.emulator.stats().requests)) {
-    if (!WRITE_METHODS.test(route)) continue;
-    writes[route] = Object.values(byStatus).reduce((sum, n) => sum + n, 0);
+  for (const route of Object.keys(d.emulator.stats().requests)) {
+    if (WRITE_METHODS.test(route)) writes[route] = requestCount(d.emulator, route);
   }
   return writes;
 }

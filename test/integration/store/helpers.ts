@@ -6,6 +6,8 @@ import { type StartPollersOptions, startPollers } from '../../../src/store/polle
 import type { AppState, AppStore, Pollers, PollIntervals } from '../../../src/store/types.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
 
+export { requestCount } from '../../helpers/emulator.js';
+
 /** Poll intervals scaled down ~100x so a test sees hundreds of polls in seconds. */
 export const FAST_INTERVALS: PollIntervals = {
   active: 20,
@@ -82,13 +84,6 @@ export async function eventually(check: () => boolean, timeout = 5_000): Promise
     },
     { timeout, interval: 5 },
   );
-}
-
-/** Count of requests to one route, all statuses (or one status) together. */
-export function requestCount(emulator: TestEmulator, route: string, status?: number): number {
-  const byStatus = emulator.stats().requests[route] ?? {};
-  if (status !== undefined) return byStatus[String(status)] ?? 0;
-  return Object.values(byStatus).reduce((sum, count) => sum + count, 0);
 }
 
 export function sleep(ms: number): Promise<void> {
