@@ -28,8 +28,9 @@ export async function tempDir(prefix = 'tltop-upload-'): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix));
 }
 
+/** Retries while a process that is exiting still writes into the dir (ENOTEMPTY, EBUSY). */
 export async function removeDir(dir: string | undefined): Promise<void> {
-  if (dir) await rm(dir, { recursive: true, force: true });
+  if (dir) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
 }
 
 /** A file of random bytes (random so that chunk MD5s differ). */
