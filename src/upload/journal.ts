@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import envPaths from 'env-paths';
 import { z } from 'zod';
+import { writeFileAtomically } from '../atomic-file.js';
 import { describeFsError, errnoCode, JournalWriteError } from './errors.js';
 import type { FileIdentity } from './file-identity.js';
 
@@ -122,23 +123,14 @@ export class JournalStore {
 
   async write(record: JournalRecord): Promise<void> {
     const target = this.fileOf(record.uploadId);
-    const temp = `${target}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       await mkdir(this.dir, { recursive: true, mode: 0o700 });
-      const handle = await open(temp, 'wx', 0o600);
-      try {
-        await handle.writeFile(JSON.stringify(record));
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(temp, target);
+      await writeFileAtomically(target, JSON.stringify(record));
       if (!this.created.has(record.uploadId)) {
         await this.syncDir();
         this.created.add(record.uploadId);
       }
     } catch (error) {
-      await rm(temp, { force: true }).catch(() => undefined);
       throw new JournalWriteError(
         `cannot write the upload journal ${target}: ${describeFsError(error)}; the previous copy is intact`,
       );
