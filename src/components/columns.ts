@@ -2,7 +2,7 @@ import { withErrorHelp } from '../api/error-help.js';
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../api/types.js';
 import { formatStuckFlag, type StuckRule, type StuckTable, stuckFlag } from '../store/stuck.js';
 import type { EntityOf, LogEvent, UploadRow } from '../store/types.js';
-import { formatBytes, formatDuration, formatRate, formatRelative, shortId } from './format.js';
+import { formatBytes, formatDuration, formatPast, formatRate, formatRelative, shortId } from './format.js';
 import { progressBarText } from './ProgressBar.js';
 import { sanitize } from './sanitize.js';
 import { statusLook } from './status.js';
@@ -42,7 +42,7 @@ export function timeColumn<Row>(
     width: 9,
     align: 'right',
     dropOrder,
-    text: (row, now) => formatRelative(timeOf(row), now),
+    text: (row, now) => formatPast(timeOf(row), now),
   };
 }
 
@@ -264,9 +264,7 @@ export const UPLOAD_COLUMNS: readonly Column<UploadRow>[] = [
     dropOrder: 1,
     // a local upload's start is on this machine's clock, a session's on the server's
     text: (row, now) =>
-      row.local
-        ? formatRelative(row.local.startedAt, Date.now())
-        : formatRelative(row.session?.created_at, now),
+      row.local ? formatRelative(row.local.startedAt, Date.now()) : formatPast(row.session?.created_at, now),
   },
 ];
 

@@ -26,6 +26,21 @@ export function formatRelative(time: string | number | null | undefined, now: nu
   return '';
 }
 
+/** how far in the future a past event's time may be and still read "just now" */
+const PAST_SLACK_MS = 5 * 60_000;
+
+/**
+ * formatRelative for times that are in the past by nature (created, updated, finished): rows
+ * fetched after the minute tick, or a server clock a little ahead, read "just now", not "in <1m".
+ * Further in the future it is shown as it is: a clock that far off is worth seeing.
+ */
+export function formatPast(time: string | number | null | undefined, now: number): string {
+  if (time === undefined || time === null || time === '') return '';
+  const at = typeof time === 'number' ? time : Date.parse(time);
+  if (Number.isFinite(at) && at > now && at - now <= PAST_SLACK_MS) return 'just now';
+  return formatRelative(time, now);
+}
+
 /** Seconds as "42s", "3m 05s", "2h 07m". */
 export function formatDuration(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms) || ms < 0) return '–';

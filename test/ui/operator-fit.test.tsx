@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { timeColumn } from '../../src/components/columns.js';
 import { labelWidths } from '../../src/components/details/DetailLines.js';
 import { layoutColumns } from '../../src/components/Table.js';
 import { tabLabels } from '../../src/components/Tabs.js';
@@ -81,6 +82,18 @@ describe('detail labels', () => {
   it('a section of long labels widens its label column (to 40% of the pane at most); wrapped sections keep 16', () => {
     expect(labelWidths(lines, 120)).toEqual([16, 16, 16, 16, 23, 23, 23]);
     expect(labelWidths(lines, 50)).toEqual([16, 16, 16, 16, 20, 20, 20]);
+  });
+});
+
+describe('times of past events in tables', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z');
+  const updated = timeColumn<{ at: string }>('updated_at', 'Updated', (row) => row.at);
+  it('a row fetched after the minute tick (or a server clock a little ahead) reads "just now", not "in <1m"', () => {
+    expect(updated.text({ at: '2026-11-23T12:00:20Z' }, now)).toBe('just now');
+    expect(updated.text({ at: '2026-11-23T12:03:00Z' }, now)).toBe('just now');
+    expect(updated.text({ at: '2026-11-23T11:57:00Z' }, now)).toBe('3m ago');
+    // a clock an hour off is shown as it is
+    expect(updated.text({ at: '2026-11-23T13:00:00Z' }, now)).toBe('in 1h');
   });
 });
 

@@ -1,7 +1,7 @@
 /** Row renderers of the Failures view: groups (family, code, count, newest) and the items of one. */
 import { TABLE_LABELS } from '../../store/tables.js';
 import type { FailureGroup, FailureItem } from '../../store/triage/types.js';
-import { formatCount, formatRelative, shortId } from '../format.js';
+import { formatCount, formatPast, shortId } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import type { Column } from '../Table.js';
 
@@ -20,7 +20,7 @@ export const FAILURE_GROUP_COLUMNS: readonly Column<FailureGroup>[] = [
     title: 'Newest',
     width: 9,
     align: 'right',
-    text: (group, now) => formatRelative(group.newestAt, now),
+    text: (group, now) => formatPast(group.newestAt, now),
   },
   {
     key: 'message',
@@ -41,7 +41,7 @@ export const FAILURE_ITEM_COLUMNS: readonly Column<FailureItem>[] = [
     title: 'Failed',
     width: 9,
     align: 'right',
-    text: (item, now) => formatRelative(item.at, now),
+    text: (item, now) => formatPast(item.at, now),
   },
   {
     key: 'reason',
