@@ -10,7 +10,8 @@ export const LINEAGE_COMMANDS: readonly CommandSpec[] = [
   {
     name: 'open',
     usage: ':open ID',
-    description: 'open the detail of any item by id (upload, asset, indexed asset, task, embedding, analysis)',
+    description:
+      'open the detail of any item by id (upload, asset, indexed asset, task, embedding, analysis)',
     complete(args, context) {
       const typed = (args[args.length - 1] ?? '').toLowerCase();
       if (typed === '') return [];
