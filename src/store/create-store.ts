@@ -7,6 +7,7 @@ import { workActions } from './actions/work.js';
 import { createContext, type StoreContext } from './context.js';
 import { copySelectedCurl } from './curl.js';
 import { initialState } from './initial-state.js';
+import { followSelectedItem } from './selection-follow.js';
 import { type BaseActions, triageActions } from './triage/wire.js';
 import type { AppActions, AppState, AppStore, AppStoreDeps } from './types.js';
 import { watchActions } from './watch.js';
@@ -53,6 +54,7 @@ export function createAppStore(deps: AppStoreDeps): AppStore {
   contexts.set(store, context);
   // restores the last view state before any poller or render reads the UI
   deps.viewState?.attach(context);
+  followSelectedItem(store);
   return store;
 }
 

@@ -202,6 +202,42 @@ describe('asset detail', { timeout: 60_000 }, () => {
   });
 });
 
+describe('live tables', { timeout: 60_000 }, () => {
+  it('the selection stays on its item when a new row is sorted in above it (on the first row it stays first)', async () => {
+    const d = await startDashboard({ columns: 120, rows: 30 });
+    dashboard = d;
+    await d.press('5');
+    await d.waitFor((f) => /^Analyses .* of \d+/.test(caption(f)), 'analyses');
+    await d.press('j', 'j');
+    const chosen = await d.waitFor((f) => /^› /m.test(f.split('\n').slice(5).join('\n')), 'a selection');
+    const selectedShort = (frame: string) =>
+      /^› . \S+ +([0-9a-f]{8}) /m.exec(frame.split('\n').slice(5).join('\n'))?.[1];
+    const before = selectedShort(chosen);
+    expect(before).toMatch(/^[0-9a-f]{8}$/);
+    const created = await d.api.createAnalyzeTask({
+      video: { type: 'url', url: 'https://media.example.com/new-arrival.mp4' },
+      prompt: 'summarize',
+    });
+    // the new task is the newest: it is listed first, and the rows below move down by one
+    const frame = await d.waitFor(
+      (f) => f.split('\n')[5]?.includes(created.task_id.slice(-8)) === true,
+      'the new task on top',
+      10_000,
+    );
+    expect(selectedShort(frame)).toBe(before);
+    expect(d.store.getState().ui.selection.analyze).toBe(3);
+    // on the head of the list the cursor watches the newest: the next arrival is selected
+    await d.press('g');
+    await d.waitFor((f) => selectedShort(f) === created.task_id.slice(-8), 'the first row selected');
+    const next = await d.api.createAnalyzeTask({
+      video: { type: 'url', url: 'https://media.example.com/next-arrival.mp4' },
+      prompt: 'summarize',
+    });
+    await d.waitFor((f) => selectedShort(f) === next.task_id.slice(-8), 'the newest selected', 10_000);
+    expect(d.store.getState().ui.selection.analyze).toBe(0);
+  });
+});
+
 describe('connection screen at 60x15', { timeout: 60_000 }, () => {
   it('a wrong key: every line of the fix list is there, bullets hang, the footer has only what helps', async () => {
     const d = await startDashboard({
