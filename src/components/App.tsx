@@ -147,6 +147,21 @@ function Screen({ info, size, onQuit, serverNow }: Omit<AppProps, 'store' | 'the
       if (text === 'q' || (key.ctrl && text === 'c')) state.actions.quit();
       return;
     }
+    if (text.length > 1 && layerOf(state) === 'prompt' && /[\r\n]/.test(text) && !key.ctrl && !key.meta) {
+      // typed or pasted into a prompt with Enter in the same read: the text, then Enter, then
+      // whatever follows in the layer Enter left (a command line pasted with its newline runs)
+      const dispatchNow = (input: string, inputKey: Key) => {
+        const now = stores.app.getState();
+        dispatchKey(input, inputKey, { layer: layerOf(now), view: now.ui.view }, actions);
+      };
+      for (const part of text.split(/(\r\n|\r|\n)/)) {
+        if (part === '') continue;
+        if (/^[\r\n]+$/.test(part)) dispatchNow('\r', keyOf('\r'));
+        else if (layerOf(stores.app.getState()) === 'prompt') dispatchNow(part, NO_KEY);
+        else for (const char of part) dispatchNow(char, keyOf(char));
+      }
+      return;
+    }
     if (text.length > 1 && layerOf(state) !== 'prompt' && !key.ctrl && !key.meta) {
       // keys typed faster than one read (or a paste) arrive together: take them one by one,
       // each in the layer the previous one left (after "/", the rest goes to the prompt)

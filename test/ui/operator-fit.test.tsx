@@ -238,6 +238,23 @@ describe('live tables', { timeout: 60_000 }, () => {
   });
 });
 
+describe('command mode', { timeout: 60_000 }, () => {
+  it('a command line that arrives with its Enter in one read (typed fast, pasted) runs, and what follows is keys', async () => {
+    const d = await startDashboard({ columns: 100, rows: 24 });
+    dashboard = d;
+    await d.waitFor((f) => /^Uploads/.test(caption(f)), 'uploads');
+    await d.press(':');
+    await d.waitFor((f) => f.includes('Tab complete'), 'the command prompt');
+    await d.press('events\r');
+    await d.waitFor((f) => /^Events/.test(caption(f)), 'the events view');
+    expect(d.store.getState().ui.overlay.kind).toBe('none');
+    await d.press(':');
+    await d.waitFor((f) => f.includes('Tab complete'), 'the command prompt');
+    await d.press('analyses\n2');
+    await d.waitFor((f) => /^Assets/.test(caption(f)), 'the key after the pasted line: 2 is Assets');
+  });
+});
+
 describe('connection screen at 60x15', { timeout: 60_000 }, () => {
   it('a wrong key: every line of the fix list is there, bullets hang, the footer has only what helps', async () => {
     const d = await startDashboard({
