@@ -151,16 +151,31 @@ export const EMBED_COLUMNS: readonly Column<EmbedTask>[] = [
   timeColumn('created_at', 'Created', (task) => task.created_at, 1),
 ];
 
+/** What an embed v2 task embeds, as its list item says: the file name or the URL of its media. */
+function embedV2Input(task: EmbedV2Task): string {
+  const metadata = task.video_embedding?.metadata ?? task.audio_embedding?.metadata;
+  const input = metadata?.input_filename ?? metadata?.input_url;
+  return typeof input === 'string' ? input : '';
+}
+
 export const EMBED_V2_COLUMNS: readonly Column<EmbedV2Task>[] = [
   statusColumn((task) => task.status),
   idColumn((task) => task._id),
   {
     key: 'custom_id',
     sortKey: 'name',
-    title: 'Custom id / error',
+    title: 'Input / error',
     width: 16,
     flex: true,
-    text: (task) => sanitize(task.error?.message ? `✗ ${task.error.message}` : (task.custom_id ?? '')),
+    text: (task) =>
+      sanitize(task.error?.message ? `✗ ${task.error.message}` : (task.custom_id ?? embedV2Input(task))),
+  },
+  {
+    key: 'model',
+    title: 'Model',
+    width: 11,
+    dropOrder: 4,
+    text: (task) => sanitize(task.model_name),
   },
   {
     key: 'segments',

@@ -258,7 +258,8 @@ export function nameOf<T extends ResourceTableId>(table: T, entity: EntityOf[T])
     }
     case 'embedV2': {
       const task = entity as EmbedV2Task;
-      const metadata = task.metadata;
+      // the API puts the input under video_embedding / audio_embedding (MediaEmbeddingTask)
+      const metadata = task.video_embedding?.metadata ?? task.audio_embedding?.metadata ?? task.metadata;
       return String(task.custom_id ?? metadata?.input_filename ?? metadata?.input_url ?? '');
     }
     case 'analyze': {

@@ -255,6 +255,40 @@ describe('command mode', { timeout: 60_000 }, () => {
   });
 });
 
+describe('embeddings v2', { timeout: 60_000 }, () => {
+  it('rows say what they embed (file name or URL, from video_embedding / audio_embedding) and / filters on it', async () => {
+    const d = await startDashboard({ columns: 120, rows: 30 });
+    dashboard = d;
+    await d.press('4');
+    const frame = await d.waitFor(
+      (f) => /^Embeddings v2 .* of \d+/.test(caption(f)) && /^› /m.test(f),
+      'embeddings v2',
+    );
+    expect(frame.split('\n')[4]).toMatch(/^ {2}STATUS +ID +INPUT \/ ERROR +MODEL /);
+    const rows = frame
+      .split('\n')
+      .slice(5, -1)
+      .filter((line) => /^. . \S+ +[0-9a-f]{8} /.test(line));
+    expect(rows.length).toBeGreaterThan(3);
+    const inputs = rows.map((row) => /^. . \S+ +[0-9a-f]{8} {2}(\S+)/.exec(row)?.[1] ?? '');
+    for (const input of inputs) expect(input).toMatch(/\.(mp4|mov|mp3|wav|m4a)|^https:\/\//);
+    const word = /([a-z]+)-/.exec(inputs.find((input) => !input.startsWith('https')) ?? inputs[0]!)![1]!;
+    await d.press('/');
+    await d.type(word);
+    await d.press(KEY.enter);
+    const filtered = await d.waitFor(
+      (f) => /filter/.test(caption(f)) && /^› /m.test(f),
+      `filtered on ${word}`,
+    );
+    const matching = filtered
+      .split('\n')
+      .slice(5, -1)
+      .filter((line) => /^. . \S+ +[0-9a-f]{8} /.test(line));
+    expect(matching.length).toBeGreaterThan(0);
+    for (const row of matching) expect(row).toContain(word);
+  });
+});
+
 describe('connection screen at 60x15', { timeout: 60_000 }, () => {
   it('a wrong key: every line of the fix list is there, bullets hang, the footer has only what helps', async () => {
     const d = await startDashboard({
