@@ -94,8 +94,9 @@ export const Header = memo(function Header(props: HeaderProps) {
   const health = `  ${latency}, ${success}  ${rate}`;
   const error = props.lastError ? `  ✗ ${withErrorHelp(props.lastError)}` : '';
   const title = props.demo ? 'tltop DEMO ' : 'tltop ';
+  // before any answer there is no work to count: "done/h 0" would read as a fact
   const throughput = headerThroughput(
-    props.finished,
+    props.lastSuccessAt === undefined ? undefined : props.finished,
     props.upload,
     Math.max(0, left - title.length),
     stringWidth(identity) + 1,

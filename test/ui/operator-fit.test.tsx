@@ -321,5 +321,6 @@ describe('connection screen at 60x15', { timeout: 60_000 }, () => {
     dashboard = d;
     const frame = await d.waitFor((f) => f.includes('Cannot reach the API'), 'the connection screen', 10_000);
     expect(frame.split('\n')[1]).toMatch(/API –, no answer yet/);
+    expect(frame.split('\n')[0]).not.toContain('done/h');
   });
 });
