@@ -24,6 +24,15 @@ function expiry(value: string | undefined, now: number): string | undefined {
 }
 
 /** Facts about the upload that are not progress bars: ids, file, expiry, counters, problems. */
+/** "1 chunk", "40 chunks", "? chunks" (not known before the session exists: the engine has 0). */
+function chunkCount(count: number | undefined): string {
+  return `${count || '?'} ${count === 1 ? 'chunk' : 'chunks'}`;
+}
+
+function chunkSizeText(bytes: number | undefined): string {
+  return bytes ? formatBytes(bytes) : '?';
+}
+
 function summaryLines(row: UploadRow, now: number): DetailLine[] {
   const local = row.local;
   const session = row.session;
@@ -45,7 +54,7 @@ function summaryLines(row: UploadRow, now: number): DetailLine[] {
     ),
     ...field(
       'size',
-      `${formatBytes(local?.size ?? session?.total_size)} in ${local?.totalChunks ?? session?.total_chunks ?? '?'} chunks of ${formatBytes(local?.chunkSize ?? session?.chunk_size)}`,
+      `${formatBytes(local?.size ?? session?.total_size)} in ${chunkCount(local?.totalChunks ?? session?.total_chunks)} of ${chunkSizeText(local?.chunkSize || session?.chunk_size)}`,
     ),
     ...field('session expires', expiry(local?.sessionExpiresAt ?? session?.expires_at, now)),
     ...field('URLs expire', expiry(local?.urlExpiresAt, now)),
