@@ -27,9 +27,13 @@ describe.skipIf(!tmux.tmux)(
       home = mkdtempSync(join(tmpdir(), 'tltop-e2e-monitor-'));
       session = new TmuxSession(tmux.tmux!, 'monitor');
       session.start(`${TLTOP} --demo --stuck-after 1m; sleep 60`, 150, 40, terminalEnv(home));
-      const first = await session.waitFor((screen) => screen.includes('tltop DEMO'), 15_000, 'the header');
-      // the demo uploads: the header has the done/h and upload sparklines at 150 columns
-      expect(first.split('\n')[0]).toMatch(/done\/h \d+ [▁▂▃▄▅▆▇█]{12}/);
+      await session.waitFor((screen) => screen.includes('tltop DEMO'), 15_000, 'the header');
+      // once the first answers are in (the demo uploads), the header has the done/h sparkline at 150 columns
+      await session.waitFor(
+        (screen) => /done\/h \d+ [▁▂▃▄▅▆▇█]{12}/.test(screen.split('\n')[0] ?? ''),
+        15_000,
+        'the done/h sparkline',
+      );
       session.send('3');
       await session.waitFor(
         (screen) => screen.includes('FLAG') && /[⚠◔] (stuck|slow) \d+[smh]/.test(screen),
