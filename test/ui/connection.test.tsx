@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/server.js';
 import { requestCount } from '../helpers/emulator.js';
+import { expectWithinTerminal, freePort } from './frame.js';
 import { caption, type Dashboard, startDashboard } from './harness.js';
 
 /**
@@ -22,27 +22,12 @@ afterEach(async () => {
 });
 
 /** A loopback port nothing listens on (yet). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 async function serveOn(port: number, apiKey?: string): Promise<RunningEmulator> {
   return startEmulator({ host: '127.0.0.1', port, seed: 'demo', ...(apiKey && { apiKey }) });
 }
 
 function body(frame: string): string {
   return frame.split('\n').slice(3, -1).join('\n');
-}
-
-function expectWithinTerminal(frame: string, columns: number, rows: number): void {
-  const lines = frame.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows);
-  for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
 }
 
 describe('connection screen', { timeout: 60_000 }, () => {

@@ -1,9 +1,9 @@
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { timeColumn } from '../../src/components/columns.js';
 import { labelWidths } from '../../src/components/details/DetailLines.js';
 import { layoutColumns } from '../../src/components/Table.js';
 import { tabLabels } from '../../src/components/Tabs.js';
+import { expectWithinTerminal, freePort } from './frame.js';
 import { caption, type Dashboard, KEY, startDashboard } from './harness.js';
 
 /**
@@ -26,22 +26,6 @@ const FAMILIES = [
   'Assets',
   'Uploads',
 ];
-
-function expectWithinTerminal(frame: string, columns: number, rows: number): void {
-  const lines = frame.split('\n');
-  expect(lines.length).toBeLessThanOrEqual(rows);
-  for (const line of lines) expect(line.length).toBeLessThanOrEqual(columns);
-}
-
-/** A loopback port nothing listens on. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const address = probe.address();
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('table layout', () => {
   const columns = [
