@@ -1,5 +1,5 @@
-import { selectActiveTable, selectTableView } from './selectors.js';
-import type { AppStore } from './types.js';
+import { selectActiveTable, selectTableView, type TableView } from './selectors.js';
+import type { AppStore, TableId } from './types.js';
 
 /**
  * The selection stays on its item when the rows move under it: a new task sorted in above it,
@@ -10,9 +10,15 @@ import type { AppStore } from './types.js';
  * Returns the unsubscribe function.
  */
 export function followSelectedItem(store: AppStore): () => void {
+  // the active table's rows at the previous state: kept from the last call rather than computed
+  // again from `previous`, which would make the memoized view recompute twice per update
+  let seen: { table: TableId; view: TableView } | undefined;
   return store.subscribe((state, previous) => {
     const table = selectActiveTable(state);
-    if (table !== selectActiveTable(previous)) return;
+    const view = selectTableView(state, table);
+    const before = seen?.table === table ? seen.view : undefined;
+    seen = { table, view };
+    if (!before || view === before) return;
     const index = state.ui.selection[table];
     // on the first row the operator watches the head of the list (newest first): it stays there
     if (
@@ -22,9 +28,6 @@ export function followSelectedItem(store: AppStore): () => void {
       state.ui.sort[table] !== previous.ui.sort[table]
     )
       return;
-    const view = selectTableView(state, table);
-    const before = selectTableView(previous, table);
-    if (view === before) return;
     const id = before.ids[index];
     if (id === undefined || view.ids[index] === id) return;
     const found = view.ids.indexOf(id);
