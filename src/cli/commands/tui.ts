@@ -327,13 +327,11 @@ async function applyStartFilter(store: AppStore, expression: string): Promise<st
 
 async function listIndexes(store: AppStore): Promise<Record<string, Index>> {
   const { contextOf } = await import('../../store/create-store.js');
+  const { paginate } = await import('../../api/paginate.js');
   const { api } = contextOf(store);
   const indexes: Record<string, Index> = {};
-  for (let page = 1; page <= 5; page++) {
-    const result = await api.listIndexes({ page, page_limit: 50 });
-    for (const index of result.data) indexes[index._id] = index;
-    if (page >= result.page_info.total_page || result.data.length === 0) break;
-  }
+  for await (const index of paginate((request) => api.listIndexes(request), { maxPages: 5 }))
+    indexes[index._id] = index;
   return indexes;
 }
 

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import type { AssetType } from '../../api/types.js';
+import { paginate } from '../../api/paginate.js';
+import type { AssetType, Index } from '../../api/types.js';
 import { assetTypeOf } from '../../upload/asset-type.js';
 import { UploadInputError } from '../../upload/errors.js';
 import { checkUploadFile } from '../../upload/file-identity.js';
@@ -110,13 +111,14 @@ export async function openHeadlessSession(
     concurrency,
     interrupted: () => interrupted,
     async resolveIndex(ref) {
-      for (let page = 1; page <= MAX_INDEX_PAGES; page++) {
-        const { data, page_info } = await api.listIndexes({ page, page_limit: 50 });
-        const found =
-          data.find((index) => index._id === ref) ?? data.find((index) => index.index_name === ref);
-        if (found) return found._id;
-        if (page >= page_info.total_page || data.length === 0) break;
-      }
+      const indexes: Index[] = [];
+      for await (const index of paginate((request) => api.listIndexes(request), {
+        maxPages: MAX_INDEX_PAGES,
+      }))
+        indexes.push(index);
+      const found =
+        indexes.find((index) => index._id === ref) ?? indexes.find((index) => index.index_name === ref);
+      if (found) return found._id;
       throw new UsageError(`--index: no index has the id or name "${ref}"`);
     },
     async finish(ids) {
