@@ -256,12 +256,14 @@ async function openSession(
   if (defaultIndex && !connection.demo && store.getState().ui.indexId === undefined)
     store.getState().actions.selectIndex(defaultIndex);
   const pollers = startPollers(store, { intervals: connection.settings.pollIntervals });
-  // not awaited: the demo file, the journal probe (an fsync) and the session are not on the way to the first frame
-  if (demoDir)
-    void startDemoUpload(uploads, demoDir).catch((error: unknown) =>
-      store.getState().actions.setStatus(oneLine(error), 'error'),
-    );
-  else if (!readOnly && hooks.resumeJournals !== false) void resumeJournaledUploads(uploads, store);
+  // not awaited: the demo file, the journal probe (an fsync) and the session are not on the way
+  // to the first frame; close() waits for it, so a quick quit does not leave it writing
+  const demoStarted = demoDir
+    ? startDemoUpload(uploads, demoDir).catch((error: unknown) =>
+        store.getState().actions.setStatus(oneLine(error), 'error'),
+      )
+    : undefined;
+  if (!demoDir && !readOnly && hooks.resumeJournals !== false) void resumeJournaledUploads(uploads, store);
   return {
     store,
     info: {
@@ -274,11 +276,13 @@ async function openSession(
     async close() {
       await viewState.close();
       await pollers.stop();
+      await demoStarted;
       await uploads.shutdown();
       await client.close();
       await uploadClient.close();
       await emulator?.close();
-      if (demoDir) await rm(demoDir, { recursive: true, force: true });
+      // retried: a chunk confirmed while the upload was pausing may still be writing its journal
+      if (demoDir) await rm(demoDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
