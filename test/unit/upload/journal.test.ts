@@ -90,11 +90,12 @@ describe('JournalStore', () => {
   });
 });
 
-const BATCH_MS = 5;
+// long enough that the file reads a test does between two confirms never outlast it on a loaded machine
+const BATCH_MS = 250;
 
 /** Lets the batched background write begin, then waits for it. */
 async function afterBatch(writer: JournalWriter): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, BATCH_MS * 4));
+  await new Promise((resolve) => setTimeout(resolve, BATCH_MS * 2));
   await writer.idle();
 }
 
