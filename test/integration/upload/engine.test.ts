@@ -285,8 +285,16 @@ describe('upload engine against the emulator', () => {
 });
 
 describe('failure policy', () => {
-  // no tail duplicates here: the timers, not a second PUT, must rescue the stalled chunks
-  const SHORT_TIMERS = { ...FAST_POLICY, sendStallMs: 300, responseTimeoutMs: 600, tailSlowFactor: 1e9 };
+  // No tail duplicates here: the timers, not a second PUT, must rescue the stalled chunks.
+  // The stall fault also holds API calls, and creating a session gets 3 attempts by default:
+  // 0.2^3 failed about one run in 125, so the create gets as many attempts as the other calls.
+  const SHORT_TIMERS = {
+    ...FAST_POLICY,
+    sendStallMs: 300,
+    responseTimeoutMs: 600,
+    tailSlowFactor: 1e9,
+    createAttempts: 8,
+  };
   const SHORT_API_TIMEOUTS = { connectMs: 1000, headersMs: 600, bodyMs: 600, totalMs: 1500 };
 
   it('retries a PUT whose body the storage stops reading (send stall timer)', async () => {
