@@ -229,7 +229,7 @@ export const KEYMAP: readonly Binding[] = [
     keys: [named('escape')],
     label: 'Esc',
     hint: 'clear filter',
-    description: 'clear the filter; in a failure group, back to the groups',
+    description: 'clear the filter; in a failure group, back to the groups; while a bulk d / r runs, stop it',
     layers: ['view'],
     run: (a) => a.back(),
   }),

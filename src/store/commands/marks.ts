@@ -1,5 +1,5 @@
-/** Marks and bulk work from the command line: the same actions as space, `*`, `u`, d and r. */
-import { bulkActions } from '../triage/actions.js';
+/** Marks and bulk work from the command line: the same actions as space, `*`, `u`, d, r and Esc (stop). */
+import { bulkActions, stopBulk } from '../triage/actions.js';
 import type { CommandSpec } from './types.js';
 
 function ask(op: 'retry' | 'delete'): CommandSpec['run'] {
@@ -39,5 +39,13 @@ export const MARK_COMMANDS: readonly CommandSpec[] = [
     description: 'retry the marked rows, or the open failure group (asks first, states the count)',
     mutates: true,
     run: ask('retry'),
+  },
+  {
+    name: 'stop',
+    usage: ':stop',
+    description: 'stop the running bulk delete / retry after the requests in flight, like Esc',
+    run(_args, context) {
+      if (!stopBulk(context)) throw new Error('no bulk delete or retry is running');
+    },
   },
 ];

@@ -15,7 +15,7 @@ import { FamilyPoller } from './family.js';
 import { gatedApi } from './gated-api.js';
 import { IndexesPoller } from './indexes.js';
 import { LineagePoller } from './lineage.js';
-import { RateGovernor } from './rate-governor.js';
+import { governorOf } from './rate-governor.js';
 import {
   analyzeSource,
   assetSource,
@@ -71,7 +71,8 @@ export function startPollers(store: AppStore, options: StartPollersOptions = {})
     pageSize: options.pageSize ?? DEFAULT_PAGE_SIZE,
     maxEntities: options.maxEntities ?? DEFAULT_MAX_ENTITIES,
   };
-  const governor = new RateGovernor();
+  // shared with bulk work (src/store/triage/bulk-run.ts): one budget, one 429 block
+  const governor = governorOf(context.api);
   const connection = new ConnectionTracker(context.api, intervals.heartbeat);
   const api = gatedApi(context.api, governor, context.clock);
 

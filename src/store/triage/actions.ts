@@ -7,12 +7,13 @@ import { withoutRow } from '../actions/work.js';
 import type { StoreContext } from '../context.js';
 import { errorLine, shortId } from '../events.js';
 import { VIEW_OF_TABLE } from '../lineage.js';
+import { governorOf } from '../pollers/rate-governor.js';
 import { type CollectionTable, collectionSource } from '../pollers/sources.js';
 import { selectActiveTable, selectTableView } from '../selectors.js';
 import { idOf } from '../tables.js';
-import type { AppActions, AppState, EntityOf, ResourceTableId, TableId } from '../types.js';
+import type { AppActions, AppState, AppStore, EntityOf, ResourceTableId, TableId } from '../types.js';
 import { isResourceTable } from '../types.js';
-import { runBounded } from './bounded.js';
+import { type BulkProgress, runBulk } from './bulk-run.js';
 import { CAPABILITIES } from './capabilities.js';
 import { readOnlyLine, refuseReadOnly } from './read-only.js';
 import { selectFailureGroups, selectFailureItems } from './selectors.js';
@@ -38,6 +39,40 @@ const OP_WORDS = {
   retry: { verb: 'Retry', done: 'retried', readOnly: 'retrying' },
   delete: { verb: 'Delete', done: 'deleted', readOnly: 'deleting' },
 } as const;
+
+/** Progress lines are written at most this often (the countdown of a rate-limit wait: each second). */
+const PROGRESS_EVERY_MS = 250;
+
+/** The set running in each store (one at a time), so Esc and `:stop` can reach it. */
+const running = new WeakMap<AppStore, { stop: AbortController; op: BulkPlan['op'] }>();
+
+/** Whether a bulk d / r runs in this store now. */
+export function bulkRunning(context: StoreContext): boolean {
+  return running.has(context.store);
+}
+
+/**
+ * Stops the running set after its requests in flight (nothing more is sent, a rate-limit wait
+ * ends); returns false when nothing runs.
+ */
+export function stopBulk(context: StoreContext): boolean {
+  const run = running.get(context.store);
+  if (!run) return false;
+  if (!run.stop.signal.aborted) run.stop.abort();
+  return true;
+}
+
+/** The status line while a set runs: how far, a rate-limit wait with its countdown, a stop. */
+export function progressLine(verb: string, noun: string, progress: BulkProgress, now: number): string {
+  const counts = `${progress.done} of ${progress.total} done${progress.failed > 0 ? `, ${progress.failed} failed` : ''}`;
+  if (progress.stopping) return `stopping ${verb} ${noun} after the requests in flight… ${counts}`;
+  const head = `${verb} ${progress.total} ${noun}: ${counts}`;
+  if (progress.waitingUntil !== undefined) {
+    const seconds = Math.max(1, Math.ceil((progress.waitingUntil - now) / 1000));
+    return `${head} · waiting for rate limit, resumes in ${seconds}s · Esc stops`;
+  }
+  return `${head} · Esc stops`;
+}
 
 type MarkActions = Pick<
   AppActions,
@@ -143,6 +178,9 @@ export function bulkActions(context: StoreContext): BulkActions {
 
   const ask = (op: BulkPlan['op']): string | undefined => {
     if (context.readOnly !== undefined) return readOnlyLine(OP_WORDS[op].readOnly);
+    const current = running.get(store);
+    if (current)
+      return `a bulk ${current.op} is still running (Esc or :stop stops it after the requests in flight)`;
     const set = currentSet();
     if (typeof set === 'string') return set;
     const capability = CAPABILITIES[set.family];
@@ -298,25 +336,87 @@ export function bulkActions(context: StoreContext): BulkActions {
       if (refuseReadOnly(context, OP_WORDS[plan.op].readOnly)) return;
       const action = CAPABILITIES[plan.family][plan.op];
       if (!action) return;
+      if (running.has(store)) {
+        context.setStatus(ask(plan.op) ?? 'a bulk set is still running', 'warn');
+        return;
+      }
       const words = OP_WORDS[plan.op];
       const noun = FAMILY_NOUNS[plan.family];
-      context.setStatus(`${words.readOnly} ${plan.targets.length} ${noun}…`);
-      const results = await runBounded(plan.targets, BULK_CONCURRENCY, (target) =>
-        action(target, { api: context.api, uploads: context.uploads }),
-      );
+      const stop = new AbortController();
+      running.set(store, { stop, op: plan.op });
+      const { clock } = context;
+      let latest: BulkProgress = {
+        total: plan.targets.length,
+        done: 0,
+        failed: 0,
+        stopping: false,
+        waits: 0,
+      };
+      let shownAt = Number.NEGATIVE_INFINITY;
+      let shown = '';
+      let ticker: unknown;
+      const show = (force: boolean): void => {
+        const now = clock.now();
+        const line = progressLine(words.readOnly, noun, latest, now);
+        if (line === shown || (!force && now - shownAt < PROGRESS_EVERY_MS)) return;
+        shown = line;
+        shownAt = now;
+        context.setStatus(line);
+      };
+      // while the set waits for the rate limit, the countdown moves each second
+      const tick = (): void => {
+        ticker = undefined;
+        if (latest.waitingUntil === undefined || latest.stopping) return;
+        show(true);
+        ticker = clock.setTimeout(tick, 1_000);
+      };
+      const onProgress = (progress: BulkProgress): void => {
+        const stateChanged =
+          progress.stopping !== latest.stopping ||
+          (progress.waitingUntil === undefined) !== (latest.waitingUntil === undefined);
+        latest = progress;
+        show(stateChanged);
+        if (progress.waitingUntil !== undefined && ticker === undefined) {
+          ticker = clock.setTimeout(tick, 1_000);
+        }
+      };
+      show(true);
+      let results: Awaited<ReturnType<typeof runBulk<BulkTarget, string>>>;
+      try {
+        results = await runBulk({
+          items: plan.targets,
+          concurrency: BULK_CONCURRENCY,
+          work: (target, call) => action(target, { api: context.api, uploads: context.uploads, call }),
+          // uploads are retried and dismissed by the upload engine, no call of ours to pace
+          ...(plan.family !== 'uploads' && { governor: governorOf(context.api) }),
+          rate: () => context.api.stats().rateLimit,
+          clock,
+          signal: stop.signal,
+          onProgress,
+        });
+      } finally {
+        if (ticker !== undefined) clock.clearTimeout(ticker);
+        running.delete(store);
+      }
       const done: string[] = [];
       const doneKeys: string[] = [];
       const failed: { target: BulkTarget; why: string }[] = [];
+      let skipped = 0;
       results.forEach((result, index) => {
         const target = plan.targets[index]!;
         if (result.status === 'fulfilled') {
           done.push(target.id);
           doneKeys.push(target.key ?? target.id);
-        } else failed.push({ target, why: errorLine(result.reason, 160) });
+        } else if (result.status === 'rejected') failed.push({ target, why: errorLine(result.reason, 160) });
+        else skipped += 1;
       });
       if (plan.op === 'delete') forget(plan, done);
       unmark(plan.table, doneKeys);
-      const summary = `${words.done} ${done.length} of ${plan.targets.length} ${noun}${failed.length > 0 ? `; ${failed.length} failed (see Events)` : ''}`;
+      const waited =
+        latest.waits > 0
+          ? ` (waited for the rate limit ${latest.waits === 1 ? 'once' : `${latest.waits} times`})`
+          : '';
+      const summary = `${stop.signal.aborted ? 'stopped: ' : ''}${words.done} ${done.length} of ${plan.targets.length} ${noun}${failed.length > 0 ? `; ${failed.length} failed (see Events)` : ''}${skipped > 0 ? `; ${skipped} not sent (still marked)` : ''}${waited}`;
       // refreshNow() writes its own status line: it goes first, the summary stays
       state().actions.refreshNow();
       context.setStatus(summary, failed.length === 0 ? 'info' : done.length === 0 ? 'error' : 'warn');

@@ -2,10 +2,11 @@
  * Joins marks, bulk work and the failure triage to the store's actions: with marks, d and r
  * act on the marked set; a confirmed bulk plan runs here; and with `readOnly` every action
  * that would write refuses up front with one line, before any prompt or confirm opens.
+ * Esc (back) stops a running set before it does anything else.
  */
 import type { StoreContext } from '../context.js';
 import type { AppActions } from '../types.js';
-import { bulkActions } from './actions.js';
+import { bulkActions, stopBulk } from './actions.js';
 import { refuseReadOnly } from './read-only.js';
 
 type Own = 'toggleMark' | 'markAll' | 'clearMarks' | 'deleteMarked' | 'retryMarked' | 'openFailureGroup';
@@ -23,6 +24,7 @@ type Wired = Pick<
   | 'openUploadPrompt'
   | 'openIndexPrompt'
   | 'confirmYes'
+  | 'back'
 >;
 
 export function triageActions(context: StoreContext, base: BaseActions): Wired {
@@ -60,6 +62,11 @@ export function triageActions(context: StoreContext, base: BaseActions): Wired {
     },
     openIndexPrompt() {
       if (!refuseReadOnly(context, 'indexing')) base.openIndexPrompt();
+    },
+    back() {
+      // Esc while a set runs stops it (after the requests in flight) before anything else
+      if (state().ui.overlay.kind === 'none' && stopBulk(context)) return;
+      base.back();
     },
     async confirmYes() {
       const overlay = state().ui.overlay;
