@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,10 +8,86 @@ import { writeFileAtomically } from '../atomic-file.js';
 import { describeFsError, errnoCode, JournalWriteError } from './errors.js';
 import type { FileIdentity } from './file-identity.js';
 
+/**
+ * The account an upload belongs to: upload sessions live in one account, so a journal is only
+ * resumed (and shown by `tltop status`) with the same API base URL and the same key.
+ */
+export interface JournalAccount {
+  /** the API base URL as the client normalises it (https://host/v1.3) */
+  baseUrl: string;
+  /**
+   * The first 12 hex digits of the SHA-256 of the API key (see keyFingerprint): tells two keys
+   * apart, never holds the key.
+   */
+  keyFingerprint: string;
+  /** the profile that started the upload, for messages only: matching ignores it */
+  profile: string;
+}
+
+/**
+ * A non-secret fingerprint of an API key: 12 hex digits (48 bits) of its SHA-256. Safe to write
+ * down: SHA-256 is one-way, and an API key is a long random secret, so there is no short list of
+ * candidates to hash and compare; the fingerprint only says whether two journals were written
+ * with the same key. (The journals are 0600 as well.)
+ */
+export function keyFingerprint(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex').slice(0, 12);
+}
+
+export function journalAccount(options: {
+  apiKey: string;
+  baseUrl: string;
+  profile: string;
+}): JournalAccount {
+  return {
+    baseUrl: sameBaseUrl(options.baseUrl),
+    keyFingerprint: keyFingerprint(options.apiKey),
+    profile: options.profile,
+  };
+}
+
+function sameBaseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/**
+ * Whose journal this is, seen from `current`:
+ * - 'own': the same base URL and key fingerprint (the profile name does not matter);
+ * - 'unclaimed': written before journals recorded their account. Such a journal is treated as
+ *   the current account's (shown, resumed) and claimed by the first account whose server knows
+ *   its session; a server that does not know it leaves the journal in place for its owner;
+ * - 'other': another base URL or another key.
+ * A manager without an account (tests, tools) treats every journal as its own.
+ */
+export function journalOwner(
+  record: Pick<JournalRecord, 'account'>,
+  current: JournalAccount | undefined,
+): 'own' | 'unclaimed' | 'other' {
+  if (!current) return 'own';
+  if (!record.account) return 'unclaimed';
+  return sameBaseUrl(record.account.baseUrl) === current.baseUrl &&
+    record.account.keyFingerprint === current.keyFingerprint
+    ? 'own'
+    : 'other';
+}
+
+/** `profile "prod" (api.twelvelabs.io)`: which account a journal belongs to, for messages. */
+export function describeAccount(account: JournalAccount): string {
+  let host = account.baseUrl;
+  try {
+    host = new URL(account.baseUrl).host;
+  } catch {
+    // a hand-edited base URL: show it as it is
+  }
+  return `profile "${account.profile}" (${host})`;
+}
+
 /** What survives a crash: enough to resume without re-sending confirmed chunks. */
 export interface JournalRecord {
   version: 1;
   uploadId: string;
+  /** absent in journals written before accounts were recorded (see journalOwner) */
+  account?: JournalAccount;
   assetId: string;
   type: 'video' | 'audio' | 'image';
   indexId?: string;
@@ -36,6 +112,13 @@ export interface JournalRecord {
 const recordSchema = z.object({
   version: z.literal(1),
   uploadId: z.string().regex(/^[\w-]{1,128}$/),
+  account: z
+    .object({
+      baseUrl: z.string().min(1),
+      keyFingerprint: z.string().regex(/^[0-9a-f]{12}$/),
+      profile: z.string(),
+    })
+    .optional(),
   assetId: z.string().min(1),
   type: z.enum(['video', 'audio', 'image']),
   indexId: z.string().optional(),
@@ -252,12 +335,18 @@ export const JOURNAL_BATCH_MS = 250;
  * a few bytes, no fsync) and rewrites the JSON in the background, batched, so a worker never
  * waits for the disk. save() coalesces: it resolves once a write that began after the call has
  * reached the disk, so a burst of saves costs one or two writes.
+ *
+ * close() ends the writer's life: after it nothing is written (a late confirm() is dropped, a
+ * late save() resolves without writing) until reopen(). A paused or finished upload closes its
+ * writer, so a PUT that completes while it stops can never recreate a journal that was saved
+ * for the last time or removed.
  */
 export class JournalWriter {
   private writing: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
   private log: { uploadId: string; fd: number; bytes: number } | undefined;
   private batch: ReturnType<typeof setTimeout> | undefined;
+  private closing: Promise<void> | undefined;
 
   constructor(
     private readonly store: JournalStore,
@@ -267,11 +356,18 @@ export class JournalWriter {
     private readonly batchMs = JOURNAL_BATCH_MS,
   ) {}
 
+  /** close() was called (and reopen() was not since). */
+  get closed(): boolean {
+    return this.closing !== undefined;
+  }
+
   /**
    * Records a confirmed chunk before returning: after this, a crash of the process cannot lose
-   * it. Throws JournalWriteError when the log cannot be written.
+   * it. Throws JournalWriteError when the log cannot be written. Returns false when the writer
+   * is closed: the chunk is not journaled (a resume sends it again).
    */
-  confirm(chunk: number, etag: string): void {
+  confirm(chunk: number, etag: string): boolean {
+    if (this.closing) return false;
     const uploadId = this.log?.uploadId ?? this.snapshot().uploadId;
     try {
       const log = this.openLog(uploadId);
@@ -287,6 +383,7 @@ export class JournalWriter {
       this.batch = undefined;
       this.save().catch((error: unknown) => this.onBackgroundError(error));
     }, this.batchMs);
+    return true;
   }
 
   private openLog(uploadId: string): { uploadId: string; fd: number; bytes: number } {
@@ -308,7 +405,13 @@ export class JournalWriter {
     }
   }
 
+  /** Writes the JSON (coalesced, see above); does nothing once the writer is closed. */
   save(): Promise<void> {
+    if (this.closing) return Promise.resolve();
+    return this.enqueueWrite();
+  }
+
+  private enqueueWrite(): Promise<void> {
     if (this.queued) return this.queued;
     if (!this.writing) {
       this.writing = this.writeNow();
@@ -345,5 +448,27 @@ export class JournalWriter {
       closeSync(this.log.fd);
       this.log = undefined;
     }
+  }
+
+  /**
+   * The last write: waits for writes under way, then (with `flush`) writes the JSON once more,
+   * and closes the log. From the moment it is called nothing else is written (see the class
+   * comment). Rejects when the final write fails; a second call waits for the first.
+   */
+  close(options: { flush: boolean }): Promise<void> {
+    if (this.closing) return this.closing;
+    clearTimeout(this.batch);
+    this.batch = undefined;
+    this.closing = (async () => {
+      await this.idle();
+      if (options.flush) await this.enqueueWrite();
+    })();
+    return this.closing;
+  }
+
+  /** Writes again after close() (a paused upload resumed); waits for the close to end. */
+  async reopen(): Promise<void> {
+    await this.closing?.catch(() => undefined);
+    this.closing = undefined;
   }
 }

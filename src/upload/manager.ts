@@ -4,7 +4,14 @@ import { TwelveLabsClient } from '../api/client.js';
 import { StoragePools } from './chunk-put.js';
 import { UploadInputError } from './errors.js';
 import { checkUploadFile, identityChange } from './file-identity.js';
-import { defaultStateDir, type JournalRecord, JournalStore } from './journal.js';
+import {
+  defaultStateDir,
+  describeAccount,
+  type JournalAccount,
+  type JournalRecord,
+  JournalStore,
+  journalOwner,
+} from './journal.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_POLICY, MAX_CONCURRENCY, type UploadPolicy } from './policy.js';
 import type {
   JournaledUpload,
@@ -23,6 +30,12 @@ export interface UploadManagerOptions {
   api: TwelveLabsApi;
   /** where journals live; default $TLTOP_STATE_DIR or the XDG state dir */
   stateDir?: string;
+  /**
+   * The account `api` speaks for (journalAccount(): base URL, key fingerprint, profile name).
+   * Journals record it; list and resume see only this account's journals (and those written
+   * before journals recorded accounts). Without it every journal counts as this manager's.
+   */
+  account?: JournalAccount;
   policy?: Partial<UploadPolicy>;
   /** concurrency for resumed uploads (new ones say their own) */
   defaultConcurrency?: number;
@@ -64,6 +77,7 @@ export class Uploads implements UploadManager {
     return {
       api: this.options.api,
       journal: this.journal,
+      account: this.options.account,
       pools: this.pools,
       policy: this.policy,
       changed: () => this.changed(),
@@ -113,6 +127,7 @@ export class Uploads implements UploadManager {
     // a failed, expired or cancelled session: start a new one for the same file, same id
     const file = await checkUploadFile(run.filePath, run.spec.type);
     await this.journal.ensureWritable();
+    this.ensureOpen();
     const fresh = new UploadRun(id, file, run.spec, this.deps());
     this.runs.set(id, fresh);
     fresh.start();
@@ -124,6 +139,7 @@ export class Uploads implements UploadManager {
   }
 
   async resume(id: string): Promise<void> {
+    this.ensureOpen();
     await this.run(id).resume();
   }
 
@@ -165,12 +181,18 @@ export class Uploads implements UploadManager {
     return run.snapshot();
   }
 
-  async listJournaled(): Promise<JournaledUpload[]> {
+  /**
+   * Unfinished uploads in the journal directory that this manager is not running: this
+   * account's (see UploadManagerOptions.account), or with `allAccounts` every account's.
+   */
+  async listJournaled(options: { allAccounts?: boolean } = {}): Promise<JournaledUpload[]> {
     const { records } = await this.journal.list();
     const running = new Set([...this.runs.values()].map((run) => run.uploadId));
     return records
       .filter((record) => !running.has(record.uploadId))
-      .map((record) => ({
+      .map((record) => ({ record, owner: journalOwner(record, this.options.account) }))
+      .filter(({ owner }) => options.allAccounts || owner !== 'other')
+      .map(({ record, owner }) => ({
         uploadId: record.uploadId,
         assetId: record.assetId,
         filePath: record.file.path,
@@ -180,6 +202,8 @@ export class Uploads implements UploadManager {
         totalChunks: record.totalChunks,
         sessionExpiresAt: record.sessionExpiresAt,
         indexId: record.indexId,
+        owner,
+        account: record.account ? describeAccount(record.account) : undefined,
       }));
   }
 
@@ -197,9 +221,13 @@ export class Uploads implements UploadManager {
     for (const record of records) {
       if (wanted && !wanted.has(record.uploadId)) continue;
       if (this.runs.has(record.uploadId)) continue;
+      if (journalOwner(record, this.options.account) === 'other') {
+        // named: say whose it is; otherwise another account's journal is simply not ours to resume
+        if (wanted) refusals.push(otherAccountRefusal(record).message);
+        continue;
+      }
       try {
-        await this.resumeRecord(record);
-        started.push(record.uploadId);
+        if (await this.resumeRecord(record)) started.push(record.uploadId);
       } catch (error) {
         if (!(error instanceof UploadInputError)) throw error;
         refusals.push(error.message);
@@ -217,7 +245,7 @@ export class Uploads implements UploadManager {
    * Resumes one journal. A file that changed since is refused (and its journal removed: that
    * session can never be finished); the refusal is an UploadInputError.
    */
-  private async resumeRecord(record: JournalRecord): Promise<void> {
+  private async resumeRecord(record: JournalRecord): Promise<boolean> {
     const change = await identityChange(record.file);
     if (change) {
       await this.journal.remove(record.uploadId);
@@ -225,10 +253,13 @@ export class Uploads implements UploadManager {
         `${record.file.path}: ${change} since upload ${record.uploadId} started; refusing to resume it (journal removed), upload the file again`,
       );
     }
+    // shut down while the file was checked: the journal stays for the next start
+    if (this.closed) return false;
     const run = UploadRun.fromJournal(record, this.deps(), clampConcurrency(this.options.defaultConcurrency));
     this.runs.set(record.uploadId, run);
     run.start();
     this.changed();
+    return true;
   }
 
   async shutdown(): Promise<void> {
@@ -275,6 +306,12 @@ export class Uploads implements UploadManager {
     this.lastPublishAt = Date.now();
     for (const listener of this.listeners) listener(this.snapshots);
   }
+}
+
+function otherAccountRefusal(record: JournalRecord): UploadInputError {
+  return new UploadInputError(
+    `upload ${record.uploadId} belongs to ${describeAccount(record.account!)}, another account (other key or base URL); resume it with that profile`,
+  );
 }
 
 /** The API client the engine wants: the engine retries its own calls, so the client must not. */

@@ -153,6 +153,13 @@ export interface JournaledUpload {
   totalChunks: number;
   sessionExpiresAt: string;
   indexId?: string;
+  /**
+   * Whose journal it is, seen from the manager's account: 'own', 'unclaimed' (written before
+   * journals recorded accounts; treated as own) or 'other' (listed only with allAccounts).
+   */
+  owner: 'own' | 'unclaimed' | 'other';
+  /** `profile "prod" (api.twelvelabs.io)`: the account it was journaled for, when recorded */
+  account?: string;
 }
 
 export type UploadListener = (snapshots: readonly UploadSnapshot[]) => void;
@@ -182,12 +189,16 @@ export interface UploadManager {
   subscribe(listener: UploadListener): () => void;
   /** Every event, unthrottled. */
   onEvent(listener: UploadEventListener): () => void;
-  /** Unfinished uploads in the journal directory that this manager is not running. */
-  listJournaled(): Promise<JournaledUpload[]>;
   /**
-   * Resumes journaled uploads (all, or the given upload ids); resolves with their ids. A file
-   * that changed since is refused (its journal removed): the others still resume, then this
-   * rejects with an UploadInputError saying which.
+   * Unfinished uploads in the journal directory that this manager is not running: its own
+   * account's (with `allAccounts`, every account's; see JournaledUpload.owner).
+   */
+  listJournaled(options?: { allAccounts?: boolean }): Promise<JournaledUpload[]>;
+  /**
+   * Resumes journaled uploads of the manager's account (all, or the given upload ids);
+   * resolves with their ids. Other accounts' journals are left alone; one named in uploadIds is
+   * refused, naming its profile and host. A file that changed since is refused (its journal
+   * removed): the others still resume, then this rejects with an UploadInputError saying which.
    */
   resumeJournaled(uploadIds?: readonly string[]): Promise<string[]>;
   /** Pauses everything, flushes reports and journals; uploads stay resumable. */

@@ -32,7 +32,7 @@ import {
 } from './errors.js';
 import { type FileIdentity, statChange } from './file-identity.js';
 import { followToEnd } from './follow.js';
-import { type JournalRecord, type JournalStore, JournalWriter } from './journal.js';
+import { type JournalAccount, type JournalRecord, type JournalStore, JournalWriter } from './journal.js';
 import { CircuitBreaker, ConcurrencyLimit, clampRetryAfter, fullJitterDelay } from './pacing.js';
 import type { UploadPolicy } from './policy.js';
 import { Reporter } from './reporter.js';
@@ -59,6 +59,8 @@ const MAX_STATUS_PAGE = 50;
 export interface RunDeps {
   api: TwelveLabsApi;
   journal: JournalStore;
+  /** the account the manager's API key and base URL are (recorded in every journal it writes) */
+  account?: JournalAccount;
   pools: StoragePools;
   policy: UploadPolicy;
   /** something in the snapshot changed */
@@ -131,6 +133,16 @@ export class UploadRun {
   private finishedAt: number | undefined;
   private driving: Promise<void> | undefined;
   private readonly attemptsRunning = new Set<Promise<void>>();
+  /** a pause or cancel under way: a second pause (shutdown) waits for it instead of returning */
+  private stopping: Promise<void> | undefined;
+  /** a resume under way (checking the file): a pause waits for it, then pauses */
+  private resuming: Promise<void> | undefined;
+  /** whose journal this is; undefined for a journal written before accounts were recorded */
+  private account: JournalAccount | undefined;
+  /** resumed from a journal without an account: claimed once the server knows its session */
+  private unclaimed = false;
+  /** the journal stays when this run ends (a session this account's server does not know) */
+  private keepJournal = false;
 
   constructor(
     readonly id: string,
@@ -140,6 +152,7 @@ export class UploadRun {
   ) {
     this.limit = new ConcurrencyLimit(spec.concurrency, deps.policy.concurrencyRecoverMs);
     this.breaker = new CircuitBreaker(deps.policy, Date.now());
+    this.account = deps.account;
   }
 
   /** A run for an upload found in the journal; start() reconciles with the server first. */
@@ -164,6 +177,9 @@ export class UploadRun {
     );
     run.sessionCompleted = record.sessionCompleted;
     run.indexedAssetId = record.indexedAssetId;
+    // the manager resumes only its own account's journals: its name for the account is current
+    run.account = record.account ? (deps.account ?? record.account) : undefined;
+    run.unclaimed = !record.account && deps.account !== undefined;
     run.needsReconcile = !record.sessionCompleted;
     run.phase = 'uploading';
     return run;
@@ -181,13 +197,24 @@ export class UploadRun {
     return TERMINAL_PHASES.has(this.phase);
   }
 
+  /** Paused (or pausing) or ended: not the phase a stage that is still running left. */
+  private get pausedOrTerminal(): boolean {
+    return this.phase === 'paused' || this.terminal;
+  }
+
   start(): void {
     this.driving = this.drive();
   }
 
-  /** Resolves when the run stops (terminal or paused). */
+  /** Resolves when the run stops (terminal or paused), a pause or cancel under way included. */
   async settled(): Promise<void> {
-    await this.driving;
+    for (;;) {
+      const { driving, stopping, resuming } = this;
+      await resuming?.catch(() => undefined);
+      await driving;
+      await stopping?.catch(() => undefined);
+      if (driving === this.driving && stopping === this.stopping && resuming === this.resuming) return;
+    }
   }
 
   // ---- lifecycle -------------------------------------------------------------------------
@@ -220,6 +247,8 @@ export class UploadRun {
     if (error instanceof AbortedError) return;
     this.stopActivity();
     await this.attemptsSettled();
+    // paused or cancelled while the attempts ended: that stop decides (and waits for this drive)
+    if (this.pausedOrTerminal) return;
     if (error instanceof SessionGoneError) {
       this.lastError = error.message;
       await this.finish(error.expired ? 'expired' : 'failed');
@@ -229,7 +258,8 @@ export class UploadRun {
     } else if (error instanceof JournalWriteError || error instanceof FileReadError || this.session) {
       // resumable: the session and the journal stay
       this.lastError = firstLine(error);
-      await this.enterPaused();
+      this.stopping ??= this.stop(() => this.enterPaused());
+      await this.stopping;
     } else {
       this.lastError = firstLine(error);
       await this.finish('failed');
@@ -352,6 +382,7 @@ export class UploadRun {
     return {
       version: 1,
       uploadId: session.uploadId,
+      account: this.account,
       assetId: session.assetId,
       type: this.spec.type,
       indexId: this.spec.indexId,
@@ -419,13 +450,36 @@ export class UploadRun {
         );
   }
 
+  /**
+   * fetchStatus() for a reconcile. A journal without an account becomes this account's once
+   * its server knows the session; a server that does not know it (404) ends the run, and the
+   * journal stays for the account it belongs to.
+   */
+  private async fetchStatusOrDisown(): Promise<Awaited<ReturnType<UploadRun['fetchStatus']>>> {
+    try {
+      const answer = await this.fetchStatus(this.activity.signal);
+      if (this.unclaimed) {
+        this.unclaimed = false;
+        this.account = this.deps.account;
+        await this.parts!.writer.save();
+      }
+      return answer;
+    } catch (error) {
+      if (!(this.unclaimed && error instanceof SessionGoneError)) throw error;
+      this.keepJournal = true;
+      throw new UploadInputError(
+        `upload session ${this.session!.uploadId} is not known to this account; its journal predates account records, so it is kept for the account it belongs to`,
+      );
+    }
+  }
+
   /** After a crash: the server says which chunks it has; journaled ETags are verified, not resent. */
   private async reconcile(): Promise<void> {
     this.setPhase('uploading');
     this.notice = 'checking the session on the server';
     this.markDirty();
     const { table, reporter } = this.parts!;
-    const { status, chunks } = await this.fetchStatus(this.activity.signal);
+    const { status, chunks } = await this.fetchStatusOrDisown();
     if (status.status === 'expired' || status.status === 'failed') throw this.goneError(status.status);
     if (status.status === 'completed') {
       for (const chunk of table.chunks) {
@@ -736,7 +790,9 @@ export class UploadRun {
     this.markDirty();
     if (this.terminal) return; // cancelled or abandoned meanwhile: no journal to keep
     try {
-      // in the chunk log before this worker takes another chunk; the JSON follows in the background
+      // in the chunk log before this worker takes another chunk; the JSON follows in the background.
+      // A pause that has written the journal for the last time closed the writer: then the chunk
+      // is not journaled (confirm() drops it) and a resume sends it again.
       writer.confirm(chunk.index, etag);
     } catch (error) {
       this.abortUpload(error);
@@ -1089,16 +1145,20 @@ export class UploadRun {
     this.abortUpload(new AbortedError());
   }
 
-  /** Flushes reports, saves the journal and settles in `paused`. */
+  /**
+   * Flushes reports, writes the journal for the last time and settles in `paused`. The writer
+   * is closed from here on: a chunk confirmed later is not journaled (a resume sends it again;
+   * its bytes are MD5-checked either way), so nothing writes after the pause has settled.
+   */
   private async enterPaused(): Promise<void> {
+    if (this.terminal) return;
     this.phase = 'paused';
     const parts = this.parts;
     if (parts) {
       await parts.reporter.drain(Date.now() + this.deps.policy.flushBudgetMs);
       parts.reporter.stop();
-      await parts.writer.idle();
       try {
-        await parts.writer.save();
+        await parts.writer.close({ flush: true });
       } catch (error) {
         this.lastError = error instanceof Error ? error.message : String(error);
       }
@@ -1107,19 +1167,45 @@ export class UploadRun {
     this.deps.emit({ type: 'paused', id: this.id, snapshot: this.snapshot() });
   }
 
-  /** Stops sending; in-flight PUTs are aborted, reports flushed, the journal kept. */
+  /** Runs `steps` as the one stop under way; a pause or cancel called meanwhile waits for it. */
+  private stop(steps: () => Promise<void>): Promise<void> {
+    const stopping = steps().finally(() => {
+      if (this.stopping === stopping) this.stopping = undefined;
+    });
+    return stopping;
+  }
+
+  /**
+   * Stops sending; in-flight PUTs are aborted, reports flushed, the journal kept. A pause or
+   * cancel already under way is waited for, not skipped: a shutdown that returns has stopped
+   * every write.
+   */
   async pause(): Promise<void> {
+    if (this.resuming) await this.resuming.catch(() => undefined);
+    if (this.stopping) return this.stopping;
     if (this.terminal || this.phase === 'paused') return;
     const before = this.driving;
     this.setPhase('paused');
     this.stopActivity();
-    await before;
-    await this.attemptsSettled();
-    await this.enterPaused();
+    this.stopping = this.stop(async () => {
+      await before;
+      await this.attemptsSettled();
+      await this.enterPaused();
+    });
+    return this.stopping;
   }
 
   async resume(): Promise<void> {
-    if (this.phase !== 'paused') return;
+    if (this.stopping) await this.stopping.catch(() => undefined);
+    if (this.phase !== 'paused' || this.resuming) return this.resuming;
+    const resuming = this.resumeNow().finally(() => {
+      if (this.resuming === resuming) this.resuming = undefined;
+    });
+    this.resuming = resuming;
+    return resuming;
+  }
+
+  private async resumeNow(): Promise<void> {
     await this.driving;
     if (this.session && !this.needsReconcile) {
       const change = await statChange(this.file);
@@ -1129,6 +1215,7 @@ export class UploadRun {
         return;
       }
     }
+    await this.parts?.writer.reopen();
     this.activity = new AbortController();
     this.reportControl = new AbortController();
     this.breaker = new CircuitBreaker(this.deps.policy, Date.now());
@@ -1140,15 +1227,21 @@ export class UploadRun {
 
   /** Stops for good: waits for a report under way, removes the journal. */
   async cancel(): Promise<void> {
-    if (this.terminal) return;
+    if (this.resuming) await this.resuming.catch(() => undefined);
+    // a pause under way ends first (it writes the journal once more); then the journal goes
+    if (this.stopping) await this.stopping.catch(() => undefined);
+    if (this.terminal) return this.stopping;
     const before = this.driving;
     this.setPhase('cancelled');
     this.stopActivity();
-    await before;
-    await this.attemptsSettled();
-    await this.parts?.reporter.settle();
-    this.parts?.reporter.stop();
-    await this.finish('cancelled');
+    this.stopping = this.stop(async () => {
+      await before;
+      await this.attemptsSettled();
+      await this.parts?.reporter.settle();
+      this.parts?.reporter.stop();
+      await this.finish('cancelled');
+    });
+    return this.stopping;
   }
 
   /** Resends failed chunks; resumes a paused upload. (Terminal runs are restarted by the manager.) */
@@ -1181,8 +1274,10 @@ export class UploadRun {
     this.parts?.reporter.stop();
     this.activity.abort();
     this.reportControl.abort();
-    await this.parts?.writer.idle();
-    if (this.session) await this.deps.journal.remove(this.session.uploadId).catch(() => undefined);
+    // closed before the journal goes: a PUT completing now cannot write it back
+    await this.parts?.writer.close({ flush: false }).catch(() => undefined);
+    if (this.session && !this.keepJournal)
+      await this.deps.journal.remove(this.session.uploadId).catch(() => undefined);
     this.finishedAt = Date.now();
     this.setPhase(phase);
     const snapshot = this.snapshot();

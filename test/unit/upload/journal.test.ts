@@ -5,9 +5,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JournalWriteError } from '../../../src/upload/errors.js';
 import {
   defaultStateDir,
+  describeAccount,
   type JournalRecord,
   JournalStore,
   JournalWriter,
+  journalAccount,
+  journalOwner,
+  keyFingerprint,
 } from '../../../src/upload/journal.js';
 
 let dir: string;
@@ -199,5 +203,98 @@ describe('JournalWriter', () => {
     const broken = new JournalWriter(new JournalStore(join(blocker, 'state')), () => record('broken'));
     expect(() => broken.confirm(0, 'a')).toThrow(JournalWriteError);
     await broken.idle();
+  });
+});
+
+describe('JournalWriter.close', () => {
+  it('writes the JSON once more, then nothing: a late confirm() or save() cannot recreate the journal', async () => {
+    const store = new CountingStore(dir);
+    const etags: Record<string, string> = {};
+    const writer = new JournalWriter(
+      store,
+      () => record('late', { ...etags }),
+      () => {},
+      BATCH_MS,
+    );
+    etags[0] = 'a';
+    writer.confirm(0, 'a');
+    await writer.close({ flush: true });
+    expect(writer.closed).toBe(true);
+    expect(store.writes).toBe(1);
+    expect((await store.read('late'))!.etags).toEqual({ 0: 'a' });
+    // the pause has settled and its owner removes the files: a PUT completing now writes nothing
+    await store.remove('late');
+    etags[1] = 'b';
+    expect(writer.confirm(1, 'b')).toBe(false);
+    await writer.save();
+    await new Promise((resolve) => setTimeout(resolve, BATCH_MS * 2));
+    expect(await readdir(store.dir)).toEqual([]);
+    expect(store.writes).toBe(1);
+    // a resume reopens it
+    await writer.reopen();
+    expect(writer.confirm(1, 'b')).toBe(true);
+    await writer.close({ flush: false });
+    expect(await readFile(store.logOf('late'), 'utf8')).toBe('{"chunk":1,"etag":"b"}\n');
+    expect(store.writes).toBe(1);
+  });
+
+  it('a confirm() made while close() waits for a write under way is dropped, not written after it', async () => {
+    const store = new JournalStore(dir);
+    const writer = new JournalWriter(
+      store,
+      () => record('race'),
+      () => {},
+      BATCH_MS,
+    );
+    const saving = writer.save();
+    const closing = writer.close({ flush: true });
+    expect(writer.confirm(0, 'a')).toBe(false);
+    await Promise.all([saving, closing]);
+    await expect(stat(store.logOf('race'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('journal accounts', () => {
+  const key = 'tlk_0123456789abcdefghijklmnopqrstuv';
+
+  it('fingerprints the key with 12 hex digits of its SHA-256, never the key itself', () => {
+    const account = journalAccount({
+      apiKey: key,
+      baseUrl: 'https://api.example.com/v1.3/',
+      profile: 'prod',
+    });
+    expect(account).toEqual({
+      baseUrl: 'https://api.example.com/v1.3',
+      keyFingerprint: keyFingerprint(key),
+      profile: 'prod',
+    });
+    expect(account.keyFingerprint).toMatch(/^[0-9a-f]{12}$/);
+    expect(JSON.stringify(account)).not.toContain(key.slice(4, 12));
+    expect(keyFingerprint(`${key}x`)).not.toBe(account.keyFingerprint);
+    expect(describeAccount(account)).toBe('profile "prod" (api.example.com)');
+  });
+
+  it('owns journals of the same base URL and key whatever the profile; others are other accounts', () => {
+    const current = journalAccount({ apiKey: key, baseUrl: 'https://api.example.com/v1.3', profile: 'a' });
+    const renamed = { ...current, profile: 'b' };
+    expect(journalOwner({ account: renamed }, current)).toBe('own');
+    expect(journalOwner({ account: { ...current, keyFingerprint: keyFingerprint('other') } }, current)).toBe(
+      'other',
+    );
+    expect(journalOwner({ account: { ...current, baseUrl: 'http://127.0.0.1:9/v1.3' } }, current)).toBe(
+      'other',
+    );
+    expect(journalOwner({}, current)).toBe('unclaimed');
+    expect(journalOwner({ account: renamed }, undefined)).toBe('own');
+  });
+
+  it('round-trips the account; a journal without one still reads', async () => {
+    const store = new JournalStore(dir);
+    const account = journalAccount({ apiKey: key, baseUrl: 'https://api.example.com/v1.3', profile: 'p' });
+    await store.write({ ...record('mine'), account });
+    await store.write(record('legacy'));
+    expect((await store.read('mine'))!.account).toEqual(account);
+    expect((await store.read('legacy'))!.account).toBeUndefined();
+    expect(await readFile(store.pathOf('mine'), 'utf8')).not.toContain(key);
   });
 });
