@@ -223,7 +223,10 @@ export class Uploads implements UploadManager {
       if (this.runs.has(record.uploadId)) continue;
       if (journalOwner(record, this.options.account) === 'other') {
         // named: say whose it is; otherwise another account's journal is simply not ours to resume
-        if (wanted) refusals.push(otherAccountRefusal(record).message);
+        if (wanted)
+          refusals.push(
+            otherAccountRefusal({ uploadId: record.uploadId, account: describeAccount(record.account!) }),
+          );
         continue;
       }
       try {
@@ -308,10 +311,9 @@ export class Uploads implements UploadManager {
   }
 }
 
-function otherAccountRefusal(record: JournalRecord): UploadInputError {
-  return new UploadInputError(
-    `upload ${record.uploadId} belongs to ${describeAccount(record.account!)}, another account (other key or base URL); resume it with that profile`,
-  );
+/** Why another account's journal is not resumed here: one line naming its profile and host. */
+export function otherAccountRefusal(upload: { uploadId: string; account?: string }): string {
+  return `upload ${upload.uploadId} belongs to ${upload.account ?? 'another account'}, another account (other key or base URL); resume it with that profile`;
 }
 
 /** The API client the engine wants: the engine retries its own calls, so the client must not. */

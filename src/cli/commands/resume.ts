@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatBytes } from '../../components/format.js';
+import { otherAccountRefusal } from '../../upload/manager.js';
 import { MAX_CONCURRENCY } from '../../upload/policy.js';
 import { addConnectionOptions, type ConnectionFlags } from '../config.js';
 import { ExitCode, oneLine, UsageError } from '../errors.js';
@@ -34,7 +35,20 @@ export function registerResumeCommand(program: Command, io: CommandIo, setExitCo
       const session = await openHeadlessSession(io, flags);
       const { manager, output } = session;
       for (const problem of await manager.journalProblems()) io.stderr.write(`tltop: skipping ${problem}\n`);
-      const journaled = await manager.listJournaled();
+      const everyAccount = await manager.listJournaled({ allAccounts: true });
+      const journaled = everyAccount.filter((upload) => upload.owner !== 'other');
+      const foreign = everyAccount.find((upload) => upload.uploadId === uploadId && upload.owner === 'other');
+      if (foreign) {
+        // another key or base URL: resuming it here would send its chunks to the wrong account
+        await session.finish([]);
+        throw new Error(otherAccountRefusal(foreign));
+      }
+      const others = everyAccount.length - journaled.length;
+      if (uploadId === undefined && others > 0) {
+        io.stderr.write(
+          `tltop: ${others} upload${others === 1 ? '' : 's'} of other accounts not resumed (tltop status --all-accounts lists them)\n`,
+        );
+      }
       if (uploadId !== undefined && !journaled.some((upload) => upload.uploadId === uploadId)) {
         await session.finish([]);
         const known = journaled.map((upload) => upload.uploadId).join(', ');

@@ -30,6 +30,12 @@ const statusUploadSchema = z.object({
   chunks_completed: z.number().int().nonnegative().nullable(),
   created_at: timestamp,
   expires_at: timestamp,
+  account: z
+    .object({ profile: z.string(), base_url: z.string() })
+    .optional()
+    .describe(
+      'only with --all-accounts, on journals of other accounts (another key or base URL): the profile and base URL that journaled it',
+    ),
 });
 
 const statusTaskSchema = z.object({
@@ -57,6 +63,13 @@ export const statusDocumentSchema = z.object({
   truncated: z
     .array(z.enum(['uploads', ...STATUS_FAMILIES]))
     .describe('lists cut at the page cap: more items exist than are shown'),
+  other_account_uploads: z
+    .number()
+    .int()
+    .nonnegative()
+    .describe(
+      'uploads journaled on this machine for other accounts (another key or base URL); in uploads only with --all-accounts',
+    ),
   errors: z
     .array(z.object({ family: z.string(), message: z.string() }))
     .describe('families that could not be listed (exit code 1); the rest of the document is valid'),

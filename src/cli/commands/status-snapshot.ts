@@ -232,12 +232,16 @@ export interface LocalJournal {
   sessionExpiresAt: string;
   /** All chunks are in; only the asset remained to follow. */
   sessionCompleted: boolean;
+  /** Set on journals of other accounts (listed with --all-accounts only). */
+  otherAccount?: { profile: string; baseUrl: string };
 }
 
 export interface LocalJournals {
   uploads: readonly LocalJournal[];
   /** Journal files that could not be read, one line each. */
   problems: readonly string[];
+  /** Journals of other accounts (another key or base URL), listed in `uploads` or not. */
+  otherAccounts?: number;
 }
 
 async function collectUploads(
@@ -286,6 +290,9 @@ async function collectUploads(
       chunks_completed: journal.chunksConfirmed,
       created_at: null,
       expires_at: journal.sessionExpiresAt,
+      ...(journal.otherAccount && {
+        account: { profile: journal.otherAccount.profile, base_url: journal.otherAccount.baseUrl },
+      }),
     }),
   );
   return { items: [...fromServer, ...journalOnly], truncated: sessions.truncated };
@@ -348,6 +355,7 @@ export async function takeStatusSnapshot(options: SnapshotOptions): Promise<Stat
       ...(uploads.truncated ? (['uploads'] as const) : []),
       ...STATUS_FAMILIES.filter((_, position) => families[position]!.truncated),
     ],
+    other_account_uploads: options.journals.otherAccounts ?? 0,
     errors,
   } satisfies StatusDocument);
 }

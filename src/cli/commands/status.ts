@@ -1,7 +1,13 @@
 import type { Command } from 'commander';
 import { TwelveLabsClient } from '../../api/client.js';
 import { formatBytes, formatRelative, stringWidth } from '../../components/format.js';
-import { defaultStateDir, JournalStore } from '../../upload/journal.js';
+import {
+  defaultStateDir,
+  type JournalAccount,
+  JournalStore,
+  journalAccount,
+  journalOwner,
+} from '../../upload/journal.js';
 import {
   addConnectionOptions,
   type ConnectionFlags,
@@ -17,6 +23,7 @@ import { type LocalJournals, takeStatusSnapshot } from './status-snapshot.js';
 interface StatusFlags extends ConnectionFlags {
   json?: boolean;
   schema?: boolean;
+  allAccounts?: boolean;
 }
 
 /** Columns aligned by display width (file names may hold wide characters). */
@@ -28,27 +35,45 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-function renderStatusTable(document: StatusDocument): string {
+/** The host of a base URL read from a journal (as written when it does not parse). */
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return baseUrl;
+  }
+}
+
+function renderStatusTable(document: StatusDocument, allAccounts: boolean): string {
   const now = Date.parse(document.generated_at);
   const lines = [
     `profile ${document.profile}  ${new URL(document.base_url).host}  at ${document.generated_at}`,
     `UPLOADS (${document.uploads.length})`,
   ];
+  const accounts = document.uploads.some((upload) => upload.account);
   if (document.uploads.length) {
     lines.push(
       table([
-        ['UPLOAD ID', 'STATUS', 'CHUNKS', 'SIZE', 'SOURCE', 'FILE'],
+        ['UPLOAD ID', 'STATUS', 'CHUNKS', 'SIZE', 'SOURCE', ...(accounts ? ['ACCOUNT'] : []), 'FILE'],
         ...document.uploads.map((upload) => [
           upload.upload_id,
           upload.status,
           `${upload.chunks_completed ?? '?'}/${upload.total_chunks}`,
           formatBytes(upload.total_size),
           upload.source,
+          ...(accounts
+            ? [upload.account ? `${upload.account.profile}@${hostOf(upload.account.base_url)}` : 'this']
+            : []),
           upload.file ?? '-',
         ]),
       ]),
     );
   }
+  const others = document.other_account_uploads;
+  if (others > 0 && !allAccounts)
+    lines.push(
+      `note: ${others} upload${others === 1 ? '' : 's'} of other accounts not shown (--all-accounts)`,
+    );
   lines.push(`TASKS (${document.tasks.length})`);
   if (document.tasks.length) {
     lines.push(
@@ -70,20 +95,35 @@ function renderStatusTable(document: StatusDocument): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Unfinished uploads journaled on this machine; unreadable journals become snapshot errors. */
-async function readJournals(env: NodeJS.ProcessEnv): Promise<LocalJournals> {
+/**
+ * Unfinished uploads journaled on this machine for `account` (all accounts' with
+ * `allAccounts`); unreadable journals become snapshot errors.
+ */
+async function readJournals(
+  env: NodeJS.ProcessEnv,
+  account: JournalAccount,
+  allAccounts: boolean,
+): Promise<LocalJournals> {
   const { records, problems } = await new JournalStore(defaultStateDir(env)).list();
+  const other = (record: (typeof records)[number]) => journalOwner(record, account) === 'other';
   return {
-    uploads: records.map((record) => ({
-      uploadId: record.uploadId,
-      assetId: record.assetId,
-      filePath: record.file.path,
-      size: record.file.size,
-      chunksConfirmed: Object.keys(record.etags).length,
-      totalChunks: record.totalChunks,
-      sessionExpiresAt: record.sessionExpiresAt,
-      sessionCompleted: record.sessionCompleted,
-    })),
+    otherAccounts: records.filter(other).length,
+    uploads: records
+      .filter((record) => allAccounts || !other(record))
+      .map((record) => ({
+        uploadId: record.uploadId,
+        assetId: record.assetId,
+        filePath: record.file.path,
+        size: record.file.size,
+        chunksConfirmed: Object.keys(record.etags).length,
+        totalChunks: record.totalChunks,
+        sessionExpiresAt: record.sessionExpiresAt,
+        sessionCompleted: record.sessionCompleted,
+        otherAccount:
+          other(record) && record.account
+            ? { profile: record.account.profile, baseUrl: record.account.baseUrl }
+            : undefined,
+      })),
     problems,
   };
 }
@@ -93,7 +133,11 @@ export function registerStatusCommand(program: Command, io: CommandIo, setExitCo
     .command('status')
     .description('one snapshot of active uploads and unfinished tasks, for scripts and non-TTY use')
     .option('--json', 'print one JSON document (shape: README "tltop status", or --schema)')
-    .option('--schema', 'print the JSON Schema of the --json document and exit (no connection)');
+    .option('--schema', 'print the JSON Schema of the --json document and exit (no connection)')
+    .option(
+      '--all-accounts',
+      'also list uploads journaled for other accounts (other profiles with another key or base URL)',
+    );
   addConnectionOptions(status).action(async (_flags: StatusFlags, command: Command) => {
     const flags = command.optsWithGlobals<StatusFlags>();
     if (flags.schema) {
@@ -118,7 +162,15 @@ export function registerStatusCommand(program: Command, io: CommandIo, setExitCo
       document = await takeStatusSnapshot({
         api,
         profile: connection.profileName,
-        journals: await readJournals(env),
+        journals: await readJournals(
+          env,
+          journalAccount({
+            apiKey: connection.apiKey,
+            baseUrl: api.baseUrl,
+            profile: connection.profileName,
+          }),
+          flags.allAccounts === true,
+        ),
         isFatal: isConnectionFailure,
         describeError: oneLine,
       });
@@ -129,7 +181,9 @@ export function registerStatusCommand(program: Command, io: CommandIo, setExitCo
     } finally {
       await api.close();
     }
-    io.stdout.write(flags.json ? `${JSON.stringify(document)}\n` : renderStatusTable(document));
+    io.stdout.write(
+      flags.json ? `${JSON.stringify(document)}\n` : renderStatusTable(document, flags.allAccounts === true),
+    );
     setExitCode(document.errors.length ? ExitCode.failed : ExitCode.ok);
   });
 }

@@ -10,7 +10,7 @@ import type { RunningEmulator } from '../../emulator/server.js';
 import type { ViewStateStore } from '../../store/saved-views.js';
 import { parseStuckAfter } from '../../store/stuck.js';
 import type { AppStore, UiState } from '../../store/types.js';
-import type { UploadManager } from '../../upload/types.js';
+import { TERMINAL_PHASES, type UploadManager } from '../../upload/types.js';
 import {
   addConnectionOptions,
   type Connection,
@@ -93,7 +93,6 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
   const { createElement } = await import('react');
   const { App } = await import('../../components/App.js');
   const { monochromeTheme, themeFromEnv } = await import('../../components/theme.js');
-  const { hasRunningUploads } = await import('../../store/selectors.js');
   const theme = flags.monochrome ? monochromeTheme : themeFromEnv(process.env);
 
   let instance: ReturnType<typeof render> | undefined;
@@ -102,9 +101,16 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
     // `:profile NAME`: a new session for that profile replaces this one on the same screen
     async switchProfile(name) {
       const state = session.store.getState();
-      if (hasRunningUploads(state)) {
-        throw new Error('uploads are running: pause them (x) or let them finish first; they stay resumable');
-      }
+      const local = Object.values(state.entities.uploads).flatMap((row) => (row.local ? [row.local] : []));
+      // one without a session has no journal yet: it would be lost, not paused
+      if (local.some((upload) => upload.phase === 'creating'))
+        throw new Error(
+          'an upload is still creating its session: switch once it is sending (it then pauses)',
+        );
+      // the others pause when this session closes: journaled, resumed when their account is back
+      const pausing = local.filter(
+        (upload) => !TERMINAL_PHASES.has(upload.phase) && upload.phase !== 'paused',
+      ).length;
       state.actions.setStatus(`connecting with profile ${name}…`);
       const next = await profileConnection(name, flags);
       // the view the user is on stays: that profile's last view state is not restored over it
@@ -112,7 +118,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
       const opened = await openSession(next, nextViewState, flags, {
         ...hooks,
         initialUi: { view: state.ui.view, tableOf: state.ui.tableOf },
-        // journals do not say which account they belong to: the start profile resumed them
+        // resumed below, once this session's engine has paused and journaled its uploads
         resumeJournals: false,
       }).catch(async (error: unknown) => {
         await nextViewState.close();
@@ -125,6 +131,15 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
       );
       opened.store.getState().actions.logEvent('profile', `switched to profile ${next.profileName}`);
       await previous.close();
+      if (pausing > 0)
+        opened.store
+          .getState()
+          .actions.logEvent(
+            'upload',
+            `paused ${pausing} upload(s) of the previous profile: journaled, resumed when you switch back`,
+          );
+      // the new account's journals (and, with the same key and URL, the ones just paused)
+      opened.resumeJournaled();
     },
   };
   let session = await openSession(connection, viewState, flags, hooks);
@@ -188,6 +203,8 @@ interface Session {
   serverNow?: () => number;
   /** stops polling and the upload engine (journaled uploads stay resumable), closes every client */
   close(): Promise<void>;
+  /** resumes this account's journaled uploads in the background (not in the demo or read-only) */
+  resumeJournaled(): void;
 }
 
 interface SessionHooks {
@@ -209,6 +226,7 @@ async function openSession(
   const { startEmulator } = await import('../../emulator/server.js');
   const { createAppStore, startPollers } = await import('../../store/index.js');
   const { createUploadApi, createUploadManager } = await import('../../upload/manager.js');
+  const { journalAccount } = await import('../../upload/journal.js');
   let emulator: RunningEmulator | undefined;
   let demoDir: string | undefined;
   let apiKey = connection.apiKey ?? DEMO_KEY;
@@ -233,7 +251,16 @@ async function openSession(
   const guard = (target: TwelveLabsClient) =>
     readOnly ? readOnlyApi(target, connection.readOnlyBy!) : target;
   const api = guard(client);
-  const uploads = createUploadManager({ api: guard(uploadClient), stateDir: demoDir });
+  const uploads = createUploadManager({
+    api: guard(uploadClient),
+    stateDir: demoDir,
+    // journals record the account; only this account's are resumed
+    account: journalAccount({
+      apiKey,
+      baseUrl: uploadClient.baseUrl,
+      profile: connection.demo ? 'demo' : connection.profileName,
+    }),
+  });
   const store = createAppStore({
     api,
     uploads,
@@ -263,7 +290,10 @@ async function openSession(
         store.getState().actions.setStatus(oneLine(error), 'error'),
       )
     : undefined;
-  if (!demoDir && !readOnly && hooks.resumeJournals !== false) void resumeJournaledUploads(uploads, store);
+  const resumeJournaled = () => {
+    if (!demoDir && !readOnly) void resumeJournaledUploads(uploads, store);
+  };
+  if (hooks.resumeJournals !== false) resumeJournaled();
   return {
     store,
     info: {
@@ -273,6 +303,7 @@ async function openSession(
       demo: connection.demo,
     },
     serverNow: emulator ? () => Date.parse(emulator.now()) : undefined,
+    resumeJournaled,
     async close() {
       await viewState.close();
       await pollers.stop();
@@ -358,12 +389,20 @@ function copyWithOsc52(text: string): void {
   process.stdout.write(`\x1b]52;c;${Buffer.from(text).toString('base64')}\x07`);
 }
 
-/** Uploads a crash or Ctrl-C left behind carry on by themselves; refusals are shown, not fatal. */
+/**
+ * Uploads a crash or Ctrl-C left behind carry on by themselves, this account's only (other
+ * accounts' stay journaled for their profiles); refusals are shown, not fatal.
+ */
 async function resumeJournaledUploads(uploads: UploadManager, store: AppStore): Promise<void> {
   const { actions } = store.getState();
   try {
+    const others = (await uploads.listJournaled({ allAccounts: true })).filter(
+      (upload) => upload.owner === 'other',
+    ).length;
     const resumed = await uploads.resumeJournaled();
     if (resumed.length > 0) actions.logEvent('upload', `resumed ${resumed.length} journaled upload(s)`);
+    if (others > 0)
+      actions.logEvent('upload', `${others} journaled upload(s) of other accounts left for their profiles`);
   } catch (error) {
     actions.setStatus(oneLine(error), 'error');
     actions.logEvent('upload', oneLine(error), 'error');

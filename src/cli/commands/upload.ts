@@ -5,7 +5,7 @@ import { assetTypeOf } from '../../upload/asset-type.js';
 import { UploadInputError } from '../../upload/errors.js';
 import { checkUploadFile } from '../../upload/file-identity.js';
 import { HeadlessOutput, type OutputMode, whenSent, whenStopped } from '../../upload/headless.js';
-import { defaultStateDir } from '../../upload/journal.js';
+import { defaultStateDir, journalAccount } from '../../upload/journal.js';
 import { createUploadApi, createUploadManager, type Uploads } from '../../upload/manager.js';
 import { DEFAULT_CONCURRENCY, MAX_CONCURRENCY } from '../../upload/policy.js';
 import { addConnectionOptions, type ConnectionFlags, resolveConnection } from '../config.js';
@@ -83,6 +83,12 @@ export async function openHeadlessSession(
   const manager = createUploadManager({
     api,
     stateDir: defaultStateDir(process.env),
+    // journals record the account; resume sees only this one's
+    account: journalAccount({
+      apiKey: connection.apiKey,
+      baseUrl: api.baseUrl,
+      profile: connection.profileName,
+    }),
     defaultConcurrency: concurrency,
   });
   const output = new HeadlessOutput(io, outputMode(io, flags.json, flags.progress));
