@@ -6,13 +6,22 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../src/api/client.js';
+import { JournalStore } from '../../src/upload/journal.js';
 import { requestCount, startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
-import { removeDir, tempDir } from '../integration/upload/helpers.js';
+import {
+  eventually,
+  randomFile,
+  removeDir,
+  sha256File,
+  spawnCli,
+  tempDir,
+} from '../integration/upload/helpers.js';
 import { findOrInstallTmux, TLTOP, TmuxSession } from './tmux.js';
 
 const tmux = findOrInstallTmux();
 const KEY_ALPHA = 'tlk_alpha000000000000000000a1a1';
 const KEY_BETA = 'tlk_beta0000000000000000000b2b2';
+const CHUNK = 64 * 1024;
 
 /** A config dir with two profiles, each on its own emulator with its own key. */
 async function twoProfiles(
@@ -108,7 +117,7 @@ describe.skipIf(!tmux.tmux)(
       );
     });
 
-    it(':profile is refused while uploads run (the demo runs one) and nothing changes', async () => {
+    it(':profile pauses the running uploads (the demo runs one) and switches', async () => {
       alpha = await startTestEmulator({ seed: 'empty', apiKey: KEY_ALPHA });
       beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA });
       dir = await tempDir('tltop-profile-uploads-');
@@ -116,13 +125,60 @@ describe.skipIf(!tmux.tmux)(
       session = new TmuxSession(tmux.tmux!);
       session.start(`${TLTOP} --demo --no-restore`, 120, 30, env);
       await session.waitFor((s) => s.includes('camera-b-morning-shift.mp4'), 20_000, 'the demo upload');
+      // once it sends (its session exists): an upload still creating one makes the switch wait
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       session.send(':');
       session.sendLiteral('profile beta');
       await session.waitFor((s) => s.includes(': profile beta'), 5_000, 'the typed command');
       session.send('Enter');
-      const screen = await session.waitFor((s) => s.includes('✗ uploads are running'), 10_000, 'the refusal');
-      expect(screen.split('\n')[0]).toContain('tltop DEMO');
-      expect(requestCount(beta, 'GET /assets')).toBe(0);
+      const betaHost = new URL(beta.baseUrl).host;
+      await session.waitFor(
+        (s) => s.includes(`profile beta  ${betaHost}  key tlk_…b2b2`),
+        20_000,
+        "beta's header",
+      );
+      expect(requestCount(beta, 'GET /assets')).toBeGreaterThan(0);
+    });
+
+    it(":profile NAME resumes that account's journaled uploads, and only then", async () => {
+      alpha = await startTestEmulator({ seed: 'empty', apiKey: KEY_ALPHA });
+      beta = await startTestEmulator({ seed: 'empty', apiKey: KEY_BETA, chunkSize: CHUNK, speed: 200 });
+      dir = await tempDir('tltop-profile-resume-');
+      const env = await twoProfiles(dir, alpha, beta);
+      // beta's upload, killed half-way: its journal says it is beta's
+      beta.setFaults('put-rate=1MiB/s');
+      const file = await randomFile(dir, 'beta-night-shift.mp4', 48 * CHUNK);
+      const journal = new JournalStore(join(dir, 'state'));
+      const upload = spawnCli(['upload', '--profile', 'beta', file, '--json'], env);
+      const record = await eventually(async () => {
+        const [first] = (await journal.list()).records;
+        return first && Object.keys(first.etags).length >= 6 ? first : undefined;
+      });
+      upload.child.kill('SIGKILL');
+      await upload.exited;
+      beta.setFaults('');
+      expect(record.account?.profile).toBe('beta');
+
+      session = new TmuxSession(tmux.tmux!);
+      session.start(`${TLTOP} --profile alpha --no-restore`, 120, 30, env);
+      const alphaHost = new URL(alpha.baseUrl).host;
+      await session.waitFor((s) => s.includes(`profile alpha  ${alphaHost}`), 20_000, 'alpha');
+      // alpha leaves beta's journal alone: no status call for it, the journal as it was
+      const before = await journal.read(record.uploadId);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(requestCount(alpha, 'GET /assets/multipart-uploads/{upload_id}')).toBe(0);
+      expect(await journal.read(record.uploadId)).toEqual(before);
+      session.send('1');
+      await session.waitFor((s) => /^Uploads/m.test(s), 5_000, 'the Uploads view');
+      expect(session.screen().join('\n')).not.toContain('beta-night-shift.mp4');
+
+      session.send(':');
+      session.sendLiteral('profile beta');
+      await session.waitFor((s) => s.includes(': profile beta'), 5_000, 'the typed command');
+      session.send('Enter');
+      await session.waitFor((s) => s.includes('beta-night-shift.mp4'), 20_000, "beta's resumed upload");
+      await eventually(async () => ((await journal.list()).records.length === 0 ? true : undefined), 30_000);
+      expect((await beta.digest(record.assetId)).sha256).toBe(await sha256File(file));
     });
 
     it('--filter filters the start view; a bad one is one line and exit 2', async () => {
