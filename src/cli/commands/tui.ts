@@ -136,7 +136,7 @@ export async function runDashboard(flags: DashboardFlags, io: CommandIo): Promis
           .getState()
           .actions.logEvent(
             'upload',
-            `paused ${pausing} upload(s) of the previous profile: journaled, resumed when you switch back`,
+            `paused ${pausing} upload(s) of the previous profile: journaled, resumed with their account`,
           );
       // the new account's journals (and, with the same key and URL, the ones just paused)
       opened.resumeJournaled();
@@ -312,7 +312,8 @@ async function openSession(
       await client.close();
       await uploadClient.close();
       await emulator?.close();
-      // retried: a chunk confirmed while the upload was pausing may still be writing its journal
+      // shutdown() returns once every pause has written its journal for the last time (nothing
+      // writes after it); retried all the same, as removing a tree can race other file activity
       if (demoDir) await rm(demoDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
