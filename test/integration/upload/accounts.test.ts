@@ -138,7 +138,7 @@ describe('journal accounts', () => {
     const manager = managerAs(mine);
     expect(await manager.resumeJournaled()).toEqual([foreign.uploadId]);
     const snapshot = await manager.settled(foreign.uploadId);
-    expect(snapshot.phase, snapshot.lastError).toBe("failed");
+    expect(snapshot.phase, snapshot.lastError).toBe('failed');
     expect(snapshot.lastError).toMatch(/not known to this account; .* kept for the account it belongs to/);
     expect(await store.read(foreign.uploadId)).toMatchObject({ uploadId: foreign.uploadId });
     expect((await store.read(foreign.uploadId))!.account).toBeUndefined();
