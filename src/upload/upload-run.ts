@@ -55,6 +55,8 @@ function firstLine(error: unknown): string {
 const SESSION_LIFETIME_MS = 24 * 3600 * 1000;
 const STALLED_AFTER_MS = 10_000;
 const MAX_STATUS_PAGE = 50;
+/** The longest delay setTimeout honours. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface RunDeps {
   api: TwelveLabsApi;
@@ -608,7 +610,10 @@ export class UploadRun {
     for (const candidate of [due, raiseIn !== undefined ? now + raiseIn : undefined]) {
       if (candidate !== undefined && (wakeAt === undefined || candidate < wakeAt)) wakeAt = candidate;
     }
-    if (wakeAt !== undefined) this.wakeTimer = setTimeout(() => this.pump(), Math.max(1, wakeAt - now));
+    // Node fires a delay beyond 2^31-1 ms after 1 ms: a far wake-up would pump in a busy loop
+    if (wakeAt !== undefined) {
+      this.wakeTimer = setTimeout(() => this.pump(), Math.min(MAX_TIMER_MS, Math.max(1, wakeAt - now)));
+    }
   }
 
   /**
