@@ -1,8 +1,13 @@
 import { Box, type Key, useApp, useInput, useWindowSize } from 'ink';
-import { useEffect, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import { withErrorHelp } from '../api/error-help.js';
 import { selectStaleAge } from '../store/selectors.js';
-import { finishedSeriesAt, selectFinishTimes, selectUploadSeries } from '../store/throughput.js';
+import {
+  type FinishTimes,
+  finishedSeriesAt,
+  selectFinishTimes,
+  selectUploadSeries,
+} from '../store/throughput.js';
 import { selectFailureCount } from '../store/triage/selectors.js';
 import type { AppState, AppStore } from '../store/types.js';
 import { CONFIRM_HEIGHT, Confirm } from './Confirm.js';
@@ -12,7 +17,7 @@ import { DetailView } from './details/DetailView.js';
 import { ErrorBoundary } from './ErrorBoundary.js';
 import { FollowStrip, followStripRows, selectChainLength } from './FollowStrip.js';
 import { Footer } from './Footer.js';
-import { Header, type PollingState } from './Header.js';
+import { Header, type HeaderProps, headerSegments, type PollingState } from './Header.js';
 import { Help } from './Help.js';
 import { dispatchKey, type KeyActions, type Layer } from './keymap.js';
 import { OVERVIEW_ROWS, Overview } from './Overview.js';
@@ -21,8 +26,15 @@ import { PROMPT_HEIGHT, Prompt } from './Prompt.js';
 import { sanitize } from './sanitize.js';
 import { Tabs } from './Tabs.js';
 import { isTooSmall, TooSmall } from './TooSmall.js';
-import { colorTheme, type Theme, ThemeContext } from './theme.js';
-import { useNow, useRerenderAt } from './use-now.js';
+import { colorTheme, type Theme, ThemeContext, useTheme } from './theme.js';
+import {
+  type ClockReading,
+  type TickProbe,
+  TickProbesContext,
+  useRerenderAt,
+  useTickingNow,
+  useTickProbe,
+} from './use-now.js';
 import { useSampled } from './use-sampled.js';
 import { VIEW_COMPONENTS } from './views/index.js';
 
@@ -185,11 +197,27 @@ interface DashboardProps {
   serverNow?: () => number;
 }
 
-function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
-  const now = useNow();
-  // server timestamps are compared with the server's clock, read on every render: the demo's
-  // clock runs faster than ours, and rows that arrived since the last tick must not look future
-  const dataNow = serverNow?.() ?? now;
+function Dashboard(props: DashboardProps) {
+  const probes = useMemo(() => new Set<TickProbe>(), []);
+  return (
+    <TickProbesContext.Provider value={probes}>
+      <DashboardBody {...props} probes={probes} />
+    </TickProbesContext.Provider>
+  );
+}
+
+function DashboardBody({
+  info,
+  columns,
+  rows,
+  serverNow,
+  probes,
+}: DashboardProps & { probes: Set<TickProbe> }) {
+  // the overview and the detail read the clock without a probe: while one is open, every tick renders
+  const overviewOpen = useAppState((state) => state.ui.overview);
+  const detailOpen = useAppState((state) => state.ui.detail !== null);
+  const clock = useTickingNow(probes, serverNow, overviewOpen || detailOpen);
+  const { now, dataNow } = clock;
   const view = useAppState((state) => state.ui.view);
   const layer = useAppState(layerOf);
   const overlay = useAppState((state) => state.ui.overlay);
@@ -202,7 +230,6 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   const overlayRows =
     overlay.kind === 'prompt' ? PROMPT_HEIGHT : overlay.kind === 'confirm' ? CONFIRM_HEIGHT : 0;
   // `o`: the overview sits above the view and yields to it (the table keeps MIN_BODY_ROWS)
-  const overviewOpen = useAppState((state) => state.ui.overview);
   const overviewRoom = rows - HEADER_ROWS - TABS_ROWS - FOOTER_ROWS - overlayRows - MIN_BODY_ROWS;
   const overviewRows =
     overviewOpen && layer !== 'help' && !problem && overviewRoom >= 3
@@ -239,7 +266,7 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
       : undefined;
   return (
     <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
-      <ConnectedHeader info={info} width={columns} now={now} serverNow={serverNow} />
+      <ConnectedHeader info={info} width={columns} clock={clock} />
       <Tabs active={view} badges={badges} width={columns} />
       {overviewRows > 0 ? (
         <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
@@ -271,47 +298,60 @@ function Dashboard({ info, columns, rows, serverNow }: DashboardProps) {
   );
 }
 
+interface HeaderInputs {
+  info: ConnectionInfo;
+  width: number;
+  finishTimes: FinishTimes;
+}
+
+/** The header's props from the store at a clock reading: for the render and for the minute tick's probe. */
+function headerPropsAt(state: AppState, inputs: HeaderInputs, clock: ClockReading): HeaderProps {
+  const { info, width, finishTimes } = inputs;
+  const { connection } = state;
+  const age = selectStaleAge(state, clock.now);
+  const staleAge = age === undefined ? undefined : clock.now - age;
+  const polling: PollingState = state.ui.pollingPaused ? 'paused' : staleAge !== undefined ? 'stale' : 'live';
+  return {
+    width,
+    now: clock.now,
+    profile: info.profile,
+    host: info.host,
+    maskedKey: info.maskedKey,
+    demo: info.demo,
+    latencyMs: connection.lastLatencyMs,
+    lastSuccessAt: connection.lastSuccessAt,
+    lastError: connection.health === 'ok' ? undefined : connection.lastError,
+    rateRemaining: connection.rateLimit.remaining,
+    rateLimit: connection.rateLimit.limit,
+    polling,
+    staleSince: staleAge,
+    // the finish times are sampled; the hour they fall in follows the server's clock
+    finished: finishedSeriesAt(finishTimes, clock.dataNow),
+    upload: selectUploadSeries(state, clock.now),
+  };
+}
+
 function ConnectedHeader({
   info,
   width,
-  now,
-  serverNow,
+  clock,
 }: {
   info: ConnectionInfo;
   width: number;
-  now: number;
-  /** the server's clock (finish times), read when the data changes */
-  serverNow?: () => number;
+  clock: ClockReading;
 }) {
-  const connection = useAppState((state) => state.connection);
-  // the finish times are sampled; the hour they fall in follows the clock at render time, so the
-  // sparkline moves with the minute tick and never needs a render of its own
+  const store = useStores().app;
+  const theme = useTheme();
+  // what the header reads from the store: a change to any of these renders it
+  useAppState((state) => state.connection);
+  useAppState((state) => state.ui.pollingPaused);
+  useAppState((state) => state.monitor.uploadSamples);
   const finishTimes = useSampled(selectFinishTimes, 'header');
-  const finished = finishedSeriesAt(finishTimes, serverNow?.() ?? now);
-  const upload = useAppState((state) => selectUploadSeries(state, now));
-  const paused = useAppState((state) => state.ui.pollingPaused);
-  const staleAge = useAppState((state) => {
-    const age = selectStaleAge(state, now);
-    return age === undefined ? undefined : now - age;
-  });
-  const polling: PollingState = paused ? 'paused' : staleAge !== undefined ? 'stale' : 'live';
-  return (
-    <Header
-      width={width}
-      now={now}
-      profile={info.profile}
-      host={info.host}
-      maskedKey={info.maskedKey}
-      demo={info.demo}
-      latencyMs={connection.lastLatencyMs}
-      lastSuccessAt={connection.lastSuccessAt}
-      lastError={connection.health === 'ok' ? undefined : connection.lastError}
-      rateRemaining={connection.rateLimit.remaining}
-      rateLimit={connection.rateLimit.limit}
-      polling={polling}
-      staleSince={staleAge}
-      finished={finished}
-      upload={upload}
-    />
+  const inputs = useMemo(() => ({ info, width, finishTimes }), [info, width, finishTimes]);
+  const probe = useCallback(
+    (at: ClockReading) => JSON.stringify(headerSegments(headerPropsAt(store.getState(), inputs, at), theme)),
+    [store, inputs, theme],
   );
+  useTickProbe(probe);
+  return <Header {...headerPropsAt(store.getState(), inputs, clock)} />;
 }

@@ -129,41 +129,167 @@ function TableRowImpl<Row>({ row, layout, selected, now, width, marked, watched 
       cell(column.text(row, now), cellWidth, column.align) + (index === layout.length - 1 ? '' : ' ');
     addRun(runs, text, selected ? undefined : column.tone?.(row, now));
   });
+  // the frame is drawn on blank cells: long runs of padding need not be written (Ink tokenizes every
+  // character it writes, every frame); only an inverse selection must paint its blanks itself
+  const pieces = selected && theme.monochrome ? runs : withoutGaps(runs);
   return (
     <Box width={width} height={1} overflow="hidden" backgroundColor={background}>
-      {runs.map((run, index) => (
-        <Text
+      {pieces.map((run, index) =>
+        run.gap ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
-          key={index}
-          wrap="truncate"
-          color={run.tone ? toneColor(theme, run.tone) : foreground}
-          inverse={selected && theme.monochrome}
-        >
-          {run.text}
-        </Text>
-      ))}
+          <Box key={index} width={run.gap} flexShrink={0} />
+        ) : (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
+            key={index}
+            wrap="truncate"
+            color={run.tone ? toneColor(theme, run.tone) : foreground}
+            inverse={selected && theme.monochrome}
+          >
+            {run.text}
+          </Text>
+        ),
+      )}
     </Box>
   );
+}
+
+/** padding at least this long is left out of a row's text and kept as an empty box of its width */
+const GAP = 12;
+
+/**
+ * The runs of a row with long padding taken out: a run of GAP or more spaces inside a run splits
+ * it around an empty box of that width, and trailing spaces are dropped. What the terminal shows is
+ * the same (the frame starts blank; a selection's background is the row box's).
+ */
+export function withoutGaps(runs: readonly Run[]): Run[] {
+  const out: Run[] = [];
+  for (const run of runs) {
+    if (!run.text.includes(' '.repeat(GAP))) {
+      out.push(run);
+      continue;
+    }
+    const pattern = new RegExp(` {${GAP},}`, 'g');
+    let from = 0;
+    for (let match = pattern.exec(run.text); match; match = pattern.exec(run.text)) {
+      if (match.index > from) out.push({ ...run, text: run.text.slice(from, match.index) });
+      out.push({ text: '', ascii: true, gap: match[0].length });
+      from = match.index + match[0].length;
+    }
+    if (from < run.text.length) out.push({ ...run, text: run.text.slice(from) });
+  }
+  // nothing is drawn after the last text
+  while (out.length > 0 && out[out.length - 1]!.gap) out.pop();
+  const last = out[out.length - 1];
+  if (last) out[out.length - 1] = { ...last, text: last.text.trimEnd() };
+  return out;
+}
+
+/** Text with one style, a piece of a line. */
+export interface Segment {
+  text: string;
+  color?: string;
+  bold?: boolean;
+  inverse?: boolean;
 }
 
 interface Run {
   text: string;
   tone?: StatusTone;
+  /** the segment a run of a FittedLine comes from (its style) */
+  style?: Segment;
   ascii: boolean;
+  /** an empty box of this many cells instead of text */
+  gap?: number;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /**
  * Appends text to the last run when tone and ASCII-ness match. Ink measures every text
- * node each frame, and a line with a single non-ASCII character takes the slow grapheme
- * path; keeping symbols in short runs of their own keeps long rows on the fast path.
+ * node each frame, and a text with a single non-ASCII character takes the slow grapheme
+ * path (over a microsecond a character): a word with a symbol ("●", "⚠") gets a run of its
+ * own, so the rest of the row, its padding included, stays on the fast path.
  */
-function addRun(runs: Run[], text: string, tone: StatusTone | undefined): void {
-  const ascii = PRINTABLE_ASCII.test(text);
+function addRun(runs: Run[], text: string, tone: StatusTone | undefined, style?: Segment): void {
+  if (PRINTABLE_ASCII.test(text)) {
+    pushRun(runs, text, tone, true, style);
+    return;
+  }
+  // split at spaces only: a combining mark stays with the word it belongs to
+  for (const piece of text.split(/( +)/)) {
+    if (piece !== '') pushRun(runs, piece, tone, PRINTABLE_ASCII.test(piece), style);
+  }
+}
+
+function pushRun(
+  runs: Run[],
+  text: string,
+  tone: StatusTone | undefined,
+  ascii: boolean,
+  style: Segment | undefined,
+): void {
   const last = runs[runs.length - 1];
-  if (last && last.tone === tone && last.ascii === ascii) last.text += text;
-  else runs.push({ text, tone, ascii });
+  if (last && last.tone === tone && last.style === style && last.ascii === ascii) last.text += text;
+  else runs.push({ text, tone, ascii, style });
+}
+
+/**
+ * One line whose segments fill exactly `width` cells (cell() padded), drawn the way table rows
+ * are: symbols in runs of their own, long padding as empty boxes, nothing after the last text.
+ * Ink then measures and tokenizes the line's characters on its fast path.
+ */
+export const FittedLine = memo(function FittedLine({
+  segments,
+  width,
+}: {
+  segments: readonly Segment[];
+  width: number;
+}) {
+  const runs: Run[] = [];
+  for (const segment of segments) addRun(runs, segment.text, undefined, segment);
+  // an inverse segment paints its blanks: only lines without one leave padding out
+  const pieces = segments.some((segment) => segment.inverse) ? runs : withoutGaps(runs);
+  return (
+    <Box width={width} height={1} overflow="hidden">
+      {pieces.map((run, index) =>
+        run.gap ? (
+          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
+          <Box key={index} width={run.gap} flexShrink={0} />
+        ) : (
+          <Text
+            // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
+            key={index}
+            wrap="truncate"
+            color={run.style?.color}
+            bold={run.style?.bold}
+            inverse={run.style?.inverse}
+          >
+            {run.text}
+          </Text>
+        ),
+      )}
+    </Box>
+  );
+}, sameSegments);
+
+function sameSegments(
+  a: { segments: readonly Segment[]; width: number },
+  b: { segments: readonly Segment[]; width: number },
+): boolean {
+  return (
+    a.width === b.width &&
+    a.segments.length === b.segments.length &&
+    a.segments.every((segment, index) => {
+      const other = b.segments[index]!;
+      return (
+        segment.text === other.text &&
+        segment.color === other.color &&
+        segment.bold === other.bold &&
+        segment.inverse === other.inverse
+      );
+    })
+  );
 }
 
 const TableRow = memo(TableRowImpl) as typeof TableRowImpl;
@@ -205,9 +331,7 @@ export function Table<Row>(props: TableProps<Row>) {
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
-      <Text bold color={theme.accent} wrap="truncate">
-        {cell(header, width)}
-      </Text>
+      <FittedLine segments={[{ text: cell(header, width), bold: true, color: theme.accent }]} width={width} />
       {total === 0 ? (
         <Text color={theme.muted} wrap="truncate">
           {cell(`  ${emptyText ?? 'nothing here yet'}`, width)}

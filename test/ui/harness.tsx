@@ -67,6 +67,8 @@ export interface Dashboard {
   frame(): string;
   /** the frame's rows */
   lines(): string[];
+  /** frames Ink has drawn so far */
+  renders(): number;
   /** writes each key and lets React and the 20 ms Esc timer settle in between */
   press(...keys: string[]): Promise<void>;
   type(text: string): Promise<void>;
@@ -119,6 +121,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     api,
     frame,
     lines: () => frame().split('\n'),
+    renders: () => ink.frames.length,
     async press(...keys) {
       for (const key of keys) {
         ink.stdin.write(key);

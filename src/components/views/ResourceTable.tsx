@@ -1,4 +1,5 @@
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { useCallback } from 'react';
 import { describeFilter } from '../../store/filter-expr.js';
 import { selectTableView } from '../../store/selectors.js';
 import { TABLE_LABELS } from '../../store/tables.js';
@@ -6,8 +7,9 @@ import type { TableId } from '../../store/types.js';
 import { useAppState } from '../context.js';
 import { cell, formatPosition } from '../format.js';
 import { sanitize } from '../sanitize.js';
-import { type Column, Table } from '../Table.js';
+import { type Column, FittedLine, Table } from '../Table.js';
 import { useTheme } from '../theme.js';
+import { type ClockReading, useTickProbe } from '../use-now.js';
 import { useSampled } from '../use-sampled.js';
 import { columnsFor, rowFrom, selectFlagRule, TABLE_SPECS } from './table-specs.js';
 
@@ -47,6 +49,8 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
     .slice(first, first + bodyRows)
     .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
   const columns = columnsFor(table, rule, rows, now);
+  const probe = useCallback((clock: ClockReading) => rowsText(table, rule, rows, clock), [table, rule, rows]);
+  useTickProbe(probe);
   const position = view.loading ? 'loading…' : formatPosition(first, rows.length, view.total);
   // the position comes first: it is what a narrow terminal must still show
   const extras = [
@@ -61,12 +65,16 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   if (watchCount > 0) extras.push(`◉ ${watchCount} watched`);
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <Text wrap="truncate">
-        <Text bold>{TABLE_LABELS[table]}</Text>
-        <Text color={theme.muted}>
-          {cell(`  ${extras.join('  ·  ')}`, Math.max(0, width - TABLE_LABELS[table].length))}
-        </Text>
-      </Text>
+      <FittedLine
+        segments={[
+          { text: TABLE_LABELS[table], bold: true },
+          {
+            text: cell(`  ${extras.join('  ·  ')}`, Math.max(0, width - TABLE_LABELS[table].length)),
+            color: theme.muted,
+          },
+        ]}
+        width={width}
+      />
       <Table<unknown>
         columns={columns as readonly Column<unknown>[]}
         rows={rows}
@@ -84,6 +92,30 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
       />
     </Box>
   );
+}
+
+/**
+ * What the rows on screen show at a clock reading (texts and tones of every column), for the
+ * minute tick: an unchanged result means the tick would draw the same rows.
+ */
+export function rowsText(
+  table: TableId,
+  rule: ReturnType<typeof selectFlagRule>,
+  rows: readonly unknown[],
+  clock: ClockReading,
+): string {
+  // an upload started here shows its age on this machine's clock, read inside the column
+  if (table === 'uploads' && rows.some((row) => (row as { local?: unknown } | undefined)?.local))
+    return String(clock.now);
+  const now = clock.dataNow;
+  const columns = columnsFor(table, rule, rows, now) as readonly Column<unknown>[];
+  let text = String(columns.length);
+  for (const row of rows) {
+    if (row === undefined) continue;
+    for (const column of columns) text += `\t${column.text(row, now)}\u0000${column.tone?.(row, now) ?? ''}`;
+    text += '\n';
+  }
+  return text;
 }
 
 const ROW_KEYS: Record<TableId, (row: unknown) => string> = {

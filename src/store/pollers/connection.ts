@@ -1,7 +1,8 @@
 /**
- * The connection slice, kept coarse on purpose: it is written when health, the error,
- * the rate-limit bucket or a 429 wait changes, and otherwise at most once per heartbeat,
- * so polls that change nothing cause no store notification.
+ * The connection slice, kept coarse on purpose: it is written only when what the header shows
+ * from it changes (health, the error, the latency as shown, the rate-limit budget, a 429 wait),
+ * so polls that change nothing cause no store notification and an idle dashboard no frame.
+ * Raw timings stay in the client (api.stats()); the slice keeps them in their shown form.
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { ConnectionStats, RateLimitState, TwelveLabsApi } from '../../api/api.js';
@@ -9,32 +10,21 @@ import type { ApiErrorKind } from '../../api/errors.js';
 import type { ConnectionProblem, ConnectionProblemKind, ConnectionState, Health } from '../types.js';
 import type { Draft } from './step.js';
 
-/** Latency shown in steps that do not move on every request's noise. */
-function roundLatency(ms: number | undefined): number | undefined {
+/** Below this the API is answering normally: the header says "<1 s" whatever the noise. */
+export const SLOW_LATENCY_MS = 1000;
+
+/** Latency in the steps the header shows it: under a second is one step, above in half seconds. */
+export function shownLatency(ms: number | undefined): number | undefined {
   if (ms === undefined) return undefined;
-  if (ms < 100) return Math.round(ms / 10) * 10;
-  if (ms < 1000) return Math.round(ms / 50) * 50;
-  return Math.round(ms / 500) * 500;
-}
-
-const LATENCY_BANDS = [1000, 3000, 10000];
-
-/** ok, slow, very slow, unusable: a change of band is worth showing before the heartbeat */
-function latencyBand(ms: number): number {
-  const band = LATENCY_BANDS.findIndex((limit) => ms < limit);
-  return band === -1 ? LATENCY_BANDS.length : band;
+  if (ms < SLOW_LATENCY_MS) return 0;
+  if (ms < 10_000) return Math.round(ms / 500) * 500;
+  return Math.round(ms / 5000) * 5000;
 }
 
 /** 0..10: tenths of the rate-limit budget left (11 = unknown). */
 function rateBucket(rate: RateLimitState): number {
   if (rate.limit === undefined || rate.remaining === undefined || rate.limit <= 0) return 11;
   return Math.ceil((10 * rate.remaining) / rate.limit);
-}
-
-/** Whether a latency moved enough to be worth a store write. */
-function latencyMoved(shown: number | undefined, measured: number | undefined): boolean {
-  if (measured === undefined) return false;
-  return shown === undefined || latencyBand(shown) !== latencyBand(measured);
 }
 
 export type PollOutcome = 'ok' | 'failed' | 'unreachable';
@@ -87,22 +77,38 @@ export class ConnectionTracker {
     const problem = this.problem(observation, stats, current.problem);
     if (problem) coarse.problem = problem;
     else delete coarse.problem;
+    const latency =
+      shownLatency(stats.lastLatencyMs) === shownLatency(current.lastLatencyMs)
+        ? current.lastLatencyMs
+        : shownLatency(stats.lastLatencyMs);
+    // the last success is shown only while something fails ("ok 3m ago") or before the first answer
+    const successShown = coarse.health !== 'ok' || current.lastSuccessAt === undefined;
     const significant =
       !isDeepStrictEqual(coarse.problem, current.problem) ||
       coarse.health !== current.health ||
       coarse.lastError !== current.lastError ||
       coarse.rateLimitedUntil !== current.rateLimitedUntil ||
       rateBucket(stats.rateLimit) !== rateBucket(current.rateLimit) ||
-      latencyMoved(current.lastLatencyMs, stats.lastLatencyMs);
-    if (!significant && observation.now - this.lastWriteAt < this.heartbeatMs) return;
+      latency !== current.lastLatencyMs ||
+      (current.lastSuccessAt === undefined && stats.lastSuccessAt !== undefined);
+    // the figures shown exactly (rate left, the last success while failing) follow at the heartbeat
+    const drifted =
+      !isDeepStrictEqual(stats.rateLimit, current.rateLimit) ||
+      (successShown && stats.lastSuccessAt !== current.lastSuccessAt);
+    if (!significant && (!drifted || observation.now - this.lastWriteAt < this.heartbeatMs)) return;
     const next: ConnectionState = {
       ...coarse,
-      lastLatencyMs: roundLatency(stats.lastLatencyMs),
-      lastSuccessAt: stats.lastSuccessAt ?? current.lastSuccessAt,
+      lastLatencyMs: latency,
+      lastSuccessAt:
+        coarse.health === 'ok' && current.lastSuccessAt !== undefined && !significant
+          ? current.lastSuccessAt
+          : (stats.lastSuccessAt ?? current.lastSuccessAt),
       rateLimit: isDeepStrictEqual(stats.rateLimit, current.rateLimit)
         ? current.rateLimit
         : { ...stats.rateLimit },
     };
+    if (next.lastLatencyMs === undefined) delete next.lastLatencyMs;
+    if (next.lastSuccessAt === undefined) delete next.lastSuccessAt;
     this.lastWriteAt = observation.now;
     if (isDeepStrictEqual(next, current)) return;
     draft.state = { ...draft.state, connection: next };
