@@ -319,19 +319,23 @@ export function Table<Row>(props: TableProps<Row>) {
   const watchColumn = watched !== undefined && Object.keys(watched).length > 0;
   const gutter = POINTER.length + (markColumn ? MARK.length : 0) + (watchColumn ? WATCH_MARK.length : 0);
   const layout = useMemo(() => layoutColumns(columns, width - gutter), [columns, width, gutter]);
-  const titles = layout
-    .map(({ column, width: cellWidth }) => {
-      const arrow =
-        sort?.key === (column.sortKey ?? column.key) ? (sort.direction === 'asc' ? '▲' : '▼') : '';
-      return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
-    })
-    .join(' ');
-  const header = NO_POINTER + (markColumn ? MARK : '') + (watchColumn ? NO_WATCH_MARK : '') + titles;
+  // the column header changes with the layout and the sort only (measuring its arrow is slow)
+  const header = useMemo(() => {
+    const titles = layout
+      .map(({ column, width: cellWidth }) => {
+        const arrow =
+          sort?.key === (column.sortKey ?? column.key) ? (sort.direction === 'asc' ? '▲' : '▼') : '';
+        return cell(column.title.toUpperCase() + arrow, cellWidth, column.align);
+      })
+      .join(' ');
+    const line = NO_POINTER + (markColumn ? MARK : '') + (watchColumn ? NO_WATCH_MARK : '') + titles;
+    return [{ text: cell(line, width), bold: true, color: theme.accent }];
+  }, [layout, sort?.key, sort?.direction, markColumn, watchColumn, width, theme]);
   const body = rows.slice(0, Math.max(0, height));
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (
     <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
-      <FittedLine segments={[{ text: cell(header, width), bold: true, color: theme.accent }]} width={width} />
+      <FittedLine segments={header} width={width} />
       {total === 0 ? (
         <Text color={theme.muted} wrap="truncate">
           {cell(`  ${emptyText ?? 'nothing here yet'}`, width)}

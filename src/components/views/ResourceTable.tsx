@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { describeFilter } from '../../store/filter-expr.js';
 import { selectTableView } from '../../store/selectors.js';
 import { TABLE_LABELS } from '../../store/tables.js';
@@ -63,18 +63,18 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
   // the marks come right after the position: d and r act on them
   if (markCount > 0) extras.splice(1, 0, `${markCount} marked`);
   if (watchCount > 0) extras.push(`◉ ${watchCount} watched`);
+  const extrasText = extras.join('  ·  ');
+  // measuring the caption ('·' is not ASCII) is slow: only when its text changes
+  const captionSegments = useMemo(
+    () => [
+      { text: TABLE_LABELS[table], bold: true },
+      { text: cell(`  ${extrasText}`, Math.max(0, width - TABLE_LABELS[table].length)), color: theme.muted },
+    ],
+    [table, extrasText, width, theme],
+  );
   return (
     <Box flexDirection="column" width={width} height={height} overflow="hidden">
-      <FittedLine
-        segments={[
-          { text: TABLE_LABELS[table], bold: true },
-          {
-            text: cell(`  ${extras.join('  ·  ')}`, Math.max(0, width - TABLE_LABELS[table].length)),
-            color: theme.muted,
-          },
-        ]}
-        width={width}
-      />
+      <FittedLine segments={captionSegments} width={width} />
       <Table<unknown>
         columns={columns as readonly Column<unknown>[]}
         rows={rows}
