@@ -82,13 +82,13 @@ try {
   for (const at of frames) {
     const before = changes.filter((change) => change.at <= at && change.at > at - 1000 / 15 - 10);
     const paths = [...new Set(before.flatMap((change) => change.paths))].sort();
-    // a frame within a second after a whole minute is the HH:MM clock's
+    // a frame within a second after a whole minute is the minute tick's (a relative time on screen changed)
     const second = (Date.now() - (performance.now() - at)) % 60_000;
     const cause =
       paths.length > 0
         ? `store: ${paths.join(', ')}`
         : second < 1000
-          ? 'timer: the HH:MM clock (whole minute)'
+          ? 'timer: the minute tick (a relative time on screen changed)'
           : 'timer (no store change)';
     causes[cause] = (causes[cause] ?? 0) + 1;
     seen += 1;

@@ -165,6 +165,11 @@ const GAP = 12;
 export function withoutGaps(runs: readonly Run[]): Run[] {
   const out: Run[] = [];
   for (const run of runs) {
+    // blanks alone (the pointer and mark columns of most rows) need no text node at all
+    if (run.text !== '' && run.text.trim() === '') {
+      out.push({ text: '', ascii: true, gap: run.text.length });
+      continue;
+    }
     if (!run.text.includes(' '.repeat(GAP))) {
       out.push(run);
       continue;
