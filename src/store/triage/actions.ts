@@ -69,9 +69,52 @@ export function progressLine(verb: string, noun: string, progress: BulkProgress,
   const head = `${verb} ${progress.total} ${noun}: ${counts}`;
   if (progress.waitingUntil !== undefined) {
     const seconds = Math.max(1, Math.ceil((progress.waitingUntil - now) / 1000));
-    return `${head} · waiting for rate limit, resumes in ${seconds}s · Esc stops`;
+    const why = progress.waitingFor === 'server' ? 'server unavailable (503)' : 'waiting for rate limit';
+    return `${head} · ${why}, resumes in ${seconds}s · Esc stops`;
   }
   return `${head} · Esc stops`;
+}
+
+/**
+ * Writes a running set's progress to the status line: at most every PROGRESS_EVERY_MS, at once
+ * when it starts or stops waiting or stopping, and each second of a rate-limit wait.
+ */
+function progressReporter(context: StoreContext, verb: string, noun: string, total: number) {
+  const { clock } = context;
+  let latest: BulkProgress = { total, done: 0, failed: 0, stopping: false, waits: 0, serverWaits: 0 };
+  let shownAt = Number.NEGATIVE_INFINITY;
+  let shown = '';
+  let ticker: unknown;
+  const show = (force: boolean): void => {
+    const now = clock.now();
+    const line = progressLine(verb, noun, latest, now);
+    if (line === shown || (!force && now - shownAt < PROGRESS_EVERY_MS)) return;
+    shown = line;
+    shownAt = now;
+    context.setStatus(line);
+  };
+  const tick = (): void => {
+    ticker = undefined;
+    if (latest.waitingUntil === undefined || latest.stopping) return;
+    show(true);
+    ticker = clock.setTimeout(tick, 1_000);
+  };
+  show(true);
+  return {
+    update(progress: BulkProgress): void {
+      const changed =
+        progress.stopping !== latest.stopping ||
+        (progress.waitingUntil === undefined) !== (latest.waitingUntil === undefined);
+      latest = progress;
+      show(changed);
+      if (progress.waitingUntil !== undefined && ticker === undefined) ticker = clock.setTimeout(tick, 1_000);
+    },
+    latest: (): BulkProgress => latest,
+    close(): void {
+      if (ticker !== undefined) clock.clearTimeout(ticker);
+      ticker = undefined;
+    },
+  };
 }
 
 type MarkActions = Pick<
@@ -344,43 +387,7 @@ export function bulkActions(context: StoreContext): BulkActions {
       const noun = FAMILY_NOUNS[plan.family];
       const stop = new AbortController();
       running.set(store, { stop, op: plan.op });
-      const { clock } = context;
-      let latest: BulkProgress = {
-        total: plan.targets.length,
-        done: 0,
-        failed: 0,
-        stopping: false,
-        waits: 0,
-      };
-      let shownAt = Number.NEGATIVE_INFINITY;
-      let shown = '';
-      let ticker: unknown;
-      const show = (force: boolean): void => {
-        const now = clock.now();
-        const line = progressLine(words.readOnly, noun, latest, now);
-        if (line === shown || (!force && now - shownAt < PROGRESS_EVERY_MS)) return;
-        shown = line;
-        shownAt = now;
-        context.setStatus(line);
-      };
-      // while the set waits for the rate limit, the countdown moves each second
-      const tick = (): void => {
-        ticker = undefined;
-        if (latest.waitingUntil === undefined || latest.stopping) return;
-        show(true);
-        ticker = clock.setTimeout(tick, 1_000);
-      };
-      const onProgress = (progress: BulkProgress): void => {
-        const stateChanged =
-          progress.stopping !== latest.stopping ||
-          (progress.waitingUntil === undefined) !== (latest.waitingUntil === undefined);
-        latest = progress;
-        show(stateChanged);
-        if (progress.waitingUntil !== undefined && ticker === undefined) {
-          ticker = clock.setTimeout(tick, 1_000);
-        }
-      };
-      show(true);
+      const reporter = progressReporter(context, words.readOnly, noun, plan.targets.length);
       let results: Awaited<ReturnType<typeof runBulk<BulkTarget, string>>>;
       try {
         results = await runBulk({
@@ -390,12 +397,12 @@ export function bulkActions(context: StoreContext): BulkActions {
           // uploads are retried and dismissed by the upload engine, no call of ours to pace
           ...(plan.family !== 'uploads' && { governor: governorOf(context.api) }),
           rate: () => context.api.stats().rateLimit,
-          clock,
+          clock: context.clock,
           signal: stop.signal,
-          onProgress,
+          onProgress: reporter.update,
         });
       } finally {
-        if (ticker !== undefined) clock.clearTimeout(ticker);
+        reporter.close();
         running.delete(store);
       }
       const done: string[] = [];
@@ -412,10 +419,13 @@ export function bulkActions(context: StoreContext): BulkActions {
       });
       if (plan.op === 'delete') forget(plan, done);
       unmark(plan.table, doneKeys);
-      const waited =
-        latest.waits > 0
-          ? ` (waited for the rate limit ${latest.waits === 1 ? 'once' : `${latest.waits} times`})`
-          : '';
+      const { waits, serverWaits } = reporter.latest();
+      const times = (count: number): string => (count === 1 ? 'once' : `${count} times`);
+      const pauses = [
+        ...(waits > 0 ? [`for the rate limit ${times(waits)}`] : []),
+        ...(serverWaits > 0 ? [`for the server ${times(serverWaits)}`] : []),
+      ];
+      const waited = pauses.length > 0 ? ` (waited ${pauses.join(', ')})` : '';
       const summary = `${stop.signal.aborted ? 'stopped: ' : ''}${words.done} ${done.length} of ${plan.targets.length} ${noun}${failed.length > 0 ? `; ${failed.length} failed (see Events)` : ''}${skipped > 0 ? `; ${skipped} not sent (still marked)` : ''}${waited}`;
       // refreshNow() writes its own status line: it goes first, the summary stays
       state().actions.refreshNow();

@@ -30,10 +30,14 @@ export interface BulkProgress {
   failed: number;
   /** epoch ms the set waits until for the rate limit; absent while it runs */
   waitingUntil?: number;
+  /** what the current (or last) wait is for: the rate limit, or a 503's Retry-After */
+  waitingFor?: 'rate limit' | 'server';
   /** a stop was asked for; the requests in flight are finishing */
   stopping: boolean;
   /** times the set has waited for the rate limit so far */
   waits: number;
+  /** times it has waited for a 503's Retry-After (the server unavailable) */
+  serverWaits: number;
 }
 
 export interface BulkRunOptions<T, R> {
@@ -76,10 +80,13 @@ export async function runBulk<T, R>(options: BulkRunOptions<T, R>): Promise<Bulk
     failed: 0,
     stopping: signal.aborted,
     waits: 0,
+    serverWaits: 0,
   };
   let next = 0;
   let inFlight = 0;
   let lastSentAt: number | undefined;
+  /** until when the block a 503 asked for lasts (a wait that ends then is for the server) */
+  let unavailableUntil = 0;
   const report = (): void => options.onProgress?.({ ...progress });
   const call: CallOptions = { maxRetries: 0 };
 
@@ -111,8 +118,13 @@ export async function runBulk<T, R>(options: BulkRunOptions<T, R>): Promise<Bulk
       if (wait <= 0) break;
       const until = now + wait;
       if (progress.waitingUntil === undefined || until > progress.waitingUntil) {
-        if (progress.waitingUntil === undefined) progress.waits += 1;
+        const waitingFor = unavailableUntil >= until ? 'server' : 'rate limit';
+        if (progress.waitingUntil === undefined) {
+          if (waitingFor === 'server') progress.serverWaits += 1;
+          else progress.waits += 1;
+        }
         progress.waitingUntil = until;
+        progress.waitingFor = waitingFor;
         report();
       }
       await sleep(wait);
@@ -147,7 +159,8 @@ export async function runBulk<T, R>(options: BulkRunOptions<T, R>): Promise<Bulk
             return { status: 'rejected', reason: error };
           rateRetries += 1;
           // every worker and every poller waits now, not just this item
-          governor.rateLimited(error, options.rate(), clock.now());
+          const until = governor.rateLimited(error, options.rate(), clock.now());
+          if (error.status === 503) unavailableUntil = until;
         } else if (transient(error) && transientRetries < MAX_TRANSIENT_RETRIES) {
           const backoff = retryDelayMs(
             { ...DEFAULT_RETRY, random: clock.random },

@@ -182,7 +182,7 @@ describe('runBulk', () => {
 });
 
 describe('progressLine', () => {
-  const base = { total: 120, done: 40, failed: 0, stopping: false, waits: 0 };
+  const base = { total: 120, done: 40, failed: 0, stopping: false, waits: 0, serverWaits: 0 };
   it('counts, shows the wait with its countdown, and the stop', () => {
     expect(progressLine('deleting', 'assets', base, 0)).toBe(
       'deleting 120 assets: 40 of 120 done · Esc stops',
@@ -190,6 +190,9 @@ describe('progressLine', () => {
     expect(progressLine('deleting', 'assets', { ...base, failed: 2, waitingUntil: 11_200 }, 0)).toBe(
       'deleting 120 assets: 40 of 120 done, 2 failed · waiting for rate limit, resumes in 12s · Esc stops',
     );
+    expect(
+      progressLine('deleting', 'assets', { ...base, waitingUntil: 1_500, waitingFor: 'server' }, 0),
+    ).toBe('deleting 120 assets: 40 of 120 done · server unavailable (503), resumes in 2s · Esc stops');
     expect(progressLine('deleting', 'assets', { ...base, stopping: true }, 0)).toBe(
       'stopping deleting assets after the requests in flight… 40 of 120 done',
     );
