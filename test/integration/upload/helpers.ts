@@ -112,6 +112,15 @@ export function chunkPuts(emulator: TestEmulator, status = '200'): number {
   return total;
 }
 
+/**
+ * Chunks sent more than once after a crash: the 200 PUTs beyond one per chunk, less the tail
+ * duplicates. A PUT answered while its killed client was gone counts 499, and a losing tail
+ * duplicate may never finish, so the 200s can fall short of that sum: never below 0.
+ */
+export function resentChunks(emulator: TestEmulator, totalChunks: number, tailDuplicates: number): number {
+  return Math.max(0, chunkPuts(emulator) - totalChunks - tailDuplicates);
+}
+
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(ROOT, 'dist', 'bin.js');
 /** Node 22 from the devDependency; the system node may be older. */
