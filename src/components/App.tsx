@@ -264,14 +264,16 @@ function DashboardBody({
           tone: status.level === 'info' ? ('info' as const) : ('error' as const),
         }
       : undefined;
+  // clipped in height only: every line is fitted or truncated to `columns` by its own component,
+  // and a horizontal clip makes Ink re-slice every text it draws, every frame
   return (
-    <Box flexDirection="column" width={columns} height={rows} overflow="hidden">
+    <Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
       <ConnectedHeader info={info} width={columns} clock={clock} />
       <Tabs active={view} badges={badges} width={columns} />
       {overviewRows > 0 ? (
         <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
       ) : null}
-      <Box height={bodyRows} width={columns} overflow="hidden" flexDirection="column">
+      <Box height={bodyRows} width={columns} overflowY="hidden" flexDirection="column">
         <ErrorBoundary resetKey={`${view}:${layer}`}>
           {layer === 'help' ? (
             <Help view={view} width={columns} height={bodyRows} scroll={helpScroll} />

@@ -133,7 +133,7 @@ function TableRowImpl<Row>({ row, layout, selected, now, width, marked, watched 
   // character it writes, every frame); only an inverse selection must paint its blanks itself
   const pieces = selected && theme.monochrome ? runs : withoutGaps(runs);
   return (
-    <Box width={width} height={1} overflow="hidden" backgroundColor={background}>
+    <Box width={width} height={1} backgroundColor={background}>
       {pieces.map((run, index) =>
         run.gap ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
@@ -256,7 +256,7 @@ export const FittedLine = memo(function FittedLine({
   // an inverse segment paints its blanks: only lines without one leave padding out
   const pieces = segments.some((segment) => segment.inverse) ? runs : withoutGaps(runs);
   return (
-    <Box width={width} height={1} overflow="hidden">
+    <Box width={width} height={1}>
       {pieces.map((run, index) =>
         run.gap ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
@@ -339,7 +339,7 @@ export function Table<Row>(props: TableProps<Row>) {
   const body = rows.slice(0, Math.max(0, height));
   const blanks = Math.max(0, height - body.length - (total === 0 ? 1 : 0));
   return (
-    <Box flexDirection="column" width={width} height={height + 1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height + 1} overflowY="hidden">
       <FittedLine segments={header} width={width} />
       {total === 0 ? (
         <Text color={theme.muted} wrap="truncate">

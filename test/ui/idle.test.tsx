@@ -47,13 +47,27 @@ describe('idle dashboard', () => {
       0,
     );
     // the harness polls every 50-300 ms and beats the heartbeat every 200 ms
+    const writes: string[] = [];
+    const unsubscribe = d.store.subscribe((state, previous) => {
+      for (const key of Object.keys(state) as (keyof typeof state)[]) {
+        if (state[key] === previous[key]) continue;
+        const inner = state[key] as Record<string, unknown>;
+        const before = previous[key] as Record<string, unknown>;
+        const changed =
+          inner && typeof inner === 'object'
+            ? Object.keys(inner).filter((name) => inner[name] !== before?.[name])
+            : [];
+        writes.push(`${key}${changed.length > 0 ? `.{${changed.join(',')}}` : ''}`);
+      }
+    });
     await settle(1500);
+    unsubscribe();
     const after = Object.values(d.emulator.stats().requests).reduce(
       (sum, byStatus) => sum + Object.values(byStatus).reduce((a, b) => a + b, 0),
       0,
     );
     expect(after).toBeGreaterThan(requests);
-    expect(d.renders()).toBe(frames);
+    expect(d.renders(), `store writes in the window: ${writes.join(' ')}`).toBe(frames);
     // no wall clock in the header, no "ok just now" while every poll succeeds
     expect(d.lines()[0]).not.toMatch(/\d\d:\d\d/);
     expect(d.lines()[1]).not.toContain('ok just now');

@@ -73,7 +73,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
     [table, extrasText, width, theme],
   );
   return (
-    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+    <Box flexDirection="column" width={width} height={height} overflowY="hidden">
       <FittedLine segments={captionSegments} width={width} />
       <Table<unknown>
         columns={columns as readonly Column<unknown>[]}
