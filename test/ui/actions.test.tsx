@@ -124,6 +124,12 @@ const CASES: Case[] = [
     eventFilter: 'recording',
     event: /started: field recording\.raw/,
     async server(d, { indexId }) {
+      // the clock jumps only once the session is complete: hours of jumps while chunks were
+      // still going would expire the session (24 h) under a slow machine
+      await vi.waitFor(() => expect(['waiting_asset', 'indexing', 'done']).toContain(upload(d).phase), {
+        timeout: 30_000,
+        interval: 100,
+      });
       await vi.waitFor(
         async () => {
           d.emulator.advanceClock(3600);
