@@ -103,7 +103,7 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
     maskedKey: maskKey(apiKey),
     demo: false,
   };
-  const ink = render(
+  const app = (
     <App
       store={store}
       info={info}
@@ -111,8 +111,13 @@ export async function startDashboard(options: DashboardOptions = {}): Promise<Da
       theme={options.theme ?? colorTheme}
       serverNow={() => Date.parse(emulator.emulator.now())}
       onQuit={options.onQuit}
-    />,
+    />
   );
+  const ink = render(app);
+  // ink-testing-library's terminal is 100 columns whatever the size: make it as wide as the
+  // dashboard, so Ink lays lines out at the width they are drawn for (as in a real terminal)
+  Object.defineProperty(ink.stdout, 'columns', { get: () => size.columns });
+  ink.rerender(app);
   const frame = () => ink.lastFrame() ?? '';
   const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
   return {

@@ -1,4 +1,5 @@
 import { render } from 'ink-testing-library';
+import type { ReactElement } from 'react';
 import { describe, expect, it } from 'vitest';
 import { cell } from '../../src/components/format.js';
 import { type Column, FittedLine, Table } from '../../src/components/Table.js';
@@ -58,15 +59,23 @@ function table(width: number) {
   );
 }
 
+/** Renders on a terminal `columns` wide (ink-testing-library's is 100 columns). */
+function wide(tree: ReactElement, columns: number) {
+  const ink = render(tree);
+  Object.defineProperty(ink.stdout, 'columns', { get: () => columns });
+  ink.rerender(tree);
+  return ink;
+}
+
 describe('rows drawn without their long padding', () => {
   it('read exactly as the padded cells would, in colour and without', () => {
-    // ink-testing-library draws on a 100-column terminal
-    for (const width of [50, 80, 100]) {
-      const colour = render(table(width));
+    for (const width of [50, 80, 100, 160]) {
+      const colour = wide(table(width), width);
       expect(colour.lastFrame()!.split('\n').slice(1, 3)).toEqual(expected(width, 0));
       colour.unmount();
-      const mono = render(
+      const mono = wide(
         <ThemeContext.Provider value={monochromeTheme}>{table(width)}</ThemeContext.Provider>,
+        width,
       );
       expect(
         mono
