@@ -29,8 +29,10 @@ import { isTooSmall, TooSmall } from './TooSmall.js';
 import { colorTheme, type Theme, ThemeContext, useTheme } from './theme.js';
 import {
   type ClockReading,
-  type TickProbe,
-  TickProbesContext,
+  createTicker,
+  type Ticker,
+  TickerContext,
+  useClock,
   useRerenderAt,
   useTickingNow,
   useTickProbe,
@@ -198,25 +200,20 @@ interface DashboardProps {
 }
 
 function Dashboard(props: DashboardProps) {
-  const probes = useMemo(() => new Set<TickProbe>(), []);
+  const { serverNow } = props;
+  const ticker = useMemo(() => createTicker(serverNow), [serverNow]);
   return (
-    <TickProbesContext.Provider value={probes}>
-      <DashboardBody {...props} probes={probes} />
-    </TickProbesContext.Provider>
+    <TickerContext.Provider value={ticker}>
+      <DashboardBody {...props} ticker={ticker} />
+    </TickerContext.Provider>
   );
 }
 
-function DashboardBody({
-  info,
-  columns,
-  rows,
-  serverNow,
-  probes,
-}: DashboardProps & { probes: Set<TickProbe> }) {
+function DashboardBody({ info, columns, rows, serverNow, ticker }: DashboardProps & { ticker: Ticker }) {
   // the overview and the detail read the clock without a probe: while one is open, every tick renders
   const overviewOpen = useAppState((state) => state.ui.overview);
   const detailOpen = useAppState((state) => state.ui.detail !== null);
-  const clock = useTickingNow(probes, serverNow, overviewOpen || detailOpen);
+  const clock = useTickingNow(ticker, serverNow, overviewOpen || detailOpen);
   const { now, dataNow } = clock;
   const view = useAppState((state) => state.ui.view);
   const layer = useAppState(layerOf);
@@ -268,7 +265,7 @@ function DashboardBody({
   // and a horizontal clip makes Ink re-slice every text it draws, every frame
   return (
     <Box flexDirection="column" width={columns} height={rows} overflowY="hidden">
-      <ConnectedHeader info={info} width={columns} clock={clock} />
+      <ConnectedHeader info={info} width={columns} />
       <Tabs active={view} badges={badges} width={columns} />
       {overviewRows > 0 ? (
         <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
@@ -333,17 +330,11 @@ function headerPropsAt(state: AppState, inputs: HeaderInputs, clock: ClockReadin
   };
 }
 
-function ConnectedHeader({
-  info,
-  width,
-  clock,
-}: {
-  info: ConnectionInfo;
-  width: number;
-  clock: ClockReading;
-}) {
+function ConnectedHeader({ info, width }: { info: ConnectionInfo; width: number }) {
   const store = useStores().app;
   const theme = useTheme();
+  // the minute tick's latest reading, also when the header renders for new data between ticks
+  const clock = useClock() ?? { now: Date.now(), dataNow: Date.now() };
   // what the header reads from the store: a change to any of these renders it
   useAppState((state) => state.connection);
   useAppState((state) => state.ui.pollingPaused);
@@ -354,6 +345,6 @@ function ConnectedHeader({
     (at: ClockReading) => JSON.stringify(headerSegments(headerPropsAt(store.getState(), inputs, at), theme)),
     [store, inputs, theme],
   );
-  useTickProbe(probe);
+  useTickProbe(probe, clock);
   return <Header {...headerPropsAt(store.getState(), inputs, clock)} />;
 }

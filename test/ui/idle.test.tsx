@@ -1,10 +1,18 @@
 import { Text } from 'ink';
 import { render } from 'ink-testing-library';
-import { useMemo } from 'react';
+import { useContext } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../src/api/client.js';
 import type { Task } from '../../src/api/types.js';
-import { type ClockReading, type TickProbe, useTickingNow } from '../../src/components/use-now.js';
+import {
+  type ClockReading,
+  createTicker,
+  type Ticker,
+  TickerContext,
+  type TickProbe,
+  useTickingNow,
+  useTickProbe,
+} from '../../src/components/use-now.js';
 import { rowsText } from '../../src/components/views/ResourceTable.js';
 import { createAppStore } from '../../src/store/index.js';
 import { ConnectionTracker } from '../../src/store/pollers/connection.js';
@@ -111,20 +119,40 @@ describe('the connection slice', () => {
   });
 });
 
-/** Shows one probe's text at the dashboard's ticking clock. */
-function Clocked({ probe, intervalMs }: { probe: TickProbe; intervalMs: number }) {
-  const probes = useMemo(() => new Set<TickProbe>([probe]), [probe]);
-  const clock = useTickingNow(probes, undefined, false, intervalMs);
+/** Shows one probe's text at the dashboard's ticking clock, as the dashboard does. */
+function Clocked({ probe, intervalMs, ticker }: { probe: TickProbe; intervalMs: number; ticker: Ticker }) {
+  useTickingNow(ticker, undefined, false, intervalMs);
+  return (
+    <TickerContext.Provider value={ticker}>
+      <Probed probe={probe} />
+    </TickerContext.Provider>
+  );
+}
+
+function Probed({ probe }: { probe: TickProbe }) {
+  const ticker = useContext(TickerContext)!;
+  const clock = ticker.latest;
+  useTickProbe(probe, clock);
   return <Text>{probe(clock)}</Text>;
 }
 
 describe('the minute tick', () => {
-  it('renders only when a probe shows other text at the new time', async () => {
-    const same = render(<Clocked probe={() => 'updated 2h ago'} intervalMs={40} />);
-    const moving = render(<Clocked probe={(clock) => String(Math.floor(clock.now / 40))} intervalMs={40} />);
+  it('renders only when a probe shows other text at the new time, and keeps the time current anyway', async () => {
+    const quiet = createTicker(undefined);
+    const startedAt = quiet.latest.now;
+    const same = render(<Clocked probe={() => 'updated 2h ago'} intervalMs={40} ticker={quiet} />);
+    const moving = render(
+      <Clocked
+        probe={(clock) => String(Math.floor(clock.now / 40))}
+        intervalMs={40}
+        ticker={createTicker(undefined)}
+      />,
+    );
     await settle(400);
     expect(same.frames.length).toBe(1);
     expect(moving.frames.length).toBeGreaterThan(3);
+    // a render for other reasons (new data) reads a time at most one tick old
+    expect(quiet.latest.now - startedAt).toBeGreaterThan(200);
     same.unmount();
     moving.unmount();
   });

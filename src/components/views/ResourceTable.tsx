@@ -9,7 +9,7 @@ import { cell, formatPosition } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { type Column, FittedLine, Table } from '../Table.js';
 import { useTheme } from '../theme.js';
-import { type ClockReading, useTickProbe } from '../use-now.js';
+import { type ClockReading, useClock, useTickProbe } from '../use-now.js';
 import { useSampled } from '../use-sampled.js';
 import { columnsFor, rowFrom, selectFlagRule, TABLE_SPECS } from './table-specs.js';
 
@@ -29,9 +29,14 @@ export function windowStart(selected: number, pageRows: number): number {
 }
 
 /** Caption line (name, position, sort, filter) and the virtualised table of one store table. */
-export function ResourceTable({ table, width, height, now, context }: ResourceTableProps) {
+export function ResourceTable({ table, width, height, now: drawnNow, context }: ResourceTableProps) {
   const theme = useTheme();
   const spec = TABLE_SPECS[table];
+  // the minute tick's latest reading: rows drawn for new data between ticks use a time at most a
+  // minute old, also when the last ticks drew nothing
+  const clock = useClock();
+  const now = clock?.dataNow ?? drawnNow;
+  const shown = useMemo(() => ({ now: clock?.now ?? now, dataNow: now }), [clock?.now, now]);
   const view = useAppState((state) => selectTableView(state, table));
   const selected = useAppState((state) => state.ui.selection[table]);
   const marks = useAppState((state) => state.ui.marks[table]);
@@ -50,7 +55,7 @@ export function ResourceTable({ table, width, height, now, context }: ResourceTa
     .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
   const columns = columnsFor(table, rule, rows, now);
   const probe = useCallback((clock: ClockReading) => rowsText(table, rule, rows, clock), [table, rule, rows]);
-  useTickProbe(probe);
+  useTickProbe(probe, shown);
   const position = view.loading ? 'loading…' : formatPosition(first, rows.length, view.total);
   // the position comes first: it is what a narrow terminal must still show
   const extras = [
