@@ -104,6 +104,11 @@ const instance = render(
 );
 await new Promise((r) => setTimeout(r, 100));
 const N = Number(process.argv[2] ?? 200);
+let gcMs = 0;
+const { PerformanceObserver } = await import('node:perf_hooks');
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
 for (const kind of ['visible', 'selection'] as const) {
   Object.assign(stats, { slowChars: 0, gets: 0, ops: 0, chars: 0, tokenized: 0, tokenizeCalls: 0, getMs: 0 });
   const cpu: number[] = [];
@@ -128,13 +133,20 @@ for (const kind of ['visible', 'selection'] as const) {
     }
     const frame = new Promise<void>((r) => (waiter = r));
     const before = process.cpuUsage();
+    const gcBefore = gcMs;
     if (change) store.setState(change);
     else store.getState().actions.moveSelection(Math.floor((tick - 1) / 19) % 2 === 0 ? 1 : -1);
     await frame;
     await new Promise((r) => setImmediate(r));
     const used = process.cpuUsage(before);
     if (process.env.DIAG_TOP && (used.user + used.system) / 1000 > 12)
-      console.log(kind, tick, ((used.user + used.system) / 1000).toFixed(1), 'ms');
+      console.log(
+        kind,
+        tick,
+        ((used.user + used.system) / 1000).toFixed(1),
+        'ms, gc',
+        (gcMs - gcBefore).toFixed(1),
+      );
     cpu.push((used.user + used.system) / 1000);
   }
   cpu.sort((a, b) => a - b);
