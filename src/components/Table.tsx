@@ -133,19 +133,41 @@ function TableRowImpl<Row>({ row, layout, selected, now, width, marked, watched 
   // character it writes, every frame); only an inverse selection must paint its blanks itself
   const pieces = selected && theme.monochrome ? runs : withoutGaps(runs);
   return (
+    <RunLine
+      pieces={pieces}
+      width={width}
+      background={background}
+      styleOf={(run) => ({
+        color: run.tone ? toneColor(theme, run.tone) : foreground,
+        inverse: selected && theme.monochrome,
+      })}
+    />
+  );
+}
+
+type RunStyle = Pick<Segment, 'color' | 'bold' | 'inverse'>;
+
+/** One line of runs: a gap is an empty box of its width, a text run a Text in its style. */
+function RunLine({
+  pieces,
+  width,
+  background,
+  styleOf,
+}: {
+  pieces: readonly Run[];
+  width: number;
+  background?: string;
+  styleOf: (run: Run) => RunStyle;
+}) {
+  return (
     <Box width={width} height={1} backgroundColor={background}>
       {pieces.map((run, index) =>
         run.gap ? (
           // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
           <Box key={index} width={run.gap} flexShrink={0} />
         ) : (
-          <Text
-            // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
-            key={index}
-            wrap="truncate"
-            color={run.tone ? toneColor(theme, run.tone) : foreground}
-            inverse={selected && theme.monochrome}
-          >
+          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
+          <Text key={index} wrap="truncate" {...styleOf(run)}>
             {run.text}
           </Text>
         ),
@@ -255,28 +277,12 @@ export const FittedLine = memo(function FittedLine({
   for (const segment of segments) addRun(runs, segment.text, undefined, segment);
   // an inverse segment paints its blanks: only lines without one leave padding out
   const pieces = segments.some((segment) => segment.inverse) ? runs : withoutGaps(runs);
-  return (
-    <Box width={width} height={1}>
-      {pieces.map((run, index) =>
-        run.gap ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
-          <Box key={index} width={run.gap} flexShrink={0} />
-        ) : (
-          <Text
-            // biome-ignore lint/suspicious/noArrayIndexKey: runs are positional
-            key={index}
-            wrap="truncate"
-            color={run.style?.color}
-            bold={run.style?.bold}
-            inverse={run.style?.inverse}
-          >
-            {run.text}
-          </Text>
-        ),
-      )}
-    </Box>
-  );
+  return <RunLine pieces={pieces} width={width} styleOf={segmentStyle} />;
 }, sameSegments);
+
+function segmentStyle(run: Run): RunStyle {
+  return { color: run.style?.color, bold: run.style?.bold, inverse: run.style?.inverse };
+}
 
 function sameSegments(
   a: { segments: readonly Segment[]; width: number },
