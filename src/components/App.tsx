@@ -210,10 +210,10 @@ function Dashboard(props: DashboardProps) {
 }
 
 function DashboardBody({ info, columns, rows, serverNow, ticker }: DashboardProps & { ticker: Ticker }) {
-  // the overview and the detail read the clock without a probe: while one is open, every tick renders
+  // every part that reads the clock (tables, header, overview, detail) has a tick probe: a tick
+  // renders only when one of them shows other text at the new time
   const overviewOpen = useAppState((state) => state.ui.overview);
-  const detailOpen = useAppState((state) => state.ui.detail !== null);
-  const clock = useTickingNow(ticker, serverNow, overviewOpen || detailOpen);
+  const clock = useTickingNow(ticker, serverNow, false);
   const { now, dataNow } = clock;
   const view = useAppState((state) => state.ui.view);
   const layer = useAppState(layerOf);
@@ -268,7 +268,7 @@ function DashboardBody({ info, columns, rows, serverNow, ticker }: DashboardProp
       <ConnectedHeader info={info} width={columns} />
       <Tabs active={view} badges={badges} width={columns} />
       {overviewRows > 0 ? (
-        <Overview width={columns} height={overviewRows} now={now} serverNow={serverNow} />
+        <Overview width={columns} height={overviewRows} now={now} dataNow={dataNow} />
       ) : null}
       <Box height={bodyRows} width={columns} overflowY="hidden" flexDirection="column">
         <ErrorBoundary resetKey={`${view}:${layer}`}>

@@ -1,5 +1,5 @@
 import { Box, Text } from 'ink';
-import { memo } from 'react';
+import { memo, useCallback, useMemo } from 'react';
 import { explainText } from '../api/error-help.js';
 import {
   describeRule,
@@ -19,12 +19,12 @@ import {
 } from '../store/throughput.js';
 import type { AppState, ConnectionState } from '../store/types.js';
 import { formatMinutes, selectUsage, type UsageSummary } from '../store/usage.js';
-import { useAppState } from './context.js';
+import { useAppState, useStores } from './context.js';
 import { cell, formatDuration, formatRate, formatRelative } from './format.js';
 import { regroup, sparkline } from './Sparkline.js';
 import { sanitize } from './sanitize.js';
 import { useTheme } from './theme.js';
-import { useRerenderAt } from './use-now.js';
+import { type ClockReading, useRerenderAt, useTickProbe } from './use-now.js';
 import { useSampled } from './use-sampled.js';
 
 /** Rows the panel wants: its title and eight lines. */
@@ -104,7 +104,7 @@ interface OverviewData {
   connection: ConnectionState;
 }
 
-function overviewLines(data: OverviewData, width: number): Line[] {
+function overviewLines(data: OverviewData, width: number, wallNow: number): Line[] {
   const cells = sparkCells(width);
   const { finished, upload, usage, connection } = data;
   const families = THROUGHPUT_FAMILIES.map(
@@ -122,7 +122,6 @@ function overviewLines(data: OverviewData, width: number): Line[] {
   const queued = `queued ${formatMinutes(usage.queuedMinutes)} in ${usage.queuedItems} video${usage.queuedItems === 1 ? '' : 's'} (loaded data${running})`;
   const error = connection.lastError ? sanitize(connection.lastError) : undefined;
   const help = explainText(error);
-  const wallNow = Date.now();
   return [
     {
       label: 'Finished/h',
@@ -153,28 +152,70 @@ function overviewLines(data: OverviewData, width: number): Line[] {
 export interface OverviewProps {
   width: number;
   height: number;
-  /** this machine's clock (upload samples, rate-limit reset) */
+  /** this machine's clock as of the minute tick (upload samples) */
   now: number;
-  /** the server's clock (finish times, ages), read when the data changes; this machine's clock without it */
-  serverNow?: () => number;
+  /** the server's clock as of the minute tick or the dashboard's render (finish times, stuck ages) */
+  dataNow: number;
+}
+
+/** What the overview reads that is sampled (walks every loaded row), not read at probe time. */
+export interface OverviewSampled {
+  finishTimes: ReturnType<typeof selectFinishTimes>;
+  usage: UsageSummary;
+  thresholds: string;
+  width: number;
+}
+
+/**
+ * The overview's text at a clock reading (the minute tick's probe): what depends on the clock
+ * (the last hour's sparklines, slow and stuck counts, the rate-limit reset, the last error's
+ * age) read at `clock`, the rest as the store holds it now.
+ */
+export function overviewText(state: AppState, sampled: OverviewSampled, clock: ClockReading): string {
+  const data: OverviewData = {
+    finished: finishedSeriesAt(sampled.finishTimes, clock.dataNow),
+    upload: selectUploadSeries(state, clock.now),
+    usage: sampled.usage,
+    summary: selectStuckSummary(state, clock.dataNow),
+    thresholds: sampled.thresholds,
+    connection: state.connection,
+  };
+  return overviewLines(data, sampled.width, clock.now)
+    .map((line) => `${line.label}\t${line.text}\t${line.tone ?? ''}`)
+    .join('\n');
 }
 
 /** `o`: throughput, stuck work, usage and the rate limit, in `height` rows above the view. */
-export const Overview = memo(function Overview({ width, height, now, serverNow }: OverviewProps) {
+export const Overview = memo(function Overview({ width, height, now, dataNow }: OverviewProps) {
   const theme = useTheme();
+  const store = useStores().app;
   // each slice is memoized: the panel renders when what it shows changed, not on every store write
-  const dataNow = (): number => serverNow?.() ?? Date.now();
-  const finished = finishedSeriesAt(useSampled(selectFinishTimes, 'finished'), dataNow());
+  const finishTimes = useSampled(selectFinishTimes, 'finished');
+  const finished = finishedSeriesAt(finishTimes, dataNow);
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const usage = useSampled(selectUsage, 'usage');
-  const summary = useSampled((state) => selectStuckSummary(state, dataNow()), 'summary');
+  // counted again when the minute of the clock changes (an item turns slow with no store write)
+  const summary = useSampled(
+    (state) => selectStuckSummary(state, dataNow),
+    `summary ${Math.floor(dataNow / 60_000)}`,
+  );
   const thresholds = useSampled(selectThresholds, 'thresholds');
   const connection = useAppState((state) => state.connection);
   // the "rate limited until" line goes when that time has passed, even if nothing else changes
   useRerenderAt(connection.rateLimitedUntil);
+  // the minute tick renders the panel only when its text at the new time differs
+  const sampled = useMemo(
+    () => ({ finishTimes, usage, thresholds, width }),
+    [finishTimes, usage, thresholds, width],
+  );
+  const probe = useCallback(
+    (clock: ClockReading) => overviewText(store.getState(), sampled, clock),
+    [store, sampled],
+  );
+  useTickProbe(probe, { now, dataNow });
   if (height <= 0) return null;
   const data = { finished, upload, usage, summary, thresholds, connection };
-  const lines = overviewLines(data, width).slice(0, Math.max(0, height - 1));
+  const lines = overviewLines(data, width, Date.now()).slice(0, Math.max(0, height - 1));
   const tone = (line: Line) =>
     line.tone === 'failed'
       ? theme.failed

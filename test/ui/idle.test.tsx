@@ -4,6 +4,10 @@ import { useContext } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwelveLabsClient } from '../../src/api/client.js';
 import type { Task } from '../../src/api/types.js';
+import { StoresContext } from '../../src/components/context.js';
+import { DetailView, detailText } from '../../src/components/details/DetailView.js';
+import { Overview, overviewText } from '../../src/components/Overview.js';
+import { createScrollStore } from '../../src/components/overlay.js';
 import {
   type ClockReading,
   createTicker,
@@ -17,6 +21,8 @@ import { rowsText } from '../../src/components/views/ResourceTable.js';
 import { createAppStore } from '../../src/store/index.js';
 import { ConnectionTracker } from '../../src/store/pollers/connection.js';
 import type { Draft } from '../../src/store/pollers/step.js';
+import { selectFinishTimes } from '../../src/store/throughput.js';
+import type { AppStore } from '../../src/store/types.js';
 import { type Dashboard, startDashboard } from './harness.js';
 
 const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -175,5 +181,140 @@ describe('the minute tick', () => {
     expect(rowsText('tasks', undefined, recent, at(now))).not.toBe(
       rowsText('tasks', undefined, recent, at(now + 60_000)),
     );
+  });
+});
+
+/** The overview or the detail pane under a ticking clock (the server clock given runs fast). */
+function Panes({
+  store,
+  ticker,
+  serverNow,
+  intervalMs,
+}: {
+  store: AppStore;
+  ticker: Ticker;
+  serverNow: () => number;
+  intervalMs: number;
+}) {
+  const clock = useTickingNow(ticker, serverNow, false, intervalMs);
+  const detail = store.getState().ui.detail !== null;
+  return (
+    <StoresContext.Provider value={{ app: store, scroll: scrollStore }}>
+      <TickerContext.Provider value={ticker}>
+        {detail ? (
+          <DetailView width={120} height={20} now={clock.dataNow} />
+        ) : (
+          <Overview width={120} height={9} now={clock.now} dataNow={clock.dataNow} />
+        )}
+      </TickerContext.Provider>
+    </StoresContext.Provider>
+  );
+}
+const scrollStore = createScrollStore();
+
+describe('the minute tick with the overview or a detail pane open', () => {
+  const T = Date.parse('2026-11-23T12:00:30Z');
+  const at = (ms: number): ClockReading => ({ now: ms, dataNow: ms });
+  const task = (n: number, status: string, created: number, updated: number): Task => ({
+    _id: (0x64f8a1b2c3d4e5f600000000n + BigInt(n)).toString(16),
+    index_id: '6500000000000000000000aa',
+    status,
+    created_at: new Date(created).toISOString(),
+    updated_at: new Date(updated).toISOString(),
+  });
+  const HOUR = 3_600_000;
+  const storeWith = (tasks: Task[]): AppStore => {
+    const store = createAppStore({
+      api: new TwelveLabsClient({ apiKey: 'tlk_test_not_used_0000', baseUrl: 'http://127.0.0.1:9/v1.3' }),
+    });
+    store.setState((state) => ({
+      entities: { ...state.entities, tasks: Object.fromEntries(tasks.map((item) => [item._id, item])) },
+    }));
+    return store;
+  };
+  const sampledOf = (store: AppStore) => ({
+    finishTimes: selectFinishTimes(store.getState()),
+    usage: { indexedMinutes: undefined, indexCount: 0, queuedMinutes: 0, queuedItems: 0 } as never,
+    thresholds: '',
+    width: 160,
+  });
+
+  it('the overview text holds over a minute with nothing finished in the last hour, not with work just done', () => {
+    const old = storeWith([task(1, 'ready', T - 30 * HOUR, T - 29 * HOUR)]);
+    expect(overviewText(old.getState(), sampledOf(old), at(T))).toBe(
+      overviewText(old.getState(), sampledOf(old), at(T + 60_000)),
+    );
+    // finished 59½ minutes ago: it leaves the last hour at the next minute
+    const recent = storeWith([task(2, 'ready', T - 2 * HOUR, T - HOUR + 30_000)]);
+    expect(overviewText(recent.getState(), sampledOf(recent), at(T))).not.toBe(
+      overviewText(recent.getState(), sampledOf(recent), at(T + 60_000)),
+    );
+    // a running item crosses into slow at the new time (fallback rule: slow after 30 minutes)
+    const running = storeWith([task(3, 'indexing', T - 30 * 60_000 + 30_000, T - 60_000)]);
+    expect(overviewText(running.getState(), sampledOf(running), at(T))).not.toBe(
+      overviewText(running.getState(), sampledOf(running), at(T + 60_000)),
+    );
+  });
+
+  it('the detail text holds for "2h ago", not for "3m ago"', () => {
+    const old = task(4, 'ready', T - 30 * HOUR, T - 2 * HOUR - 10 * 60_000);
+    const detail = { table: 'tasks' as const, id: old._id };
+    expect(detailText(detail, old, undefined, at(T), 160)).toBe(
+      detailText(detail, old, undefined, at(T + 60_000), 160),
+    );
+    const recent = task(5, 'ready', T - 30 * HOUR, T - 3 * 60_000);
+    expect(detailText({ ...detail, id: recent._id }, recent, undefined, at(T), 160)).not.toBe(
+      detailText({ ...detail, id: recent._id }, recent, undefined, at(T + 60_000), 160),
+    );
+  });
+
+  const origin = { at: Date.now() };
+  // three minutes of server time per 40 ms tick: the last hour's sparkline (5-minute cells at
+  // this width) moves on most ticks, "updated 4m ago" on every one
+  const serverNow = () => T + Math.floor(((Date.now() - origin.at) / 40) * 3 * 60_000);
+
+  it('renders a tick only when the open pane shows other text at the new time', async () => {
+    const cases = [
+      {
+        name: 'overview, old data',
+        tasks: [task(6, 'ready', T - 30 * HOUR, T - 29 * HOUR)],
+        open: false,
+        moves: false,
+      },
+      {
+        name: 'overview, work just done',
+        tasks: [task(7, 'ready', T - HOUR, T - 60_000)],
+        open: false,
+        moves: true,
+      },
+      {
+        name: 'detail, updated days ago',
+        tasks: [task(8, 'ready', T - 90 * HOUR, T - 80 * HOUR)],
+        open: true,
+        moves: false,
+      },
+      {
+        name: 'detail, updated just now',
+        tasks: [task(9, 'ready', T - HOUR, T - 60_000)],
+        open: true,
+        moves: true,
+      },
+    ];
+    for (const c of cases) {
+      const store = storeWith(c.tasks);
+      if (c.open)
+        store.setState((state) => ({ ui: { ...state.ui, detail: { table: 'tasks', id: c.tasks[0]!._id } } }));
+      origin.at = Date.now();
+      const view = render(
+        <Panes store={store} ticker={createTicker(serverNow)} serverNow={serverNow} intervalMs={40} />,
+      );
+      await settle(200);
+      const frames = view.frames.length;
+      expect(view.lastFrame(), c.name).toContain(c.open ? 'updated' : 'Finished/h');
+      await settle(400);
+      if (c.moves) expect(view.frames.length, c.name).toBeGreaterThan(frames + 2);
+      else expect(view.frames.length, c.name).toBe(frames);
+      view.unmount();
+    }
   });
 });

@@ -1,13 +1,14 @@
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
+import { useCallback, useMemo } from 'react';
 import { selectLinks } from '../../store/lineage.js';
-import { isStuckTable, selectStuckRule } from '../../store/stuck.js';
+import { isStuckTable, type StuckRule, selectStuckRule } from '../../store/stuck.js';
 import { TABLE_LABELS } from '../../store/tables.js';
 import type { AppState, DetailRef, EntityOf, ResourceTableId, TableId } from '../../store/types.js';
 import { useAppState, useScroll } from '../context.js';
 import { cell } from '../format.js';
 import { sanitize } from '../sanitize.js';
 import { useTheme } from '../theme.js';
+import { type ClockReading, useClock, useTickProbe } from '../use-now.js';
 import { useSampled } from '../use-sampled.js';
 import { type DetailLine, DetailLines, section } from './DetailLines.js';
 import { LinksBlock, linksRows, lookupState } from './LinksBlock.js';
@@ -20,7 +21,7 @@ import {
   indexedAssetLines,
   taskLines,
 } from './resource-lines.js';
-import { UploadDetail } from './UploadDetail.js';
+import { UploadDetail, uploadDetailText } from './UploadDetail.js';
 
 type LineBuilders = {
   [T in Exclude<ResourceTableId, 'uploads'>]: (entity: EntityOf[T], now: number) => DetailLine[];
@@ -40,6 +41,31 @@ function selectDetailEntity(state: AppState, detail: DetailRef | null): unknown 
   return (state.entities[detail.table] as Readonly<Record<string, unknown>>)[detail.id];
 }
 
+function detailLines(
+  detail: DetailRef,
+  entity: unknown,
+  rule: StuckRule | undefined,
+  now: number,
+  width: number,
+): DetailLine[] {
+  if (detail.table === 'uploads') return [];
+  const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];
+  return withMonitorLines(build(entity, now), detail.table, entity, rule, now, width);
+}
+
+/** The detail pane's text at a clock reading (the minute tick's probe): ages, slow/stuck flags, expiries. */
+export function detailText(
+  detail: DetailRef | null,
+  entity: unknown,
+  rule: StuckRule | undefined,
+  clock: ClockReading,
+  width: number,
+): string {
+  if (!detail || entity === undefined) return '';
+  if (detail.table === 'uploads') return uploadDetailText(entity as EntityOf['uploads'], clock);
+  return JSON.stringify(detailLines(detail, entity, rule, clock.dataNow, width));
+}
+
 export interface DetailViewProps {
   width: number;
   height: number;
@@ -56,11 +82,18 @@ export function DetailView({ width, height, now }: DetailViewProps) {
     const table = state.ui.detail?.table;
     return table && isStuckTable(table) ? selectStuckRule(state, table) : undefined;
   }, detail?.table ?? '');
-  const lines = useMemo(() => {
-    if (!detail || entity === undefined || detail.table === 'uploads') return [];
-    const build = LINES[detail.table] as (entity: unknown, now: number) => DetailLine[];
-    return withMonitorLines(build(entity, now), detail.table, entity, rule, now, width);
-  }, [detail, entity, now, rule, width]);
+  const lines = useMemo(
+    () => (!detail || entity === undefined ? [] : detailLines(detail, entity, rule, now, width)),
+    [detail, entity, now, rule, width],
+  );
+  // the minute tick renders the pane only when its text at the new time differs ("2h ago" stays)
+  const clock = useClock();
+  const shown = useMemo(() => ({ now: clock?.now ?? now, dataNow: now }), [clock?.now, now]);
+  const probe = useCallback(
+    (reading: ClockReading) => detailText(detail, entity, rule, reading, width),
+    [detail, entity, rule, width],
+  );
+  useTickProbe(probe, shown);
   const linkCount = useAppState((state) => selectLinks(state, state.ui.detail).length);
   const lookup = useAppState((state) => (state.ui.detail ? lookupState(state, state.ui.detail) : ''));
   // no links: a line at the end of the text, not a block that takes a row of it

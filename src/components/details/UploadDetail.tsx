@@ -105,6 +105,16 @@ function chunkLines(row: UploadRow, barWidth: number): DetailLine[] {
 }
 
 /**
+ * The upload detail's text at a clock reading (the minute tick's probe): an upload running here
+ * shows times on this machine's clock throughout (a new reading each tick), else the summary's
+ * expiry times read at the server's clock.
+ */
+export function uploadDetailText(row: UploadRow, clock: { now: number; dataNow: number }): string {
+  if (row.local) return String(clock.now);
+  return JSON.stringify(summaryLines(row, clock.dataNow));
+}
+
+/**
  * Upload detail: summary, bytes sent vs confirmed with speed and ETA, the chunk map
  * (scaled to the space left), then the chunks in flight and the failed ones (scrollable).
  */
