@@ -13,3 +13,22 @@ export function memoLast<Args extends readonly unknown[], R>(
     return lastResult;
   };
 }
+
+const valuesCache = new WeakMap<object, readonly unknown[]>();
+
+/**
+ * The values of a keyed entity map, kept per map object: the walks over every loaded row
+ * (stuck threshold, finish times, counts) that read the same map enumerate it once between
+ * them. Enumerating a 10,000-key object is most of such a walk (for-in: about half of
+ * Object.values on a map this size).
+ */
+export function valuesOf<V>(map: Readonly<Record<string, V>>): readonly V[] {
+  let values = valuesCache.get(map) as readonly V[] | undefined;
+  if (values === undefined) {
+    const out: V[] = [];
+    for (const key in map) out.push(map[key]!);
+    values = out;
+    valuesCache.set(map, values);
+  }
+  return values;
+}
