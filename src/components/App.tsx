@@ -3,7 +3,8 @@ import { useCallback, useEffect, useMemo } from 'react';
 import { withErrorHelp } from '../api/error-help.js';
 import { selectStaleAge } from '../store/selectors.js';
 import {
-  type FinishTimes,
+  BUCKET_MS,
+  type FinishedSeries,
   finishedSeriesAt,
   selectFinishTimes,
   selectUploadSeries,
@@ -300,12 +301,19 @@ function DashboardBody({ info, columns, rows, serverNow, ticker }: DashboardProp
 interface HeaderInputs {
   info: ConnectionInfo;
   width: number;
-  finishTimes: FinishTimes;
 }
 
-/** The header's props from the store at a clock reading: for the render and for the minute tick's probe. */
-function headerPropsAt(state: AppState, inputs: HeaderInputs, clock: ClockReading): HeaderProps {
-  const { info, width, finishTimes } = inputs;
+/**
+ * The header's props from the store at a clock reading: for the render (with the sampled series
+ * of finished work) and for the minute tick's probe (the series at the probe's reading).
+ */
+function headerPropsAt(
+  state: AppState,
+  inputs: HeaderInputs,
+  clock: ClockReading,
+  finished = finishedSeriesAt(selectFinishTimes(state), clock.dataNow),
+): HeaderProps {
+  const { info, width } = inputs;
   const { connection } = state;
   const age = selectStaleAge(state, clock.now);
   const staleAge = age === undefined ? undefined : clock.now - age;
@@ -324,8 +332,7 @@ function headerPropsAt(state: AppState, inputs: HeaderInputs, clock: ClockReadin
     rateLimit: connection.rateLimit.limit,
     polling,
     staleSince: staleAge,
-    // the finish times are sampled; the hour they fall in follows the server's clock
-    finished: finishedSeriesAt(finishTimes, clock.dataNow),
+    finished,
     upload: selectUploadSeries(state, clock.now),
   };
 }
@@ -339,12 +346,18 @@ function ConnectedHeader({ info, width }: { info: ConnectionInfo; width: number 
   useAppState((state) => state.connection);
   useAppState((state) => state.ui.pollingPaused);
   useAppState((state) => state.monitor.uploadSamples);
-  const finishTimes = useSampled(selectFinishTimes, 'header');
-  const inputs = useMemo(() => ({ info, width, finishTimes }), [info, width, finishTimes]);
+  // the finished work of the last hour at the clock's minute, sampled (it walks every loaded row):
+  // the same series object while it reads the same, so finish times outside the hour or a
+  // changed row that finished nothing render nothing (each render is a whole frame for Ink)
+  const finished: FinishedSeries = useSampled(
+    (state) => finishedSeriesAt(selectFinishTimes(state), clock.dataNow),
+    `header ${Math.floor(clock.dataNow / BUCKET_MS)}`,
+  );
+  const inputs = useMemo(() => ({ info, width }), [info, width]);
   const probe = useCallback(
     (at: ClockReading) => JSON.stringify(headerSegments(headerPropsAt(store.getState(), inputs, at), theme)),
     [store, inputs, theme],
   );
   useTickProbe(probe, clock);
-  return <Header {...headerPropsAt(store.getState(), inputs, clock)} />;
+  return <Header {...headerPropsAt(store.getState(), inputs, clock, finished)} />;
 }

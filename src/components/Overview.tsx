@@ -158,9 +158,8 @@ export interface OverviewProps {
   dataNow: number;
 }
 
-/** What the overview reads that is sampled (walks every loaded row), not read at probe time. */
+/** What the overview reads that is sampled (walks every loaded row) and does not follow the clock. */
 export interface OverviewSampled {
-  finishTimes: ReturnType<typeof selectFinishTimes>;
   usage: UsageSummary;
   thresholds: string;
   width: number;
@@ -173,7 +172,7 @@ export interface OverviewSampled {
  */
 export function overviewText(state: AppState, sampled: OverviewSampled, clock: ClockReading): string {
   const data: OverviewData = {
-    finished: finishedSeriesAt(sampled.finishTimes, clock.dataNow),
+    finished: finishedSeriesAt(selectFinishTimes(state), clock.dataNow),
     upload: selectUploadSeries(state, clock.now),
     usage: sampled.usage,
     summary: selectStuckSummary(state, clock.dataNow),
@@ -190,8 +189,11 @@ export const Overview = memo(function Overview({ width, height, now, dataNow }: 
   const theme = useTheme();
   const store = useStores().app;
   // each slice is memoized: the panel renders when what it shows changed, not on every store write
-  const finishTimes = useSampled(selectFinishTimes, 'finished');
-  const finished = finishedSeriesAt(finishTimes, dataNow);
+  // sampled as the series at the clock's minute: the same object while it reads the same
+  const finished = useSampled(
+    (state) => finishedSeriesAt(selectFinishTimes(state), dataNow),
+    `finished ${Math.floor(dataNow / 60_000)}`,
+  );
   const upload = useAppState((state) => selectUploadSeries(state, now));
   const usage = useSampled(selectUsage, 'usage');
   // counted again when the minute of the clock changes (an item turns slow with no store write)
@@ -204,10 +206,7 @@ export const Overview = memo(function Overview({ width, height, now, dataNow }: 
   // the "rate limited until" line goes when that time has passed, even if nothing else changes
   useRerenderAt(connection.rateLimitedUntil);
   // the minute tick renders the panel only when its text at the new time differs
-  const sampled = useMemo(
-    () => ({ finishTimes, usage, thresholds, width }),
-    [finishTimes, usage, thresholds, width],
-  );
+  const sampled = useMemo(() => ({ usage, thresholds, width }), [usage, thresholds, width]);
   const probe = useCallback(
     (clock: ClockReading) => overviewText(store.getState(), sampled, clock),
     [store, sampled],

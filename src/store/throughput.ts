@@ -148,7 +148,23 @@ function computeSeries(times: FinishTimes, minute: number): FinishedSeries {
   };
 }
 
-const seriesMemo = memoLast(computeSeries);
+function sameSeries(a: FinishedSeries, b: FinishedSeries): boolean {
+  return (
+    a.totalCount === b.totalCount &&
+    sameNumbers(a.total, b.total) &&
+    THROUGHPUT_FAMILIES.every((family) => sameNumbers(a.perMinute[family], b.perMinute[family]))
+  );
+}
+
+let lastSeries: { minute: number; series: FinishedSeries } | undefined;
+
+/** computeSeries, giving back the last series of that minute while it reads the same (no render). */
+const seriesMemo = memoLast((times: FinishTimes, minute: number): FinishedSeries => {
+  const next = computeSeries(times, minute);
+  if (lastSeries?.minute === minute && sameSeries(lastSeries.series, next)) return lastSeries.series;
+  lastSeries = { minute, series: next };
+  return next;
+});
 
 /**
  * Work finished per minute over the hour before `now` (server clock): cheap, so it can follow

@@ -21,7 +21,6 @@ import { rowsText } from '../../src/components/views/ResourceTable.js';
 import { createAppStore } from '../../src/store/index.js';
 import { ConnectionTracker } from '../../src/store/pollers/connection.js';
 import type { Draft } from '../../src/store/pollers/step.js';
-import { selectFinishTimes } from '../../src/store/throughput.js';
 import type { AppStore } from '../../src/store/types.js';
 import { type Dashboard, startDashboard } from './harness.js';
 
@@ -232,27 +231,26 @@ describe('the minute tick with the overview or a detail pane open', () => {
     }));
     return store;
   };
-  const sampledOf = (store: AppStore) => ({
-    finishTimes: selectFinishTimes(store.getState()),
+  const sampled = {
     usage: { indexedMinutes: undefined, indexCount: 0, queuedMinutes: 0, queuedItems: 0 } as never,
     thresholds: '',
     width: 160,
-  });
+  };
 
   it('the overview text holds over a minute with nothing finished in the last hour, not with work just done', () => {
     const old = storeWith([task(1, 'ready', T - 30 * HOUR, T - 29 * HOUR)]);
-    expect(overviewText(old.getState(), sampledOf(old), at(T))).toBe(
-      overviewText(old.getState(), sampledOf(old), at(T + 60_000)),
+    expect(overviewText(old.getState(), sampled, at(T))).toBe(
+      overviewText(old.getState(), sampled, at(T + 60_000)),
     );
     // finished 59½ minutes ago: it leaves the last hour at the next minute
     const recent = storeWith([task(2, 'ready', T - 2 * HOUR, T - HOUR + 30_000)]);
-    expect(overviewText(recent.getState(), sampledOf(recent), at(T))).not.toBe(
-      overviewText(recent.getState(), sampledOf(recent), at(T + 60_000)),
+    expect(overviewText(recent.getState(), sampled, at(T))).not.toBe(
+      overviewText(recent.getState(), sampled, at(T + 60_000)),
     );
     // a running item crosses into slow at the new time (fallback rule: slow after 30 minutes)
     const running = storeWith([task(3, 'indexing', T - 30 * 60_000 + 30_000, T - 60_000)]);
-    expect(overviewText(running.getState(), sampledOf(running), at(T))).not.toBe(
-      overviewText(running.getState(), sampledOf(running), at(T + 60_000)),
+    expect(overviewText(running.getState(), sampled, at(T))).not.toBe(
+      overviewText(running.getState(), sampled, at(T + 60_000)),
     );
   });
 

@@ -9,7 +9,7 @@ import { TwelveLabsClient } from '../../../src/api/client.js';
 import type { Task } from '../../../src/api/types.js';
 import { createAppStore } from '../../../src/store/create-store.js';
 import { selectStuckRule, selectStuckSummary } from '../../../src/store/stuck.js';
-import { selectFinishedSeries, selectFinishTimes } from '../../../src/store/throughput.js';
+import { finishedSeriesAt, selectFinishedSeries, selectFinishTimes } from '../../../src/store/throughput.js';
 import type { AppStore } from '../../../src/store/types.js';
 
 const MINUTE = 60_000;
@@ -83,6 +83,28 @@ describe('sampled walks keep their result while it reads the same', () => {
     expect(next).not.toBe(times);
     expect(next.indexing).toHaveLength(11);
     expect(selectFinishedSeries(store.getState(), T0).counts.indexing).toBe(11);
+  });
+
+  it("the last hour's series: the same object while it reads the same, though the finish times changed", () => {
+    const store = storeWith();
+    const tasks = Array.from({ length: 6 }, (_, i) => task(i, 'ready', 5 * MINUTE));
+    load(store, tasks);
+    const series = finishedSeriesAt(selectFinishTimes(store.getState()), T0);
+    expect(series.totalCount).toBe(6);
+    // a row finished a day ago (outside the hour): new finish times, the same series
+    change(store, { ...tasks[0]!, updated_at: new Date(T0 - 24 * 60 * MINUTE).toISOString() });
+    const times = selectFinishTimes(store.getState());
+    const moved = finishedSeriesAt(times, T0);
+    expect(moved.totalCount).toBe(5);
+    change(store, {
+      ...tasks[0]!,
+      created_at: new Date(T0 - 30 * 60 * MINUTE).toISOString(),
+      updated_at: new Date(T0 - 25 * 60 * MINUTE).toISOString(),
+    });
+    expect(selectFinishTimes(store.getState())).not.toBe(times);
+    expect(finishedSeriesAt(selectFinishTimes(store.getState()), T0)).toBe(moved);
+    // another minute: the series of that minute
+    expect(finishedSeriesAt(selectFinishTimes(store.getState()), T0 + 60 * MINUTE).totalCount).toBe(0);
   });
 
   it('finish times: a task and the indexed asset it mirrors count once, also with indexed assets loaded', () => {
