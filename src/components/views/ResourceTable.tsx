@@ -1,5 +1,5 @@
 import { Box } from 'ink';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { describeFilter } from '../../store/filter-expr.js';
 import { selectTableView } from '../../store/selectors.js';
 import { TABLE_LABELS } from '../../store/tables.js';
@@ -23,6 +23,8 @@ export interface ResourceTableProps {
   context?: string;
 }
 
+const NO_ROWS: readonly unknown[] = [];
+
 /** First row of the window holding `selected`: the table scrolls a page at a time ("41-60 of 1,284"). */
 export function windowStart(selected: number, pageRows: number): number {
   return pageRows > 0 ? Math.floor(Math.max(0, selected) / pageRows) * pageRows : 0;
@@ -43,16 +45,26 @@ export function ResourceTable({ table, width, height, now: drawnNow, context }: 
   const markCount = Object.keys(marks).length;
   const watched = useAppState((state) => state.ui.watched[table]);
   const watchCount = Object.keys(watched).length;
-  const source = useAppState(spec.source);
   // the threshold walks every loaded row: sampled, not on every store update
   const rule = useSampled((state) => selectFlagRule(state, table), table);
   const indexes = useAppState((state) => state.entities.indexes);
   const filter = view.filter ? sanitize(describeFilter(view.filter, indexes)) : '';
   const bodyRows = Math.max(0, height - 2);
   const first = windowStart(selected, bodyRows);
-  const rows = view.ids
-    .slice(first, first + bodyRows)
-    .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
+  // the rows on screen, the same array while each of them is the same object: an update to a row
+  // off screen (most of them with 10,000 loaded) renders nothing, where each render is a whole
+  // Ink frame
+  const shownRows = useRef<readonly unknown[]>(NO_ROWS);
+  const rows = useAppState((state) => {
+    const source = spec.source(state);
+    const next = view.ids
+      .slice(first, first + bodyRows)
+      .map((id) => (id === undefined ? undefined : rowFrom(source, id)));
+    const last = shownRows.current;
+    if (next.length === last.length && next.every((row, index) => row === last[index])) return last;
+    shownRows.current = next;
+    return next;
+  });
   const columns = columnsFor(table, rule, rows, now);
   const probe = useCallback((clock: ClockReading) => rowsText(table, rule, rows, clock), [table, rule, rows]);
   useTickProbe(probe, shown);
