@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { selectedRow } from './frame.js';
 import { KEY, startDashboard } from './harness.js';
 import { FAST_UPLOAD_POLICY, uploadFixture } from './upload-fixture.js';
 
@@ -19,7 +20,8 @@ describe('upload detail', { timeout: 60_000 }, () => {
     await d.waitFor((f) => f.includes('File to upload'), 'upload prompt');
     await d.type(path);
     await d.press(KEY.enter);
-    await d.waitFor((f) => /tiny-clip\.mp4/.test(f) && !f.includes('File to upload'), 'the upload row');
+    // the row, not the status line's "upload tiny-clip.mp4 started" (the row follows the engine's first snapshot)
+    await d.waitFor((f) => selectedRow(f).includes('tiny-clip.mp4'), 'the upload row');
     await d.press(KEY.enter);
     // before the session exists the engine knows neither count nor size: "?" rather than "0 chunks of 0 B"
     const early = await d.waitFor((f) => /size +512 B in /.test(f), 'the upload detail');
