@@ -20,19 +20,56 @@ const React = await import('react');
 const stats = { slowChars: 0, gets: 0, ops: 0, chars: 0, tokenized: 0, tokenizeCalls: 0, getMs: 0 };
 const originalGet = Output.prototype.get;
 interface OutputLike {
-  caches: { styledChars: Map<string, unknown>; getStyledChars(line: string): unknown };
+  caches: {
+    styledChars: Map<string, unknown>;
+    widths: Map<string, number>;
+    getStyledChars(line: string): unknown;
+    getStringWidth(text: string): number;
+  };
   operations: { type: string; text: string }[];
 }
+type Caches = OutputLike['caches'];
+// What Ink's output pass would cost if its per-frame caches (tokenized lines, widths) outlived the
+// frame (an experiment on Ink, not something the dashboard does): DIAG_SHARED_CACHE=all keeps
+// every line ever drawn, DIAG_SHARED_CACHE=last the lines of the frame before (bounded memory).
+const sharedMode = process.env.DIAG_SHARED_CACHE;
+let sharedCaches: Caches | undefined;
+let lastFrame: { styledChars: Map<string, unknown>; widths: Map<string, number> } | undefined;
+const proto = () =>
+  Object.getPrototypeOf((new Output({ width: 1, height: 1 }) as unknown as OutputLike).caches) as Caches;
 Output.prototype.get = function (this: OutputLike) {
+  if (sharedMode === 'all') {
+    sharedCaches ??= this.caches;
+    this.caches = sharedCaches;
+  }
   const caches = this.caches;
-  const original = caches.getStyledChars.bind(caches);
+  // the prototype's methods: with shared caches, the instance's would be last frame's wrappers
+  const originalChars = proto().getStyledChars.bind(caches);
+  const originalWidth = proto().getStringWidth.bind(caches);
+  const previous = sharedMode === 'last' ? lastFrame : undefined;
   caches.getStyledChars = (line: string) => {
     if (!caches.styledChars.has(line)) {
+      const kept = previous?.styledChars.get(line);
+      if (kept !== undefined) {
+        caches.styledChars.set(line, kept);
+        return kept;
+      }
       stats.tokenizeCalls += 1;
       stats.tokenized += line.length;
     }
-    return original(line);
+    return originalChars(line);
   };
+  caches.getStringWidth = (text: string) => {
+    if (!caches.widths.has(text)) {
+      const kept = previous?.widths.get(text);
+      if (kept !== undefined) {
+        caches.widths.set(text, kept);
+        return kept;
+      }
+    }
+    return originalWidth(text);
+  };
+  if (sharedMode === 'last') lastFrame = { styledChars: caches.styledChars, widths: caches.widths };
   for (const op of this.operations) {
     if (op.type === 'write') {
       stats.ops += 1;
@@ -83,6 +120,14 @@ store.setState((s) => ({
 store.getState().actions.switchView('indexing');
 let waiter: (() => void) | undefined;
 const stdout = new FakeStdout(160, 50);
+// a digest of every byte written: the same with and without DIAG_SHARED_CACHE (the frames are equal)
+const { createHash } = await import('node:crypto');
+const digest = createHash('sha256');
+const write = stdout._write.bind(stdout);
+stdout._write = (chunk: Buffer | string, encoding: string, callback: () => void) => {
+  digest.update(chunk);
+  write(chunk, encoding, callback);
+};
 const instance = render(
   React.createElement(App, {
     store,
@@ -173,6 +218,7 @@ for (const kind of ['visible', 'selection'] as const) {
     `${kind}: cpu p10 ${cpu[Math.floor(N / 10)]!.toFixed(2)} p25 ${cpu[Math.floor(N / 4)]!.toFixed(2)} p50 ${cpu[Math.floor(N / 2)]!.toFixed(2)} p95 ${cpu[Math.floor(N * 0.95)]!.toFixed(2)} ms; ${(stats.gets / N).toFixed(2)} renders/update; per frame: output.get ${(stats.getMs / N).toFixed(2)} ms, ${(stats.ops / N).toFixed(0)} writes, ${(stats.chars / N).toFixed(0)} chars (${(stats.slowChars / N).toFixed(0)} non-ASCII), ${(stats.tokenizeCalls / N).toFixed(0)} tokenize calls of ${(stats.tokenized / N).toFixed(0)} chars`,
   );
 }
+console.log(`output: ${stdout.bytes} bytes, sha256 ${digest.digest('hex').slice(0, 16)}`);
 instance.unmount();
 await api.close();
 process.exit(0);
