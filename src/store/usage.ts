@@ -6,7 +6,7 @@
  */
 import type { Index, IndexedAsset, Task } from '../api/types.js';
 import { isTerminal } from '../api/types.js';
-import { memoLast } from './memo.js';
+import { memoLast, valuesOf } from './memo.js';
 import type { AppState } from './types.js';
 
 export interface UsageSummary {
@@ -41,11 +41,11 @@ function computeUsage(
     queuedItems += 1;
     if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0) queuedSeconds += seconds;
   };
-  for (const task of Object.values(tasks)) {
+  for (const task of valuesOf(tasks)) {
     if (task.video_id) mirrored.add(task.video_id);
     count(task.status, task.system_metadata?.duration);
   }
-  for (const item of Object.values(indexedAssets)) {
+  for (const item of valuesOf(indexedAssets)) {
     if (!mirrored.has(item._id)) count(item.status, item.system_metadata?.duration);
   }
   return {
