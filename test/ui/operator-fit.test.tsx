@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Task } from '../../src/api/types.js';
 import { timeColumn } from '../../src/components/columns.js';
 import { labelWidths } from '../../src/components/details/DetailLines.js';
+import { taskLines } from '../../src/components/details/resource-lines.js';
 import { layoutColumns } from '../../src/components/Table.js';
 import { tabLabels } from '../../src/components/Tabs.js';
 import { expectWithinTerminal, freePort } from './frame.js';
@@ -78,6 +80,21 @@ describe('times of past events in tables', () => {
     expect(updated.text({ at: '2026-11-23T11:57:00Z' }, now)).toBe('3m ago');
     // a clock an hour off is shown as it is
     expect(updated.text({ at: '2026-11-23T13:00:00Z' }, now)).toBe('in 1h');
+  });
+});
+
+describe('times of past events in a detail pane', () => {
+  it('an update stamped a little after the pane\'s clock reads "just now", not "in <1m"', () => {
+    const now = Date.parse('2026-11-23T12:00:00Z');
+    const task = {
+      _id: 'task-1',
+      status: 'indexing',
+      created_at: '2026-11-23T11:57:00Z',
+      updated_at: '2026-11-23T12:00:30Z',
+    } as Task;
+    const values = Object.fromEntries(taskLines(task, now).map((line) => [line.label, line.value]));
+    expect(values.created).toBe('2026-11-23T11:57:00Z  (3m ago)');
+    expect(values.updated).toBe('2026-11-23T12:00:30Z  (just now)');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { AnalyzeTask, Asset, EmbedTask, EmbedV2Task, IndexedAsset, Task } from '../../api/types.js';
 import { errorReason } from '../columns.js';
-import { formatBytes, formatDuration, formatRelative } from '../format.js';
+import { formatBytes, formatDuration, formatPast } from '../format.js';
 import { sanitize, sanitizeLines } from '../sanitize.js';
 import { statusLook } from '../status.js';
 import { type DetailLine, field, section } from './DetailLines.js';
@@ -18,7 +18,7 @@ function status(value: string | undefined): DetailLine[] {
 
 function time(label: string, value: string | null | undefined, now: number): DetailLine[] {
   if (!value) return [];
-  return field(label, `${sanitize(value)}  (${formatRelative(value, now)})`);
+  return field(label, `${sanitize(value)}  (${formatPast(value, now)})`);
 }
 
 function seconds(value: number | undefined | null): string | undefined {
