@@ -118,6 +118,24 @@ describe('r: retry failed chunks', { timeout: 60_000 }, () => {
   });
 });
 
+describe('an error the upload got past', { timeout: 60_000 }, () => {
+  it('reads "recovered" in the detail once the upload is done, not as a failure', async () => {
+    const path = fixture.file('bumpy.mp4', 20 * CHUNK);
+    // 3 PUTs in 10 fail: some chunk needs a second attempt (all 20 first tries pass 1 run in 1,250)
+    const d = await start('put-fail=0.3', {
+      uploads: fixture.engine({ ...FAST_UPLOAD_POLICY, chunkAttempts: 10 }),
+    });
+    await newUpload(d, path);
+    await d.waitFor((f) => /● processing .*bumpy\.mp4 .*100%/.test(f), 'asset processing', 30_000);
+    d.emulator.advanceClock(3600);
+    await d.waitFor((f) => /✓ done .*bumpy\.mp4/.test(f), 'upload done', 15_000);
+    await d.press(KEY.enter);
+    const detail = await d.waitFor((f) => /status +✓ done/.test(f), 'upload detail');
+    expect(detail).toMatch(/recovered +↻ chunk \d+: HTTP 500/);
+    expect(detail).not.toContain('last error');
+  });
+});
+
 describe('q: quit', { timeout: 60_000 }, () => {
   it('asks first while an upload runs; n stays, y quits', async () => {
     const onQuit = vi.fn();

@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useMemo } from 'react';
 import type { UploadRow } from '../../store/types.js';
+import { TERMINAL_PHASES, type UploadSnapshot } from '../../upload/types.js';
 import { ChunkMap } from '../ChunkMap.js';
 import { cell, formatBytes, formatDuration, formatRate, formatRelative, percent } from '../format.js';
 import { ProgressBar, progressBarText } from '../ProgressBar.js';
@@ -66,13 +67,24 @@ function summaryLines(row: UploadRow, now: number): DetailLine[] {
         : undefined,
     ),
     ...field('notice', sanitize(local?.notice)),
-    ...(local?.lastError
-      ? [{ label: 'last error', value: `✗ ${sanitize(local.lastError)}`, tone: 'failed' as const }]
-      : []),
+    ...(local?.lastError ? lastErrorLine(local) : []),
     ...(local
       ? []
       : [{ value: 'started outside this dashboard: progress is known only to the process that runs it' }]),
   ];
+}
+
+/**
+ * The engine's last error, as what it means now: history once the upload is done, being retried
+ * while it runs with no chunk given up, a failure otherwise.
+ */
+function lastErrorLine(local: UploadSnapshot): DetailLine[] {
+  const text = sanitize(local.lastError);
+  if (local.phase === 'done') return [{ label: 'recovered', value: `↻ ${text}`, tone: 'muted' }];
+  if (local.phase !== 'paused' && !TERMINAL_PHASES.has(local.phase) && local.failedChunks.length === 0) {
+    return [{ label: 'retrying', value: `↻ ${text}`, tone: 'waiting' }];
+  }
+  return [{ label: 'last error', value: `✗ ${text}`, tone: 'failed' }];
 }
 
 function chunkLines(row: UploadRow, barWidth: number): DetailLine[] {
