@@ -15,6 +15,7 @@ import {
   journalAccount,
 } from '../../../src/upload/journal.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { cliEnv } from '../upload/helpers.js';
 import { cleanEnv, runCli } from './run-cli.js';
 
 let emulator: TestEmulator;
@@ -26,14 +27,7 @@ const OWN_ID = 'bbbbbbbbbbbbbbbbbbbbbbb2';
 const LEGACY_ID = 'ccccccccccccccccccccccc3';
 
 function env(extra: NodeJS.ProcessEnv = {}) {
-  return cleanEnv({
-    HOME: home,
-    TLTOP_CONFIG_DIR: path.join(home, 'config'),
-    TLTOP_STATE_DIR: path.join(home, 'state'),
-    TWELVELABS_API_KEY: emulator.apiKey,
-    TWELVELABS_BASE_URL: emulator.baseUrl,
-    ...extra,
-  });
+  return cleanEnv({ ...cliEnv(home, emulator), ...extra });
 }
 
 function record(uploadId: string, account: JournalAccount | undefined): JournalRecord {

@@ -11,6 +11,7 @@ import { type StatusDocument, statusDocumentSchema } from '../../../src/cli/comm
 import { takeStatusSnapshot } from '../../../src/cli/commands/status-snapshot.js';
 import { JournalStore } from '../../../src/upload/journal.js';
 import { startTestEmulator, type TestEmulator } from '../../helpers/emulator.js';
+import { cliEnv } from '../upload/helpers.js';
 import { cleanEnv, runCli } from './run-cli.js';
 
 let emulator: TestEmulator;
@@ -18,14 +19,7 @@ let client: TwelveLabsClient;
 let home: string;
 
 function env(extra: NodeJS.ProcessEnv = {}) {
-  return cleanEnv({
-    HOME: home,
-    TLTOP_CONFIG_DIR: path.join(home, 'config'),
-    TLTOP_STATE_DIR: path.join(home, 'state'),
-    TWELVELABS_API_KEY: emulator.apiKey,
-    TWELVELABS_BASE_URL: emulator.baseUrl,
-    ...extra,
-  });
+  return cleanEnv({ ...cliEnv(home, emulator), ...extra });
 }
 
 async function statusJson(extra: NodeJS.ProcessEnv = {}): Promise<StatusDocument> {
