@@ -102,6 +102,24 @@ export const KEYMAP: readonly Binding[] = [
     footer: true,
     run: (a) => a.closeOverlay(),
   }),
+  bind({
+    id: 'prompt.clearLine',
+    keys: [ctrl('u')],
+    label: 'Ctrl-U',
+    hint: 'clear',
+    description: 'clear the prompt line',
+    layers: ['prompt'],
+    run: (a) => a.promptClear('line'),
+  }),
+  bind({
+    id: 'prompt.deleteWord',
+    keys: [ctrl('w')],
+    label: 'Ctrl-W',
+    hint: 'delete word',
+    description: 'delete the last word',
+    layers: ['prompt'],
+    run: (a) => a.promptClear('word'),
+  }),
   // confirm
   bind({
     id: 'confirm.yes',

@@ -373,6 +373,8 @@ export interface AppActions {
   openCommandPrompt(): void;
   promptInput(text: string): void;
   promptBackspace(): void;
+  /** Ctrl-U clears the line, Ctrl-W the last word (and the blanks after it) */
+  promptClear(what: 'line' | 'word'): void;
   /** Tab in the upload prompt: completes the file path */
   promptComplete(): Promise<void>;
   promptSubmit(): Promise<void>;

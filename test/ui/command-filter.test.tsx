@@ -260,8 +260,13 @@ describe('command mode: bad expressions', () => {
     await d.press(KEY.enter);
     await d.waitFor((frame) => frame.includes('✗ unknown status "done" here'), 'error');
     expect(d.store.getState().ui.filter.analyze).toBe('');
-    await d.press(KEY.backspace, KEY.backspace, KEY.backspace, KEY.backspace);
-    await d.type('ready');
+    // Ctrl-W takes the last word back: the whole bad expression
+    await d.press(KEY.ctrlW);
+    await d.waitFor(
+      () => d.store.getState().ui.overlay.kind === 'prompt' && promptValue(d) === '',
+      'word deleted',
+    );
+    await d.type('status=ready');
     await d.press(KEY.enter);
     await d.waitFor(() => d.store.getState().ui.filter.analyze === 'status=ready', 'applied');
     expect(d.store.getState().ui.overlay.kind).toBe('none');
@@ -316,3 +321,8 @@ describe('command mode: sort, index, polling, help', () => {
     await d.waitFor((frame) => frame.includes('✗ profiles cannot be switched here'), 'refusal');
   });
 });
+
+function promptValue(d: Dashboard): string | undefined {
+  const overlay = d.store.getState().ui.overlay;
+  return overlay.kind === 'prompt' ? overlay.value : undefined;
+}

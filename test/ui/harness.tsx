@@ -21,6 +21,8 @@ export const KEY = {
   pageDown: '\u001B[6~',
   pageUp: '\u001B[5~',
   backspace: '\u007F',
+  ctrlU: '\u0015',
+  ctrlW: '\u0017',
 } as const;
 
 /** Polls fast so tests see fresh data within tens of milliseconds. */

@@ -139,8 +139,12 @@ describe('Assets view: i indexes a ready asset', () => {
     const index = (await d.api.listIndexes({ page_limit: 50 })).data[0]!;
     await d.press('i');
     await d.waitFor((f) => f.includes('Index into'), 'index prompt');
-    // the prompt starts with the current index name; replace it
-    await d.press(...Array<string>(40).fill(KEY.backspace));
+    // the prompt starts with the current index name; Ctrl-U clears it
+    await d.press(KEY.ctrlU);
+    await d.waitFor(() => {
+      const overlay = d.store.getState().ui.overlay;
+      return overlay.kind === 'prompt' && overlay.value === '';
+    }, 'prompt cleared');
     await d.type(index.index_name);
     await d.press(KEY.enter);
     await d.waitFor((f) => !f.includes('Index into'), 'prompt closed');

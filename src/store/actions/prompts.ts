@@ -17,6 +17,7 @@ type PromptActions = Pick<
   | 'openCommandPrompt'
   | 'promptInput'
   | 'promptBackspace'
+  | 'promptClear'
   | 'promptComplete'
   | 'promptSubmit'
   | 'closeOverlay'
@@ -79,6 +80,12 @@ export function promptActions(context: StoreContext, handlers: PromptHandlers): 
     promptBackspace() {
       const current = prompt();
       if (current?.value) updatePrompt({ value: current.value.slice(0, -1), error: undefined });
+    },
+    promptClear(what) {
+      const current = prompt();
+      if (!current?.value) return;
+      const value = what === 'line' ? '' : current.value.replace(/\S*\s*$/, '');
+      updatePrompt({ value, error: undefined });
     },
     async promptComplete() {
       const current = prompt();
