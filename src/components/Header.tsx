@@ -80,7 +80,9 @@ export function headerSegments(props: HeaderProps, theme: Theme): [Segment[], Se
       ? '● live'
       : props.polling === 'paused'
         ? '‖ paused'
-        : `▲ stale${props.staleSince ? `, data from ${formatPast(props.staleSince, now)}` : ''}`;
+        : props.lastSuccessAt === undefined
+          ? '▲ no data yet'
+          : `▲ stale${props.staleSince ? `, data from ${formatPast(props.staleSince, now)}` : ''}`;
   // a latency beside "no answer yet" would be a refused connection's 0 ms
   const answered = props.latencyMs !== undefined && props.lastSuccessAt !== undefined;
   const latency = answered ? `API ${latencyText(props.latencyMs!)}` : 'API –';

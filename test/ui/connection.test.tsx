@@ -75,6 +75,8 @@ describe('connection screen', { timeout: 60_000 }, () => {
     expect(text).toContain('HTTPS_PROXY');
     expect(text).toMatch(/tltop keeps trying/);
     expectWithinTerminal(frame, 80, 24);
+    // nothing ever loaded: no data, rather than stale data
+    expect(frame.split('\n')[1]).toMatch(/^▲ no data yet /);
 
     server = await serveOn(port);
     await d.waitFor((f) => /^Uploads/.test(caption(f)) && !f.includes('Cannot reach'), 'the views', 15_000);
