@@ -8,6 +8,7 @@ import {
   finishedSeriesAt,
   selectFinishTimes,
   selectUploadSeries,
+  totalUploadSpeed,
 } from '../store/throughput.js';
 import { selectFailureCount } from '../store/triage/selectors.js';
 import type { AppState, AppStore } from '../store/types.js';
@@ -350,6 +351,7 @@ function ConnectedHeader({ info, width }: { info: ConnectionInfo; width: number 
   useAppState((state) => state.connection);
   useAppState((state) => state.ui.pollingPaused);
   useAppState((state) => state.monitor.uploadSamples);
+  useAppState((state) => totalUploadSpeed(state.entities.uploads));
   // the finished work of the last hour at the clock's minute, sampled (it walks every loaded row):
   // the same series object while it reads the same, so finish times outside the hour or a
   // changed row that finished nothing render nothing (each render is a whole frame for Ink)

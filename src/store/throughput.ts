@@ -18,7 +18,6 @@ export const BUCKETS = WINDOW_MS / BUCKET_MS;
 export const SAMPLE_MS = 5_000;
 export const MAX_SAMPLES = WINDOW_MS / SAMPLE_MS;
 /** upload speeds are kept in steps of this many bytes per second (64 KiB/s) */
-const SPEED_STEP = 64 * 1024;
 
 export const THROUGHPUT_FAMILIES = ['indexing', 'embeddings', 'analyses'] as const;
 export type ThroughputFamily = (typeof THROUGHPUT_FAMILIES)[number];
@@ -180,14 +179,19 @@ export function selectFinishedSeries(state: AppState, now: number): FinishedSeri
 
 // ---- upload speed ---------------------------------------------------------------
 
-/** Bytes per second of every running local upload together, in SPEED_STEP steps. */
+/**
+ * Bytes per second of every running local upload together, to two significant digits: what a
+ * rate shows, and steady enough that jitter writes no sample and draws no header.
+ */
 export function totalUploadSpeed(uploads: Readonly<Record<string, UploadRow>>): number {
   let total = 0;
   for (const row of Object.values(uploads)) {
     const local = row.local;
     if (local && !TERMINAL_PHASES.has(local.phase) && local.phase !== 'paused') total += local.speed;
   }
-  return Math.round(total / SPEED_STEP) * SPEED_STEP;
+  if (total <= 0) return 0;
+  const step = 10 ** Math.max(0, Math.floor(Math.log10(total)) - 1);
+  return Math.round(total / step) * step;
 }
 
 /** The samples with one more, keeping the last hour and at most MAX_SAMPLES. */
@@ -239,10 +243,19 @@ const uploadMemo = memoLast((samples: readonly ThroughputSample[], minute: numbe
   computeUploadSeries(samples, minute, (minute + 1) * BUCKET_MS),
 );
 
-/** Upload speed per minute over the hour before `now` (this machine's clock). */
+const liveMemo = memoLast(
+  (series: UploadSeries, live: number): UploadSeries =>
+    live === series.current ? series : { ...series, current: live, peak: Math.max(series.peak, live) },
+);
+
+/**
+ * Upload speed per minute over the hour before `now` (this machine's clock), with `current` the
+ * speed of the running uploads now (the samples trail it by up to SAMPLE_MS): the header, the
+ * overview and the Uploads caption show the same figure.
+ */
 export function selectUploadSeries(state: AppState, now: number): UploadSeries {
   const series = uploadMemo(state.monitor.uploadSamples, Math.floor(now / BUCKET_MS));
-  return series;
+  return liveMemo(series, totalUploadSpeed(state.entities.uploads));
 }
 
 /**

@@ -82,8 +82,19 @@ describe('x and X: pause, resume, cancel', { timeout: 60_000 }, () => {
     const d = await start('put-rate=4KiB/s');
     await newUpload(d, path);
     await d.waitFor((f) => rowOf(f, 'long-take.mov').includes('uploading'), 'uploading');
+    // the caption and the header show one speed (the header's sparkline samples trail it)
+    const speeds = await d.waitFor(
+      (f) => /1 running at [1-9]/.test(caption(f)) && / up [1-9]/.test(f),
+      'speeds',
+    );
+    const captionSpeed = /1 running at (\S+ \S+)/.exec(caption(speeds))![1];
+    expect(speeds.split('\n')[0]).toContain(`up ${captionSpeed}`);
     await d.press('x');
     await d.waitFor((f) => rowOf(f, 'long-take.mov').includes('paused'), 'paused');
+    await d.waitFor(
+      (f) => caption(f).includes('1 paused') && !caption(f).includes('running'),
+      'caption: paused',
+    );
     await d.press('x');
     await d.waitFor((f) => rowOf(f, 'long-take.mov').includes('uploading'), 'resumed');
     await d.press('X');

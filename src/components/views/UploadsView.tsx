@@ -1,3 +1,4 @@
+import { totalUploadSpeed } from '../../store/throughput.js';
 import { TERMINAL_PHASES } from '../../upload/types.js';
 import { useAppState } from '../context.js';
 import { formatRate } from '../format.js';
@@ -8,14 +9,16 @@ import type { ViewProps } from './view-props.js';
 export function UploadsView({ width, height, now }: ViewProps) {
   const summary = useAppState((state) => {
     let running = 0;
-    let speed = 0;
+    let paused = 0;
     for (const row of Object.values(state.entities.uploads)) {
-      if (row.local && !TERMINAL_PHASES.has(row.local.phase)) {
-        running += 1;
-        speed += row.local.speed;
-      }
+      if (!row.local || TERMINAL_PHASES.has(row.local.phase)) continue;
+      if (row.local.phase === 'paused') paused += 1;
+      else running += 1;
     }
-    return running === 0 ? '' : `${running} running at ${formatRate(speed)}`;
+    // the same speed as the header's and the overview's
+    const speed =
+      running === 0 ? '' : `${running} running at ${formatRate(totalUploadSpeed(state.entities.uploads))}`;
+    return [speed, paused === 0 ? '' : `${paused} paused`].filter(Boolean).join(' · ');
   });
   return <ResourceTable table="uploads" width={width} height={height} now={now} context={summary} />;
 }

@@ -222,25 +222,25 @@ describe('throughput', () => {
       const { clock, advance, pending } = fakeClock();
       stop = startThroughputRecorder(store, clock);
       const samples = () => store.getState().monitor.uploadSamples;
-      setSpeed(store, 1024 * 1024);
-      expect(samples()).toEqual([{ at: T0, uploadBytesPerSecond: 1024 * 1024 }]);
+      setSpeed(store, 1_000_000);
+      expect(samples()).toEqual([{ at: T0, uploadBytesPerSecond: 1_000_000 }]);
       advance(1000);
-      setSpeed(store, 2 * 1024 * 1024);
-      setSpeed(store, 3 * 1024 * 1024);
+      setSpeed(store, 2_000_000);
+      setSpeed(store, 3_000_000);
       expect(samples()).toHaveLength(1);
       expect(pending()).toBe(1);
       advance(SAMPLE_MS);
-      expect(samples().map((sample) => sample.uploadBytesPerSecond)).toEqual([1024 * 1024, 3 * 1024 * 1024]);
-      // the same value again writes nothing
+      expect(samples().map((sample) => sample.uploadBytesPerSecond)).toEqual([1_000_000, 3_000_000]);
+      // the same value again (speeds are kept to two significant digits) writes nothing
       const before = samples();
       advance(10 * SAMPLE_MS);
-      setSpeed(store, 3 * 1024 * 1024 + 100);
+      setSpeed(store, 3_000_000 + 100);
       expect(samples()).toBe(before);
       // a finished upload drops the speed to 0
       setSpeed(store, 0, 'done');
       expect(samples().at(-1)?.uploadBytesPerSecond).toBe(0);
       const series = selectUploadSeries(store.getState(), clock.now());
-      expect(series.peak).toBe(3 * 1024 * 1024);
+      expect(series.peak).toBe(3_000_000);
       expect(series.current).toBe(0);
       expect(series.perMinute.some((value) => value > 0)).toBe(true);
     });
