@@ -298,7 +298,14 @@ function DashboardBody({ info, columns, rows, serverNow, ticker }: DashboardProp
       {stripRows > 0 ? <FollowStrip width={columns} height={stripRows} /> : null}
       {overlay.kind === 'prompt' ? <Prompt prompt={overlay} width={columns} /> : null}
       {overlay.kind === 'confirm' ? <Confirm message={overlay.message} width={columns} /> : null}
-      <Footer layer={layer} view={view} width={columns} flash={flash} connectionProblem={Boolean(problem)} />
+      <Footer
+        layer={layer}
+        view={view}
+        width={columns}
+        flash={flash}
+        connectionProblem={Boolean(problem)}
+        following={chainLength > 0}
+      />
     </Box>
   );
 }

@@ -9,6 +9,13 @@ export interface FooterProps extends KeyContext {
   flash?: { text: string; tone: 'info' | 'error' };
   /** the connection-problem screen is up instead of the view: only the keys that help there */
   connectionProblem?: boolean;
+  /** a chain is followed: `f` stops it */
+  following?: boolean;
+}
+
+/** A binding whose footer word depends on the state: `f` follows, or stops following. */
+function withStateHint(binding: Binding, following: boolean): Binding {
+  return binding.id === 'lineage.follow' && following ? { ...binding, hint: 'unfollow' } : binding;
 }
 
 /** What works on the connection-problem screen: try now, :profile, help, quit. */
@@ -40,7 +47,14 @@ export function fitFooter(bindings: readonly Binding[], width: number): Binding[
 }
 
 /** The keys that work right now, generated from the keymap. */
-export const Footer = memo(function Footer({ layer, view, width, flash, connectionProblem }: FooterProps) {
+export const Footer = memo(function Footer({
+  layer,
+  view,
+  width,
+  flash,
+  connectionProblem,
+  following = false,
+}: FooterProps) {
   const theme = useTheme();
   if (flash) {
     return (
@@ -51,7 +65,10 @@ export const Footer = memo(function Footer({ layer, view, width, flash, connecti
       </Box>
     );
   }
-  const bindings = fitFooter(footerFor({ layer, view }, connectionProblem), width);
+  const bindings = fitFooter(
+    footerFor({ layer, view }, connectionProblem).map((binding) => withStateHint(binding, following)),
+    width,
+  );
   return (
     <Box width={width} height={1}>
       <Text wrap="truncate">

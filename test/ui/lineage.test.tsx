@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requestCount } from '../helpers/emulator.js';
+import { statusBar } from './frame.js';
 import { type Dashboard, KEY, startDashboard } from './harness.js';
 import { uploadFixture } from './upload-fixture.js';
 
@@ -257,6 +258,8 @@ describe('follow mode', { timeout: 90_000 }, () => {
     expect(before).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 600));
     expect(singles()).toBe(before);
+    // once the start message has gone, the footer says what f does now
+    await d.waitFor((f) => / f unfollow /.test(` ${statusBar(f)} `), 'footer: f unfollow', 10_000);
 
     await d.press('f');
     await d.waitFor(
