@@ -130,8 +130,9 @@ function TableRowImpl<Row>({ row, layout, selected, now, width, marked, watched 
     addRun(runs, text, selected ? undefined : column.tone?.(row, now));
   });
   // the frame is drawn on blank cells: long runs of padding need not be written (Ink tokenizes every
-  // character it writes, every frame); only an inverse selection must paint its blanks itself
-  const pieces = selected && theme.monochrome ? runs : withoutGaps(runs);
+  // character it writes, every frame); the selected row paints its blanks itself (Ink fills a row
+  // box's background only up to its last text: a left-aligned last column left the bar short)
+  const pieces = selected ? runs : withoutGaps(runs);
   return (
     <RunLine
       pieces={pieces}
