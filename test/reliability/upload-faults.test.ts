@@ -152,7 +152,9 @@ describe(`upload fault matrix (${CHUNKS} chunks of 64 KiB, concurrency ${CONCURR
         });
         expect(snapshot.phase, snapshot.lastError).toBe('done');
         expect(digest).toEqual({ size: CHUNKS * CHUNK - 321, sha256: expected });
-        if (faults.includes('put-fail=0.2') || faults.includes('put-fail=0.5')) {
+        // the faults were exercised: at 50% every run fails some PUT (at 20% one run in ~210 of 24
+        // chunks draws no failure, so those cases prove the bytes only)
+        if (faults.includes('put-fail=0.5')) {
           expect(chunkPuts(emulator, '500')).toBeGreaterThan(0);
           expect(snapshot.counters.retries).toBeGreaterThan(0);
         }

@@ -131,8 +131,8 @@ describe('r: retry failed chunks', { timeout: 60_000 }, () => {
 
 describe('an error the upload got past', { timeout: 60_000 }, () => {
   it('reads "recovered" in the detail once the upload is done, not as a failure', async () => {
-    const path = fixture.file('bumpy.mp4', 20 * CHUNK);
-    // 3 PUTs in 10 fail: some chunk needs a second attempt (all 20 first tries pass 1 run in 1,250)
+    const path = fixture.file('bumpy.mp4', 30 * CHUNK);
+    // 3 PUTs in 10 fail: some chunk needs a second attempt (all 30 first tries pass 1 run in 45,000)
     const d = await start('put-fail=0.3', {
       uploads: fixture.engine({ ...FAST_UPLOAD_POLICY, chunkAttempts: 10 }),
     });
