@@ -62,10 +62,10 @@ async function setUp(faults = '') {
 
 describe('tltop upload', () => {
   it('uploads under faults, prints JSON lines, waits for ready and exits 0; bytes identical', async () => {
-    // 64 chunks at 15%: no PUT failing (0.85^64) or a chunk failing all 6 attempts (64 x 0.15^6)
-    // happens about once in 10,000 runs; 24 chunks at 20% did about once in 160
-    await setUp('put-fail=0.15,api-5xx=0.05');
-    const first = await randomFile(dir, 'first.mp4', 60 * CHUNK + 7);
+    // 100 chunks at 12%: no PUT failing (0.88^100) or a chunk failing all 6 attempts (100 x 0.12^6)
+    // happens about once in 3,000 runs; 24 chunks at 20% did about once in 160
+    await setUp('put-fail=0.12,api-5xx=0.05');
+    const first = await randomFile(dir, 'first.mp4', 96 * CHUNK + 7);
     const second = await randomFile(dir, 'second.mp4', 3 * CHUNK);
     const run = spawnCli(['upload', first, second, '--json', '--concurrency', '3'], env());
     expect(await run.exited, run.stderr()).toBe(0);
