@@ -291,13 +291,15 @@ describe('upload engine against the emulator', () => {
 describe('failure policy', () => {
   // No tail duplicates here: the timers, not a second PUT, must rescue the stalled chunks.
   // The stall fault also holds API calls, and creating a session gets 3 attempts by default:
-  // 0.2^3 failed about one run in 125, so the create gets as many attempts as the other calls.
+  // 0.2^3 failed about one run in 125, so the create gets as many attempts as the other calls,
+  // and a chunk 10 (at 6, one of 32 chunks stalling every time happened about once in 500 runs).
   const SHORT_TIMERS = {
     ...FAST_POLICY,
     sendStallMs: 300,
     responseTimeoutMs: 600,
     tailSlowFactor: 1e9,
     createAttempts: 8,
+    chunkAttempts: 10,
   };
   const SHORT_API_TIMEOUTS = { connectMs: 1000, headersMs: 600, bodyMs: 600, totalMs: 1500 };
 
@@ -313,7 +315,7 @@ describe('failure policy', () => {
       process.off('warning', onWarning);
     });
     const { emulator, dir, harness } = await setUp({}, SHORT_TIMERS, SHORT_API_TIMEOUTS);
-    const path = await randomFile(dir, 'stall.mp4', 32 * CHUNK);
+    const path = await randomFile(dir, 'stall.mp4', 48 * CHUNK);
     emulator.setFaults('stall=0.2,stall-phase=request,stall-time=3s');
     const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
     const snapshot = await harness.manager.settled(id);
@@ -325,7 +327,7 @@ describe('failure policy', () => {
 
   it('retries a PUT that is never answered after its body was read (response timer)', async () => {
     const { emulator, dir, harness } = await setUp({}, SHORT_TIMERS, SHORT_API_TIMEOUTS);
-    const path = await randomFile(dir, 'silent.mp4', 32 * CHUNK);
+    const path = await randomFile(dir, 'silent.mp4', 48 * CHUNK);
     emulator.setFaults('stall=0.2,stall-phase=response,stall-time=3s');
     const id = await harness.manager.start({ path, type: 'video', concurrency: 4, followAsset: false });
     const snapshot = await harness.manager.settled(id);
