@@ -14,6 +14,29 @@ export function memoLast<Args extends readonly unknown[], R>(
   };
 }
 
+/**
+ * memoLast whose result stays the previous object while `same` says the new one reads the
+ * same: a reader comparing references (a sampled selector, a memoized component) renders
+ * nothing for a recomputation that changed nothing.
+ */
+export function memoSame<Args extends readonly unknown[], R>(
+  compute: (...args: Args) => R,
+  same: (previous: R, next: R) => boolean,
+): (...args: Args) => R {
+  let kept: { value: R } | undefined;
+  return memoLast((...args: Args): R => {
+    const next = compute(...args);
+    if (kept === undefined || !same(kept.value, next)) kept = { value: next };
+    return kept.value;
+  });
+}
+
+export function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const valuesCache = new WeakMap<object, readonly unknown[]>();
 
 /**

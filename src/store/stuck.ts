@@ -13,7 +13,7 @@
  * to the store by the pollers.
  */
 import { isTerminal } from '../api/types.js';
-import { memoLast, valuesOf } from './memo.js';
+import { memoLast, memoSame, sameNumbers, valuesOf } from './memo.js';
 import { createdAtOf, statusOf } from './tables.js';
 import type { AppState, EntityOf } from './types.js';
 
@@ -205,26 +205,6 @@ function durationsOf(table: StuckTable, entities: EntityMap): number[] {
   return durations;
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-/**
- * The durations of a table's loaded items; the previous array while they are the same (a row
- * changed that is not finished, or changed nothing a duration reads), so the rule after it is
- * not derived again and a sampled reader sees the same reference and renders nothing.
- */
-function durationsMemo(table: StuckTable): (entities: EntityMap) => readonly number[] {
-  let last: readonly number[] | undefined;
-  return memoLast((entities: EntityMap) => {
-    const next = durationsOf(table, entities);
-    if (last === undefined || !sameNumbers(last, next)) last = next;
-    return last;
-  });
-}
-
 function sameRule(a: StuckRule, b: StuckRule): boolean {
   return (
     a.stuckAfterMs === b.stuckAfterMs &&
@@ -235,22 +215,17 @@ function sameRule(a: StuckRule, b: StuckRule): boolean {
   );
 }
 
-/** deriveStuckRule, giving back the previous object while the rule reads the same. */
-function ruleMemo(): (durations: readonly number[], configuredMs: number | undefined) => StuckRule {
-  let last: StuckRule | undefined;
-  return memoLast((durations: readonly number[], configuredMs: number | undefined) => {
-    const next = deriveStuckRule(durations, configuredMs);
-    if (last === undefined || !sameRule(last, next)) last = next;
-    return last;
-  });
-}
-
 function perTable<V>(make: (table: StuckTable) => V): Record<StuckTable, V> {
   return Object.fromEntries(STUCK_TABLES.map((table) => [table, make(table)])) as Record<StuckTable, V>;
 }
 
-const durationMemos = perTable(durationsMemo);
-const ruleMemos = perTable(ruleMemo);
+// each gives back its previous result while it reads the same (a row changed that is not
+// finished, or changed nothing a duration reads), so the rule after it is not derived again and a
+// sampled reader sees the same reference and renders nothing
+const durationMemos = perTable((table) =>
+  memoSame((entities: EntityMap): readonly number[] => durationsOf(table, entities), sameNumbers),
+);
+const ruleMemos = perTable(() => memoSame(deriveStuckRule, sameRule));
 
 /** The threshold of a table (stable reference while its finished items and the setting are unchanged). */
 export function selectStuckRule(state: AppState, table: StuckTable): StuckRule {
@@ -275,17 +250,7 @@ function countFlags(table: StuckTable, entities: EntityMap, rule: StuckRule, min
   return counts;
 }
 
-/** countFlags, giving back the previous counts while they are the same (the summary keeps its reference). */
-function countMemo(): typeof countFlags {
-  let last: StuckCounts | undefined;
-  return memoLast((table: StuckTable, entities: EntityMap, rule: StuckRule, minute: number) => {
-    const next = countFlags(table, entities, rule, minute);
-    if (last === undefined || last.stuck !== next.stuck || last.slow !== next.slow) last = next;
-    return last;
-  });
-}
-
-const countMemos = perTable(countMemo);
+const countMemos = perTable(() => memoSame(countFlags, (a, b) => a.stuck === b.stuck && a.slow === b.slow));
 const summaryMemo = memoLast(
   (...counts: StuckCounts[]): StuckSummary =>
     Object.fromEntries(STUCK_TABLES.map((table, i) => [table, counts[i]!])) as Record<

@@ -8,7 +8,7 @@
  */
 import { isTerminal } from '../api/types.js';
 import { TERMINAL_PHASES } from '../upload/types.js';
-import { memoLast, valuesOf } from './memo.js';
+import { memoLast, memoSame, sameNumbers, valuesOf } from './memo.js';
 import type { AppState, AppStore, Clock, ThroughputSample, UploadRow } from './types.js';
 
 export const WINDOW_MS = 3_600_000;
@@ -17,7 +17,6 @@ export const BUCKETS = WINDOW_MS / BUCKET_MS;
 /** upload speed is recorded at most this often */
 export const SAMPLE_MS = 5_000;
 export const MAX_SAMPLES = WINDOW_MS / SAMPLE_MS;
-/** upload speeds are kept in steps of this many bytes per second (64 KiB/s) */
 
 export const THROUGHPUT_FAMILIES = ['indexing', 'embeddings', 'analyses'] as const;
 export type ThroughputFamily = (typeof THROUGHPUT_FAMILIES)[number];
@@ -92,26 +91,14 @@ function hasKeys(map: object): boolean {
   return false;
 }
 
-function sameNumbers(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-let lastFinishTimes: FinishTimes | undefined;
-
 /**
  * The previous finish times while every family's are the same (a row changed that is not
  * finished, or changed nothing a finish time reads): a sampled reader sees the same reference
  * and renders nothing.
  */
-const finishTimesMemo = memoLast((...maps: Parameters<typeof computeFinishTimes>): FinishTimes => {
-  const next = computeFinishTimes(...maps);
-  const last = lastFinishTimes;
-  if (last === undefined || !THROUGHPUT_FAMILIES.every((family) => sameNumbers(last[family], next[family])))
-    lastFinishTimes = next;
-  return lastFinishTimes!;
-});
+const finishTimesMemo = memoSame(computeFinishTimes, (a, b) =>
+  THROUGHPUT_FAMILIES.every((family) => sameNumbers(a[family], b[family])),
+);
 
 /** The loaded finish times (walks every loaded row: sample it, do not call it on every update). */
 export function selectFinishTimes(state: AppState): FinishTimes {
@@ -155,15 +142,8 @@ function sameSeries(a: FinishedSeries, b: FinishedSeries): boolean {
   );
 }
 
-let lastSeries: { minute: number; series: FinishedSeries } | undefined;
-
-/** computeSeries, giving back the last series of that minute while it reads the same (no render). */
-const seriesMemo = memoLast((times: FinishTimes, minute: number): FinishedSeries => {
-  const next = computeSeries(times, minute);
-  if (lastSeries?.minute === minute && sameSeries(lastSeries.series, next)) return lastSeries.series;
-  lastSeries = { minute, series: next };
-  return next;
-});
+/** computeSeries, giving back the last series while it reads the same (no render). */
+const seriesMemo = memoSame(computeSeries, sameSeries);
 
 /**
  * Work finished per minute over the hour before `now` (server clock): cheap, so it can follow

@@ -77,10 +77,8 @@ export class ConnectionTracker {
     const problem = this.problem(observation, stats, current.problem);
     if (problem) coarse.problem = problem;
     else delete coarse.problem;
-    const latency =
-      shownLatency(stats.lastLatencyMs) === shownLatency(current.lastLatencyMs)
-        ? current.lastLatencyMs
-        : shownLatency(stats.lastLatencyMs);
+    // the slice keeps the latency in its shown form
+    const latency = shownLatency(stats.lastLatencyMs);
     // the last success is shown only while something fails ("ok 3m ago") or before the first answer
     const successShown = coarse.health !== 'ok' || current.lastSuccessAt === undefined;
     const significant =
