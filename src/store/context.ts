@@ -40,6 +40,25 @@ export const systemClock: Clock = {
   random: () => Math.random(),
 };
 
+/** Waits `ms` on `clock`; rejects with the signal's reason when it aborts first. */
+export function sleepOn(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export function createContext(store: AppStore, deps: AppStoreDeps): StoreContext {
   const clock: Clock = { ...systemClock, ...deps.clock };
   const maxEvents = deps.maxEvents ?? DEFAULT_MAX_EVENTS;

@@ -3,33 +3,16 @@
  * spent or a 429 asked to wait, so a poll that makes several calls cannot overrun it.
  */
 import type { CallOptions, TwelveLabsApi } from '../../api/api.js';
+import { sleepOn } from '../context.js';
 import type { Clock } from '../types.js';
 import type { RateGovernor } from './rate-governor.js';
-
-function pause(clock: Clock, ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = clock.setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export function gatedApi(api: TwelveLabsApi, governor: RateGovernor, clock: Clock): TwelveLabsApi {
   const ready = async (signal: AbortSignal | undefined): Promise<void> => {
     for (;;) {
       const wait = governor.waitMs(api.stats().rateLimit, clock.now());
       if (wait <= 0) return;
-      await pause(clock, wait, signal);
+      await sleepOn(clock, wait, signal);
     }
   };
   // every method but stats() takes its CallOptions last

@@ -8,6 +8,7 @@
 import type { CallOptions, RateLimitState } from '../../api/api.js';
 import { isApiError } from '../../api/errors.js';
 import { DEFAULT_RETRY, retryDelayMs } from '../../api/retry.js';
+import { sleepOn } from '../context.js';
 import type { RateGovernor } from '../pollers/rate-governor.js';
 import type { Clock } from '../types.js';
 
@@ -92,20 +93,8 @@ export async function runBulk<T, R>(options: BulkRunOptions<T, R>): Promise<Bulk
 
   /** Sleeps `ms` on the clock; rejects with Stopped when the set is stopped meanwhile. */
   const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      if (signal.aborted) {
-        reject(new Stopped());
-        return;
-      }
-      const onAbort = (): void => {
-        clock.clearTimeout(timer);
-        reject(new Stopped());
-      };
-      const timer = clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
+    sleepOn(clock, ms, signal).catch(() => {
+      throw new Stopped();
     });
 
   /** Waits until the governor lets bulk work send (the whole set shows one wait). */
